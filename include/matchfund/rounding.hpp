@@ -1,0 +1,80 @@
+// The only ways money is scaled: by a ratio, or by an integer fraction, each through a named
+// rounding mode and an exact 128-bit intermediate (SPEC §1).
+#ifndef MATCHFUND_ROUNDING_HPP
+#define MATCHFUND_ROUNDING_HPP
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "matchfund/detail/int128.hpp"
+#include "matchfund/money.hpp"
+#include "matchfund/ratio.hpp"
+
+namespace matchfund {
+
+enum class rounding {
+  floor,      // toward negative infinity (the default of every rule)
+  half_up,    // to nearest, ties toward positive infinity
+  half_even,  // to nearest, ties to the even neighbour (banker's rounding)
+};
+
+inline constexpr std::string_view to_string(rounding mode) noexcept {
+  switch (mode) {
+    case rounding::floor: return "floor";
+    case rounding::half_up: return "half_up";
+    case rounding::half_even: return "half_even";
+  }
+  return "floor";
+}
+
+inline constexpr std::optional<rounding> rounding_from_string(std::string_view text) noexcept {
+  if (text == "floor") return rounding::floor;
+  if (text == "half_up") return rounding::half_up;
+  if (text == "half_even") return rounding::half_even;
+  return std::nullopt;
+}
+
+namespace detail {
+
+// numerator / denominator rounded by `mode`; denominator > 0.
+inline constexpr int128 divide_rounded(int128 numerator, int128 denominator, rounding mode) noexcept {
+  int128 quotient = numerator / denominator;
+  int128 remainder = numerator % denominator;
+  if (remainder < 0) {  // C++ truncates toward zero; make it a floor division
+    quotient -= 1;
+    remainder += denominator;
+  }
+  if (mode == rounding::floor || remainder == 0) return quotient;
+  const int128 twice = remainder * 2;
+  if (twice > denominator) return quotient + 1;
+  if (twice < denominator) return quotient;
+  if (mode == rounding::half_up) return quotient + 1;
+  return (quotient % 2 == 0) ? quotient : quotient + 1;  // half_even
+}
+
+inline money checked_money(int128 minor) {
+  if (minor > money_limit_minor || minor < -money_limit_minor) {
+    throw overflow_error("amount exceeds the money limit of 10^15 minor units");
+  }
+  return money::from_minor(static_cast<std::int64_t>(minor));
+}
+
+}  // namespace detail
+
+// round(amount x r): the match a ratio gives. Throws overflow_error beyond the money limit.
+inline money round_product(money amount, ratio r, rounding mode) {
+  const detail::int128 product = detail::int128{amount.minor_units()} * r.millionths();
+  return detail::checked_money(detail::divide_rounded(product, ratio_denominator, mode));
+}
+
+// floor(amount x numerator / denominator), exactly; denominator > 0. Used for proportional
+// give-backs (a refund of part of a donation reverses that part of each match line).
+inline money floor_fraction(money amount, std::int64_t numerator, std::int64_t denominator) {
+  const detail::int128 product = detail::int128{amount.minor_units()} * numerator;
+  return detail::checked_money(detail::divide_rounded(product, denominator, rounding::floor));
+}
+
+}  // namespace matchfund
+
+#endif

@@ -126,8 +126,8 @@ inline constexpr int read_fixed_digits(std::string_view text, std::size_t positi
 
 inline std::string quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
-inline std::string two_digits(std::int64_t value) {
-  return value < 10 ? "0" + std::to_string(value) : std::to_string(value);
+inline std::string two_digits(std::int64_t number) {
+  return number < 10 ? "0" + std::to_string(number) : std::to_string(number);
 }
 
 }  // namespace detail

@@ -56,8 +56,8 @@ inline parse_result<month_day> parse_month_day(std::string_view text) {
   return month_day{month, day};
 }
 
-inline std::string format_month_day(month_day value) {
-  return detail::two_digits(value.month) + "-" + detail::two_digits(value.day);
+inline std::string format_month_day(month_day start) {
+  return detail::two_digits(start.month) + "-" + detail::two_digits(start.day);
 }
 
 class cap_period {

@@ -46,8 +46,8 @@ inline parse_result<probability> parse_probability(std::string_view text) {
   return probability::from_millionths(*millionths);
 }
 
-inline std::string format_probability(probability value) {
-  return format_ratio(ratio::from_millionths(value.millionths()));
+inline std::string format_probability(probability chance) {
+  return format_ratio(ratio::from_millionths(chance.millionths()));
 }
 
 }  // namespace matchfund

@@ -81,9 +81,9 @@ inline parse_result<ratio> parse_ratio(std::string_view text) {
 }
 
 // Shortest exact decimal text: "0.5", "2", "0.000001".
-inline std::string format_ratio(ratio value) {
-  std::string text = std::to_string(value.millionths() / ratio_denominator);
-  auto fraction = value.millionths() % ratio_denominator;
+inline std::string format_ratio(ratio amount) {
+  std::string text = std::to_string(amount.millionths() / ratio_denominator);
+  auto fraction = amount.millionths() % ratio_denominator;
   if (fraction != 0) {
     std::string digits = std::to_string(fraction);
     digits.insert(0, 6 - digits.size(), '0');

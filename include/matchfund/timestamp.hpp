@@ -118,15 +118,15 @@ inline parse_result<timestamp> parse_rfc3339(std::string_view text) {
 // Integer epoch milliseconds ("1630980000000", optionally negative), as event files may give.
 inline parse_result<timestamp> parse_epoch_milliseconds(std::string_view text) {
   const auto parts = detail::split_decimal(text);
-  detail::int128 value = 0;
+  detail::int128 milliseconds = 0;
   // 10^17 ms is over three million years: far beyond any campaign, far below int64.
   constexpr std::int64_t limit = 100'000'000'000'000'000;
   if (!parts || !parts->fraction_digits.empty() ||
-      detail::scale_decimal(*parts, 0, limit, value) != detail::scale_status::ok) {
+      detail::scale_decimal(*parts, 0, limit, milliseconds) != detail::scale_status::ok) {
     return parse_failure{"invalid time " + detail::quote(text) +
                          ": expected RFC 3339 or integer epoch milliseconds"};
   }
-  return timestamp::from_epoch_ms(static_cast<std::int64_t>(value));
+  return timestamp::from_epoch_ms(static_cast<std::int64_t>(milliseconds));
 }
 
 // Either form of an event time (SPEC §2).

@@ -1,0 +1,66 @@
+// Typed values of conditions and attributes (SPEC §3.1): booleans, integers, money, strings,
+// and for the donation's local date and clock, dates and clocks.
+#ifndef MATCHFUND_VALUE_HPP
+#define MATCHFUND_VALUE_HPP
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "matchfund/calendar.hpp"
+#include "matchfund/detail/decimal_text.hpp"
+#include "matchfund/money.hpp"
+
+namespace matchfund {
+
+enum class value_type { boolean, integer, money, string, date, clock, tags };
+
+inline constexpr std::string_view to_string(value_type type) noexcept {
+  switch (type) {
+    case value_type::boolean: return "boolean";
+    case value_type::integer: return "integer";
+    case value_type::money: return "money";
+    case value_type::string: return "string";
+    case value_type::date: return "date";
+    case value_type::clock: return "clock";
+    case value_type::tags: return "tags";
+  }
+  return "string";
+}
+
+// The alternatives are in value_type order (tags never occur as a value).
+using value = std::variant<bool, std::int64_t, money, std::string, local_date, local_clock>;
+
+inline value_type type_of(const value& v) noexcept { return static_cast<value_type>(v.index()); }
+
+inline constexpr bool is_boolean_text(std::string_view text) noexcept {
+  return text == "true" || text == "True" || text == "TRUE" || text == "false" || text == "False" ||
+         text == "FALSE";
+}
+
+inline constexpr bool boolean_text_value(std::string_view text) noexcept {
+  return text.front() == 't' || text.front() == 'T';
+}
+
+// The type a scalar's text has by SPEC §3.1, quoted or not: true/false -> boolean, an integer
+// text -> integer, a decimal text or one with 万/亿 -> money, anything else -> string.
+inline constexpr value_type classify_scalar_text(std::string_view text) noexcept {
+  if (is_boolean_text(text)) return value_type::boolean;
+  std::string_view number = text;
+  bool has_multiplier = false;
+  for (std::string_view suffix : {std::string_view{"\xE4\xB8\x87"}, std::string_view{"\xE4\xBA\xBF"}}) {
+    if (number.ends_with(suffix)) {
+      number.remove_suffix(suffix.size());
+      has_multiplier = true;
+      break;
+    }
+  }
+  const auto parts = detail::split_decimal(number);
+  if (!parts) return value_type::string;
+  return has_multiplier || !parts->fraction_digits.empty() ? value_type::money : value_type::integer;
+}
+
+}  // namespace matchfund
+
+#endif

@@ -117,7 +117,7 @@ class rules_loader {
   // -- phase 5
   void read_funds(const located_node& list);
   void read_fund(const located_node& node, fund_spec& fund);
-  void read_releases(map_reader& reader, fund_spec& fund);
+  void read_releases(map_reader& reader, fund_spec& fund, bool budget_known);
   void read_rules(const located_node& list);
   void read_rule(const located_node& node, std::size_t file_index, rule_spec& rule);
   std::optional<formula> read_formula(map_reader& reader, const rule_spec& rule, rule_index self);
@@ -853,8 +853,10 @@ void rules_loader::read_fund(const located_node& node, fund_spec& fund) {
   map_reader reader(node);
   if (auto id = reader.required("id")) fund.id = detail::read_id(*id).value_or("");
   if (auto funder = reader.optional("funder")) fund.funder = detail::read_string(*funder).value_or("");
-  if (auto budget = reader.required("budget")) fund.budget = read_money_at(*budget).value_or(money{});
-  read_releases(reader, fund);
+  std::optional<money> budget;
+  if (auto budget_node = reader.required("budget")) budget = read_money_at(*budget_node);
+  fund.budget = budget.value_or(money{});
+  read_releases(reader, fund, budget.has_value());
   if (auto expire = reader.optional("expire_unused")) fund.expire_unused = detail::read_bool(*expire).value_or(false);
   if (auto sub_budgets = reader.optional("sub_budgets")) {
     map_reader sub(*sub_budgets);
@@ -887,7 +889,7 @@ void rules_loader::read_fund(const located_node& node, fund_spec& fund) {
   reader.finish();
 }
 
-void rules_loader::read_releases(map_reader& reader, fund_spec& fund) {
+void rules_loader::read_releases(map_reader& reader, fund_spec& fund, bool budget_known) {
   const auto releases = reader.optional("releases");
   const auto daily = reader.optional("daily");
   const auto& campaign = parts_.campaign;
@@ -951,7 +953,7 @@ void rules_loader::read_releases(map_reader& reader, fund_spec& fund) {
     fund.releases.push_back({campaign.start, fund.budget});
     return;
   }
-  if (!blame) return;
+  if (!blame || !budget_known) return;
   try {
     money total;
     for (const auto& release : fund.releases) total += release.amount;

@@ -25,12 +25,21 @@ std::vector<diagnostic> diagnostics_sink::sorted() const {
     if (a.second.line != b.second.line) return a.second.line < b.second.line;
     return a.second.column < b.second.column;
   });
+  // A problem of the text itself (a YAML 1.1 spelling, a tag, a type conflict) explains whatever
+  // else is found at the same place: report only the cause.
+  const auto is_cause = [](const diagnostic& d) {
+    return d.code == "yaml11_boolean" || d.code == "yaml11_number" || d.code == "yaml_tag" ||
+           d.code == "attribute_type_conflict";
+  };
   std::vector<diagnostic> result;
   result.reserve(entries.size());
   for (auto& entry : entries) {
-    // The same problem found twice (an alias read in two places) is reported once.
-    if (!result.empty() && result.back() == entry.second) continue;
-    result.push_back(std::move(entry.second));
+    const diagnostic& d = entry.second;
+    const bool explained = std::any_of(result.begin(), result.end(), [&](const diagnostic& earlier) {
+      return earlier.file == d.file && earlier.line == d.line && earlier.column == d.column &&
+             (earlier == d || (is_cause(earlier) && !is_cause(d)));
+    });
+    if (!explained) result.push_back(std::move(entry.second));
   }
   return result;
 }

@@ -1,0 +1,349 @@
+// The loader on valid rules: what the compiled rule set holds, exactly.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include "matchfund/load_rules.hpp"
+
+#ifndef MATCHFUND_SOURCE_DIR
+#define MATCHFUND_SOURCE_DIR "."
+#endif
+
+using namespace matchfund;
+
+namespace {
+
+const std::filesystem::path source_dir = MATCHFUND_SOURCE_DIR;
+
+money yuan(const char* text) { return parse_money(text, 2).value(); }
+timestamp at(const char* text) { return parse_rfc3339(text).value(); }
+
+// A small valid document to vary per test.
+std::string campaign_header(const std::string& extra_campaign = "") {
+  return "matchfund: 1\n"
+         "campaign:\n"
+         "  id: c\n"
+         "  name: Test\n"
+         "  currency: CNY\n"
+         "  timezone: \"+08:00\"\n"
+         "  start: 2021-09-07T00:00:00+08:00\n"
+         "  end: 2021-09-10T00:00:00+08:00\n" +
+         extra_campaign;
+}
+
+load_result load_text(const std::string& text) { return try_load_rules_text(text, "test.yaml", source_dir / "rules"); }
+
+std::string all_messages(const load_result& result) {
+  std::string text;
+  for (const auto& d : result.diagnostics) text += d.to_string() + "\n";
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("the SPEC worked example compiles to exact values", "[load_rules]") {
+  const rule_set rules = load_rules(source_dir / "rules" / "spec-worked-example.yaml");
+  CHECK(rules.campaign().id == "worked-example");
+  CHECK(rules.campaign().currency == "CNY");
+  CHECK(rules.minor_digits() == 2);
+  CHECK(rules.campaign().timezone.minutes() == 480);
+  CHECK(rules.campaign().start == at("2021-09-07T00:00:00+08:00"));
+  CHECK(rules.campaign().end == at("2021-09-09T00:00:00+08:00"));
+  CHECK_FALSE(rules.campaign().seed.has_value());
+
+  REQUIRE(rules.projects().size() == 3);
+  CHECK(rules.projects()[0].id == "p1");
+  CHECK(rules.organizations().size() == 3);
+  CHECK(rules.organizations()[position(rules.projects()[2].organization)] == "o3");
+
+  REQUIRE(rules.funds().size() == 1);
+  const fund_spec& fund = rules.funds()[0];
+  CHECK(fund.id == "F");
+  CHECK(fund.funder == "Example Foundation");
+  CHECK(fund.budget == yuan("100.00"));
+  REQUIRE(fund.releases.size() == 2);
+  CHECK(fund.releases[0].at == at("2021-09-07T10:00:00+08:00"));
+  CHECK(fund.releases[0].amount == yuan("60.00"));
+  CHECK(fund.releases[1].at == at("2021-09-08T10:00:00+08:00"));
+  CHECK(fund.releases[1].amount == yuan("40.00"));
+  CHECK_FALSE(fund.expire_unused);
+  CHECK_FALSE(fund.leftover.has_value());
+
+  REQUIRE(rules.rules().size() == 1);
+  const rule_spec& rule = rules.rules()[0];
+  CHECK(rule.id == "M");
+  REQUIRE(rule.sources.size() == 1);
+  CHECK(rule.sources[0] == fund_index{0});
+  REQUIRE(std::holds_alternative<fixed_ratio_formula>(rule.match));
+  CHECK(std::get<fixed_ratio_formula>(rule.match).value == ratio::whole(1));
+  REQUIRE(rule.windows.size() == 1);
+  CHECK(rule.windows[0].from == rules.campaign().start);
+  CHECK(rule.windows[0].to == rules.campaign().end);
+  REQUIRE(rule.windows[0].daily.has_value());
+  CHECK(rule.windows[0].daily->start.seconds_since_midnight() == 10 * 3600);
+  CHECK(rule.windows[0].daily->end.seconds_since_midnight() == 24 * 3600);
+  CHECK(rule.partial == partial_mode::clip);
+  CHECK(rule.round == rounding::floor);
+  CHECK(rule.on_refund == refund_disposition::give_back);
+  CHECK(rule.eligible.is_always());
+
+  REQUIRE(rule.own_caps.size() == 1);
+  const cap_spec& cap = rules.cap(rule.own_caps[0]);
+  CHECK(cap.id == "rules[0].caps[0]");
+  CHECK(cap.per == cap_scope::donor);
+  CHECK(cap.period.kind() == period_kind::day);
+  CHECK(cap.measure == cap_measure::match);
+  CHECK(cap.max == yuan("30.00").minor_units());
+  CHECK(cap.rules == std::vector<rule_index>{rule_index{0}});
+  CHECK_FALSE(cap.shared);
+
+  CHECK(rules.find_fund("F") == fund_index{0});
+  CHECK(rules.find_rule("M") == rule_index{0});
+  CHECK(rules.find_project("p2") == project_index{1});
+  CHECK_FALSE(rules.find_project("nope").has_value());
+}
+
+TEST_CASE("every bundled rules file loads", "[load_rules]") {
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir / "rules")) {
+    if (entry.path().extension() != ".yaml") continue;
+    INFO(entry.path().string());
+    const auto result = try_load_rules(entry.path());
+    INFO(all_messages(result));
+    CHECK(result.ok());
+  }
+}
+
+TEST_CASE("Tencent 2018: daily tranches, evaluation order, shared caps, tiers, CSV projects", "[load_rules]") {
+  const rule_set rules = load_rules(source_dir / "rules" / "tencent-99-2018.yaml");
+  CHECK(rules.campaign().seed == 20180907);
+  REQUIRE(rules.projects().size() == 40);
+  CHECK(rules.projects()[4].id == "proj-005");
+  CHECK(rules.projects()[4].tags == std::vector<std::string>{"enterprise-a"});
+  CHECK(rules.projects()[0].tags.empty());
+  REQUIRE(rules.projects()[0].region.has_value());
+  CHECK(rules.regions()[position(*rules.projects()[0].region)] == "上海");
+
+  const fund_spec& tencent = rules.fund(*rules.find_fund("tencent"));
+  CHECK(tencent.budget == yuan("2.9999亿"));
+  REQUIRE(tencent.releases.size() == 3);
+  CHECK(tencent.releases[2].at == at("2018-09-09T09:00:00+08:00"));
+  CHECK(tencent.releases[2].amount == yuan("9999万"));
+
+  // Priority decides the order; equal priorities keep file order.
+  REQUIRE(rules.rules().size() == 4);
+  CHECK(rules.rules()[0].id == "tencent-random");
+  CHECK(rules.rules()[1].id == "red-flower-bonus");
+  CHECK(rules.rules()[2].id == "enterprise-a-match");
+  CHECK(rules.rules()[3].id == "enterprise-b-match");
+  CHECK(rules.rules()[3].file_order == 3);
+
+  const auto& random = std::get<random_ratio_formula>(rules.rules()[0].match);
+  CHECK(random.min == parse_ratio("0.05").value());
+  CHECK(random.max == ratio::whole(1));
+  CHECK(random.step == parse_ratio("0.05").value());
+  CHECK(random.choices == 20);
+  CHECK(rules.rules()[0].chance == parse_probability("0.7").value());
+  CHECK(rules.rules()[0].min_donation == yuan("1.00"));
+
+  const auto& bonus = std::get<bonus_formula>(rules.rules()[1].match);
+  CHECK(bonus.rule == rule_index{0});
+  const auto& tiers = std::get<tiered_ratio_formula>(bonus.scale).tiers;
+  REQUIRE(tiers.size() == 3);
+  CHECK(tiers[0].value == parse_ratio("0.30").value());
+  REQUIRE(tiers[0].when.has_value());
+  const condition_leaf& leaf = tiers[0].when->leaf;
+  CHECK(leaf.field.kind == field_kind::donation_attribute);
+  CHECK(leaf.op == compare_op::greater_equal);
+  REQUIRE(leaf.operands.size() == 1);
+  CHECK(std::get<std::int64_t>(leaf.operands[0]) == 199);
+  REQUIRE(leaf.fallback.has_value());
+  CHECK(std::get<std::int64_t>(*leaf.fallback) == 0);
+
+  REQUIRE(rules.attributes(attribute_owner::donation).size() == 1);
+  CHECK(rules.attributes(attribute_owner::donation)[0].name == "flowers");
+  CHECK(rules.attributes(attribute_owner::donation)[0].type == value_type::integer);
+
+  // The shared 999-yuan cap limits the base match and the bonus together.
+  const auto shared = *rules.rules()[0].shared_caps.begin();
+  CHECK(rules.rules()[1].shared_caps == std::vector<cap_index>{shared});
+  const cap_spec& cap = rules.cap(shared);
+  CHECK(cap.id == "tencent-999-per-person-per-day");
+  CHECK(cap.shared);
+  CHECK(cap.rules == std::vector<rule_index>{rule_index{0}, rule_index{1}});
+  CHECK(cap.max == yuan("999.00").minor_units());
+
+  const cap_spec& count = rules.cap(rules.rules()[0].own_caps[0]);
+  CHECK(count.measure == cap_measure::count);
+  CHECK(count.per == cap_scope::donor_project);
+  CHECK(count.max == 1);
+
+  const condition& in_orgs = rules.rules()[3].eligible;
+  REQUIRE(in_orgs.type == condition::kind::leaf);
+  CHECK(in_orgs.leaf.op == compare_op::in);
+  REQUIRE(in_orgs.leaf.operands.size() == 2);
+  CHECK(std::get<std::string>(in_orgs.leaf.operands[1]) == "org-07");
+}
+
+TEST_CASE("attributes take their type from the rules", "[load_rules]") {
+  const std::string text = campaign_header() +
+                           "projects:\n"
+                           "  - { id: p1, organization: o, attr: { level: 3, pledge: \"1000\", note: hello } }\n"
+                           "  - { id: p2, organization: o, attr: { level: \"2.5\" } }\n"
+                           "funds:\n"
+                           "  - { id: f, budget: \"100.00\", sub_budgets: { per: project, amount_from: project.attr.pledge } }\n"
+                           "rules:\n"
+                           "  - id: r\n"
+                           "    sources: [f]\n"
+                           "    ratio: \"1\"\n"
+                           "    eligible: { any: [ { field: project.attr.level, op: \">=\", value: 2 },\n"
+                           "                       { field: project.attr.level, op: \"<\", value: \"0.5\" } ] }\n";
+  const auto result = load_text(text);
+  INFO(all_messages(result));
+  REQUIRE(result.ok());
+  const rule_set& rules = *result.rules;
+  // An integer and an amount together make an amount (SPEC §11.7): "3" is 3.00 and "2.5" is 2.50.
+  const auto project_attributes = rules.attributes(attribute_owner::project);
+  REQUIRE(project_attributes.size() == 2);
+  CHECK(project_attributes[0].name == "level");
+  CHECK(project_attributes[0].type == value_type::money);
+  CHECK(project_attributes[1].name == "pledge");
+  CHECK(project_attributes[1].type == value_type::money);
+  CHECK(std::get<money>(*rules.projects()[0].attributes[0]) == yuan("3.00"));
+  CHECK(std::get<money>(*rules.projects()[1].attributes[0]) == yuan("2.50"));
+  CHECK(std::get<money>(*rules.projects()[0].attributes[1]) == yuan("1000.00"));
+  CHECK_FALSE(rules.projects()[1].attributes[1].has_value());
+  // Attributes no rule reads are kept as text only.
+  CHECK(rules.projects()[0].attribute_texts.size() == 3);
+  const auto& leaf = rules.rules()[0].eligible.children[0].leaf;
+  CHECK(std::get<money>(leaf.operands[0]) == yuan("2.00"));
+}
+
+TEST_CASE("a rule's defaults and every option", "[load_rules]") {
+  const std::string text = campaign_header("  seed: 7\n") +
+                           "projects: [ { id: p1, organization: o } ]\n"
+                           "funds: [ { id: f, budget: \"100.00\" } ]\n"
+                           "rules:\n"
+                           "  - id: a\n"
+                           "    sources: [f]\n"
+                           "    amount: { random: { min: \"1.00\", max: \"5.00\" } }\n"
+                           "    partial: skip\n"
+                           "    rounding: half_even\n"
+                           "    exclusive: true\n"
+                           "    on_refund: forfeit\n"
+                           "    windows: [ { from: 2021-09-08T00:00:00+08:00, to: 2021-09-09T00:00:00+08:00 } ]\n"
+                           "    settle: { when: { field: project.raised, op: \">=\", value: \"100万\" } }\n"
+                           "    caps:\n"
+                           "      - { per: \"attr:donor.attr.employer\", period: year, year_start: \"04-01\", measure: donation, max: 1000 }\n";
+  const auto result = load_text(text);
+  INFO(all_messages(result));
+  REQUIRE(result.ok());
+  const rule_spec& rule = result.rules->rules()[0];
+  const auto& amount = std::get<random_amount_formula>(rule.match);
+  CHECK(amount.min == yuan("1.00"));
+  CHECK(amount.max == yuan("5.00"));
+  CHECK(rule.partial == partial_mode::skip);
+  CHECK(rule.round == rounding::half_even);
+  CHECK(rule.exclusive);
+  CHECK(rule.on_refund == refund_disposition::forfeit);
+  CHECK(rule.windows[0].from == at("2021-09-08T00:00:00+08:00"));
+  CHECK_FALSE(rule.windows[0].daily.has_value());
+  REQUIRE(rule.settle.has_value());
+  CHECK(std::get<money>(rule.settle->leaf.operands[0]) == yuan("1000000.00"));
+  const cap_spec& cap = result.rules->cap(rule.own_caps[0]);
+  CHECK(cap.per == cap_scope::field);
+  CHECK(cap.scope_field->kind == field_kind::donor_attribute);
+  CHECK(cap.period == cap_period::year_from({4, 1}));
+  CHECK(cap.measure == cap_measure::donation);
+  CHECK(cap.max == yuan("1000.00").minor_units());  // an integer amount is whole yuan
+}
+
+TEST_CASE("close-out steps and leftovers", "[load_rules]") {
+  const std::string text = campaign_header() +
+                           "projects:\n"
+                           "  - { id: p1, organization: o1, region: r1, attr: { target: \"500.00\" } }\n"
+                           "  - { id: p2, organization: o2, region: r1 }\n"
+                           "funds:\n"
+                           "  - { id: f, budget: \"100.00\", leftover: unrestricted }\n"
+                           "  - { id: g, budget: \"50.00\", leftover: unrestricted }\n"
+                           "  - { id: h, budget: \"10.00\" }\n"
+                           "rules: [ { id: m, sources: [f], ratio: \"1\" } ]\n"
+                           "closeout:\n"
+                           "  - { id: unrestricted, kind: proportional, from: h, weight: project.donors, max_share: \"10%\" }\n"
+                           "  - { id: qf, kind: quadratic, budget: \"500.00\", min_contribution: \"1.00\", saturation: gitcoin, cap: \"50.00\" }\n"
+                           "  - { id: blocks, kind: fixed, budget: \"30.00\", amounts: [ { region: r1, amount: \"20.00\" }, { project: p2, amount: \"5.00\", when: { field: project.raised, op: \">\", value: 0 } } ] }\n"
+                           "  - { id: challenge, kind: challenge, from: h, target_from: project.attr.target, pay: { ratio: \"1\", cap: \"100.00\" }, all_or_nothing: false }\n"
+                           "  - { id: retro, kind: rematch, rule: m }\n"
+                           "  - { id: share, kind: equal, budget: \"1.00\", eligible: { field: project.attr.target, op: \">\", value: 0, default: 0 } }\n";
+  const auto result = load_text(text);
+  INFO(all_messages(result));
+  REQUIRE(result.ok());
+  const auto steps = result.rules->closeout();
+  REQUIRE(steps.size() == 6);
+  CHECK(steps[0].kind == closeout_kind::proportional);
+  CHECK(steps[0].from == fund_index{2});
+  CHECK(steps[0].leftover_funds == std::vector<fund_index>{fund_index{0}, fund_index{1}});
+  CHECK(steps[0].weight->kind == field_kind::project_donors);
+  CHECK(steps[0].max_share == ratio::from_millionths(100'000));
+  CHECK(result.rules->funds()[0].leftover == closeout_index{0});
+  CHECK(steps[1].saturation == quadratic_saturation::gitcoin);
+  CHECK(steps[1].min_contribution == yuan("1.00"));
+  CHECK(steps[1].cap == yuan("50.00"));
+  REQUIRE(steps[2].amounts.size() == 2);
+  CHECK(steps[2].amounts[0].target == fixed_target::region);
+  CHECK(steps[2].amounts[1].target == fixed_target::project);
+  CHECK(steps[2].amounts[1].index == 1);
+  CHECK(steps[2].amounts[1].when.has_value());
+  CHECK(steps[3].field.kind == field_kind::project_raised);
+  CHECK(steps[3].target_from->kind == field_kind::project_attribute);
+  CHECK(steps[3].pay_ratio == ratio::whole(1));
+  CHECK(steps[3].pay_cap == yuan("100.00"));
+  CHECK_FALSE(steps[3].all_or_nothing);
+  CHECK(steps[4].rule == rule_index{0});
+  CHECK(steps[5].kind == closeout_kind::equal);
+}
+
+TEST_CASE("embedded tests keep their events and expectations", "[load_rules]") {
+  const rule_set rules = load_rules(source_dir / "rules" / "bigive-christmas-challenge.yaml");
+  REQUIRE(rules.tests().size() == 1);
+  const embedded_test& test = rules.tests()[0];
+  CHECK(test.id == "pledges-first-then-champion");
+  REQUIRE(test.events.size() == 2);
+  CHECK(test.events[1].fields[0] == std::pair<std::string, std::string>{"id", "d2"});
+  REQUIRE(test.matched.size() == 2);
+  CHECK(test.matched[1].donation_id == "d2");
+  CHECK(test.matched[1].amount == parse_money("1500.00", 2).value());
+  REQUIRE(test.funds.size() == 2);
+  CHECK(test.funds[1].column == fund_column::drawn);
+  CHECK(std::get<money>(test.funds[1].value) == parse_money("1000.00", 2).value());
+}
+
+TEST_CASE("the throwing and the non-throwing API agree", "[load_rules]") {
+  const std::string text = campaign_header() + "projects: []\nfunds: []\nrules: []\nbogus: 1\n";
+  const auto result = load_text(text);
+  REQUIRE_FALSE(result.ok());
+  REQUIRE(result.diagnostics.size() == 1);
+  CHECK(result.diagnostics[0].to_string() == "test.yaml:12:1: bogus: unknown key \"bogus\" [unknown_key]");
+  try {
+    (void)load_rules_text(text, "test.yaml", source_dir);
+    FAIL("load_rules_text did not throw");
+  } catch (const rules_error& e) {
+    CHECK(e.diagnostics() == result.diagnostics);
+    CHECK(std::string(e.what()) == result.diagnostics[0].to_string());
+  }
+}
+
+TEST_CASE("an unreadable file is a diagnostic, not an exception", "[load_rules]") {
+  const auto result = try_load_rules(source_dir / "rules" / "no-such-file.yaml");
+  REQUIRE(result.diagnostics.size() == 1);
+  CHECK(result.diagnostics[0].code == "file_unreadable");
+  CHECK_THROWS_AS(load_rules(source_dir / "rules" / "no-such-file.yaml"), rules_error);
+}
+
+TEST_CASE("columns count characters, not bytes", "[load_rules]") {
+  const std::string text = campaign_header() + "projects: [ { id: 项目一, organization: 机构, 未知: 1 } ]\nfunds: []\nrules: []\n";
+  const auto result = load_text(text);
+  REQUIRE(result.diagnostics.size() == 1);
+  CHECK(result.diagnostics[0].to_string() ==
+        "test.yaml:9:42: projects[0].未知: unknown key \"未知\" [unknown_key]");
+}

@@ -1,5 +1,7 @@
 #include "csv_reader.hpp"
 
+#include "utf8.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -85,32 +87,6 @@ const char* skip_ordinary(const char* p, const char* end) noexcept {
   const std::array<bool, 256>& table = inside_quotes ? quoted_stops : unquoted_stops;
   while (p != end && !table[byte_of(*p)]) ++p;
   return p;
-}
-
-// Length of the well-formed UTF-8 sequence at `p` (whose first byte is not ASCII), or 0. The
-// ranges are those of the Unicode Standard's table 3-7: no overlong forms, no surrogates, nothing
-// above U+10FFFF, no truncated sequences.
-std::size_t utf8_sequence_size(const char* p, const char* end) noexcept {
-  const unsigned lead = byte_of(p[0]);
-  const auto in = [](char c, unsigned low, unsigned high) noexcept {
-    return byte_of(c) >= low && byte_of(c) <= high;
-  };
-  const std::size_t available = distance(p, end);
-  if (lead < 0xC2) return 0;  // a continuation byte, or C0/C1 which only start overlong forms
-  if (lead < 0xE0) return available >= 2 && in(p[1], 0x80, 0xBF) ? 2 : 0;
-  if (lead < 0xF0) {
-    const unsigned low = lead == 0xE0 ? 0xA0 : 0x80;
-    const unsigned high = lead == 0xED ? 0x9F : 0xBF;
-    return available >= 3 && in(p[1], low, high) && in(p[2], 0x80, 0xBF) ? 3 : 0;
-  }
-  if (lead < 0xF5) {
-    const unsigned low = lead == 0xF0 ? 0x90 : 0x80;
-    const unsigned high = lead == 0xF4 ? 0x8F : 0xBF;
-    return available >= 4 && in(p[1], low, high) && in(p[2], 0x80, 0xBF) && in(p[3], 0x80, 0xBF)
-               ? 4
-               : 0;
-  }
-  return 0;
 }
 
 // Characters in [first, last), which holds valid UTF-8: the bytes that are not continuations.

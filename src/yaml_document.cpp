@@ -6,6 +6,7 @@
 
 #include "matchfund/detail/decimal_text.hpp"
 #include "matchfund/value.hpp"
+#include "utf8.hpp"
 
 namespace matchfund::detail {
 
@@ -135,6 +136,16 @@ yaml_document::yaml_document(std::string_view text, std::string file_name, diagn
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < text_.size(); ++i) {
     if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+  if (auto bad = find_invalid_utf8(text_)) {
+    // yaml-cpp would read on; refuse the file at the first bad byte instead.
+    const auto line = std::upper_bound(line_starts_.begin(), line_starts_.end(), *bad) - line_starts_.begin() - 1;
+    YAML::Mark mark;
+    mark.line = static_cast<int>(line);
+    mark.column = static_cast<int>(*bad - line_starts_[static_cast<std::size_t>(line)]);
+    report(position_of(mark), "", text_[*bad] == '\0' ? "the file contains a NUL byte" : "the file is not valid UTF-8",
+           "bad_encoding");
+    return;
   }
   std::vector<YAML::Node> documents;
   try {

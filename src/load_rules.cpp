@@ -731,7 +731,9 @@ void rules_loader::read_csv_attributes(const csv_row& row, const attribute_cells
                                        attribute_values& values,
                                        std::vector<std::pair<std::string, std::string>>& texts) {
   values.resize(attribute_table(owner).size());
-  for (const auto& [column, name] : cells) {
+  for (const auto& cell : cells) {
+    const std::size_t column = cell.first;
+    const std::string& name = cell.second;
     if (row.record[column].empty()) continue;
     const std::string text(row.record[column]);
     texts.emplace_back(name, text);
@@ -749,8 +751,9 @@ void rules_loader::read_yaml_attributes(map_reader& reader, attribute_owner owne
   auto attr = reader.optional("attr");
   if (!attr) return;
   map_reader attributes(*attr);
-  for (const auto& [key, node] : attributes.entries()) {
-    const std::string name = key.node.Scalar();
+  for (const auto& entry : attributes.entries()) {
+    const std::string name = entry.first.node.Scalar();
+    const located_node& node = entry.second;
     auto text = detail::read_scalar_text(node, "a scalar attribute value");
     if (!text) continue;
     texts.emplace_back(name, *text);
@@ -1764,7 +1767,9 @@ void rules_loader::read_test(const located_node& node, embedded_test& test) {
         auto fund = fund_ids_.find(fund_key.node.Scalar());
         if (!fund) report(fund_key, "unknown fund \"" + fund_key.node.Scalar() + "\"", "unknown_fund");
         map_reader column_map(columns);
-        for (const auto& [column_key, value_node] : column_map.entries()) {
+        for (const auto& column_entry : column_map.entries()) {
+          const located_node& column_key = column_entry.first;
+          const located_node& value_node = column_entry.second;
           static constexpr std::pair<std::string_view, fund_column> names[] = {
               {"budget", fund_column::budget},       {"released", fund_column::released},
               {"drawn", fund_column::drawn},         {"returned", fund_column::returned},

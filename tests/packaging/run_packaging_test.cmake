@@ -113,4 +113,9 @@ if(position EQUAL -1)
     message(FATAL_ERROR
         "packaging.${MODE}: the consumer printed '${step_output}', expected version ${EXPECTED_VERSION}")
 endif()
+# With the worked example it also loaded a rules file through the installed library.
+if(CONSUMER_ARGS MATCHES "spec-worked-example.yaml" AND
+   NOT step_output MATCHES "worked-example: 3 projects, 1 funds, 1 rules")
+    message(FATAL_ERROR "packaging.${MODE}: the consumer did not load the worked example: '${step_output}'")
+endif()
 message(STATUS "packaging.${MODE}: the consumer printed: ${step_output}")

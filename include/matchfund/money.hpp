@@ -112,8 +112,9 @@ inline parse_result<money> parse_money(std::string_view text, minor_digits_t dig
     case detail::scale_status::ok:
       return money::from_minor(static_cast<std::int64_t>(minor));
     case detail::scale_status::inexact:
-      return parse_failure{"money " + quoted + " is not a whole number of minor units (" +
-                           std::to_string(digits) + " fraction digits)"};
+      return parse_failure{"money " + quoted + " is not a whole number of minor units (at most " +
+                           std::to_string(digits + multiplier_digits) + " fraction digits" +
+                           (multiplier_digits == 0 ? "" : multiplier_digits == 4 ? " with 万" : " with 亿") + ")"};
     case detail::scale_status::too_large:
       break;
   }

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "matchfund/detail/decimal_text.hpp"
+#include "matchfund/error.hpp"
 #include "matchfund/parse_result.hpp"
 
 namespace matchfund {
@@ -26,7 +27,11 @@ class ratio {
     result.millionths_ = millionths;
     return result;
   }
-  static constexpr ratio whole(std::int64_t units) noexcept {
+  // Throws overflow_error beyond the ratio limit.
+  static constexpr ratio whole(std::int64_t units) {
+    if (units > ratio_limit_millionths / ratio_denominator || units < -ratio_limit_millionths / ratio_denominator) {
+      throw overflow_error("ratio exceeds the limit of 10^9");
+    }
     return from_millionths(units * ratio_denominator);
   }
 
@@ -80,8 +85,9 @@ inline parse_result<ratio> parse_ratio(std::string_view text) {
   return ratio::from_millionths(*millionths);
 }
 
-// Shortest exact decimal text: "0.5", "2", "0.000001".
+// Shortest exact decimal text: "0.5", "2", "0.000001" (and "-0.5" for a negative ratio).
 inline std::string format_ratio(ratio amount) {
+  if (amount.millionths() < 0) return "-" + format_ratio(ratio::from_millionths(-amount.millionths()));
   std::string text = std::to_string(amount.millionths() / ratio_denominator);
   auto fraction = amount.millionths() % ratio_denominator;
   if (fraction != 0) {

@@ -115,27 +115,30 @@ inline parse_result<timestamp> parse_rfc3339(std::string_view text) {
   return at_local(*date, clock, *offset) + duration{milliseconds};
 }
 
-// Integer epoch milliseconds ("1630980000000", optionally negative), as event files may give.
+// The instants RFC 3339 can write: years 0000 to 9999.
+inline constexpr std::int64_t earliest_epoch_ms = -62'167'219'200'000;  // 0000-01-01T00:00:00Z
+inline constexpr std::int64_t latest_epoch_ms = 253'402'300'799'999;    // 9999-12-31T23:59:59.999Z
+
+// Integer epoch milliseconds ("1630980000000", optionally negative), as event files may give,
+// within the years 0000 to 9999 so that every time can be written back as RFC 3339.
 inline parse_result<timestamp> parse_epoch_milliseconds(std::string_view text) {
   const auto parts = detail::split_decimal(text);
-  detail::int128 milliseconds = 0;
-  // 10^17 ms is over three million years: far beyond any campaign, far below int64.
-  constexpr std::int64_t limit = 100'000'000'000'000'000;
-  if (!parts || !parts->fraction_digits.empty() ||
-      detail::scale_decimal(*parts, 0, limit, milliseconds) != detail::scale_status::ok) {
+  if (!parts || !parts->fraction_digits.empty()) {
     return parse_failure{"invalid time " + detail::quote(text) +
                          ": expected RFC 3339 or integer epoch milliseconds"};
+  }
+  detail::int128 milliseconds = 0;
+  const auto status = detail::scale_decimal(*parts, 0, latest_epoch_ms + 1, milliseconds);
+  if (status != detail::scale_status::ok || milliseconds < earliest_epoch_ms || milliseconds > latest_epoch_ms) {
+    return parse_failure{"invalid time " + detail::quote(text) + ": outside the years 0000 to 9999"};
   }
   return timestamp::from_epoch_ms(static_cast<std::int64_t>(milliseconds));
 }
 
-// Either form of an event time (SPEC §2).
+// Either form of an event time (SPEC §2): integer text is epoch milliseconds.
 inline parse_result<timestamp> parse_event_time(std::string_view text) {
-  if (!text.empty() && (detail::is_ascii_digit(text.back()))) {
-    if (text.find_first_not_of("-0123456789") == std::string_view::npos) {
-      return parse_epoch_milliseconds(text);
-    }
-  }
+  const std::string_view digits = text.starts_with('-') ? text.substr(1) : text;
+  if (!digits.empty() && detail::all_digits(digits)) return parse_epoch_milliseconds(text);
   return parse_rfc3339(text);
 }
 

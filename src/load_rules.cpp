@@ -17,6 +17,8 @@
 #include <set>
 #include <tuple>
 
+#include <boost/unordered/unordered_flat_map.hpp>
+
 #include "matchfund/currency.hpp"
 #include "matchfund/version.hpp"
 #include "csv_reader.hpp"
@@ -64,7 +66,15 @@ std::string article(value_type type) {
   return "a value";
 }
 
-using attribute_cells = std::vector<std::pair<std::size_t, std::string>>;  // (column, attribute name)
+// An attribute of a project or donor as the rules see it: its field name, and, when a rule
+// reads it, its type and slot. Resolved once per CSV column, not per cell.
+struct resolved_attribute {
+  std::string name;   // "pledge"
+  std::string field;  // "project.attr.pledge"
+  const attribute_evidence* evidence = nullptr;  // null: no rule reads it
+  std::uint32_t slot = 0;
+};
+using attribute_cells = std::vector<std::pair<std::size_t, resolved_attribute>>;  // (column, attribute)
 struct csv_row;
 
 // The organization, region and category of a project, as text until all projects are read.
@@ -98,7 +108,8 @@ class rules_loader {
   void read_projects_file(const located_node& file_node);
   void read_donors(const located_node& node);
   void read_donors_file(const located_node& file_node);
-  std::optional<value> attribute_value(attribute_owner owner, const std::string& name, const std::string& text,
+  [[nodiscard]] resolved_attribute resolve_attribute(attribute_owner owner, const std::string& name) const;
+  std::optional<value> attribute_value(const resolved_attribute& attribute, const std::string& text,
                                        const std::function<void(std::string, std::string)>& report_at);
   void read_csv_table(const located_node& file_node, const std::string& section,
                       const std::vector<std::string_view>& column_names,
@@ -504,16 +515,24 @@ std::string rules_loader::display_path(const std::string& relative) const {
   return (base_directory_ / relative).lexically_normal().generic_string();
 }
 
-std::optional<value> rules_loader::attribute_value(attribute_owner owner, const std::string& name,
-                                                   const std::string& text,
+resolved_attribute rules_loader::resolve_attribute(attribute_owner owner, const std::string& name) const {
+  resolved_attribute attribute{name, std::string(to_string(owner)) + ".attr." + name, nullptr, 0};
+  if (const auto found = evidence_.find(attribute.field); found != evidence_.end()) {
+    attribute.evidence = &found->second;
+    attribute.slot = attribute_slots_.at(attribute.field);
+  }
+  return attribute;
+}
+
+std::optional<value> rules_loader::attribute_value(const resolved_attribute& attribute, const std::string& text,
                                                    const std::function<void(std::string, std::string)>& report_at) {
-  const std::string field = std::string(to_string(owner)) + ".attr." + name;
-  const auto found = evidence_.find(field);
-  if (found == evidence_.end()) return std::nullopt;  // no rule reads it
-  const value_type type = found->second.type;
+  if (attribute.evidence == nullptr) return std::nullopt;  // no rule reads it
+  const std::string& field = attribute.field;
+  const value_type type = attribute.evidence->type;
   const auto mismatch = [&] {
     report_at("value \"" + text + "\" of " + field + " is not " + article(type) +
-                  " (the rules use it as " + article(type) + " at line " + std::to_string(found->second.first.line) + ")",
+                  " (the rules use it as " + article(type) + " at line " +
+                  std::to_string(attribute.evidence->first.line) + ")",
               "bad_attribute_value");
     return std::nullopt;
   };
@@ -675,6 +694,8 @@ void rules_loader::read_csv_table(const located_node& file_node, const std::stri
       return;
     }
     const detail::csv_header header(record);
+    if (section == "projects") parts_.projects.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
+    if (section == "donors") parts_.donors.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
     std::vector<std::optional<std::size_t>> columns(column_names.size());
     attribute_cells attribute_columns;
     for (std::size_t i = 0; i < header.size(); ++i) {
@@ -683,7 +704,8 @@ void rules_loader::read_csv_table(const located_node& file_node, const std::stri
       if (known != column_names.end()) {
         columns[static_cast<std::size_t>(known - column_names.begin())] = i;
       } else if (name.starts_with("attr.") && name.size() > 5 && section != "closeout") {
-        attribute_columns.emplace_back(i, std::string(name.substr(5)));
+        const auto owner = section == "donors" ? attribute_owner::donor : attribute_owner::project;
+        attribute_columns.emplace_back(i, resolve_attribute(owner, std::string(name.substr(5))));
       } else {
         csv_report(record.line(), record.column(i), "", "unknown column \"" + std::string(name) + "\"", "unknown_column");
       }
@@ -733,15 +755,15 @@ void rules_loader::read_csv_attributes(const csv_row& row, const attribute_cells
   values.resize(attribute_table(owner).size());
   for (const auto& cell : cells) {
     const std::size_t column = cell.first;
-    const std::string& name = cell.second;
+    const resolved_attribute& attribute = cell.second;
     if (row.record[column].empty()) continue;
     const std::string text(row.record[column]);
-    texts.emplace_back(name, text);
-    const std::string path = detail::join_path(row.path, "attr." + name);
-    auto typed = attribute_value(owner, name, text, [&](std::string message, std::string code) {
-      row.report(column, path, std::move(message), std::move(code));
+    texts.emplace_back(attribute.name, text);
+    if (attribute.evidence == nullptr) continue;
+    auto typed = attribute_value(attribute, text, [&](std::string message, std::string code) {
+      row.report(column, detail::join_path(row.path, "attr." + attribute.name), std::move(message), std::move(code));
     });
-    if (typed) values[attribute_slots_.at(std::string(to_string(owner)) + ".attr." + name)] = std::move(typed);
+    if (typed) values[attribute.slot] = std::move(typed);
   }
 }
 
@@ -757,15 +779,16 @@ void rules_loader::read_yaml_attributes(map_reader& reader, attribute_owner owne
     auto text = detail::read_scalar_text(node, "a scalar attribute value");
     if (!text) continue;
     texts.emplace_back(name, *text);
-    auto typed = attribute_value(owner, name, *text,
+    const resolved_attribute attribute = resolve_attribute(owner, name);
+    auto typed = attribute_value(attribute, *text,
                                  [&node](std::string message, std::string code) { node.report(std::move(message), std::move(code)); });
-    if (typed) values[attribute_slots_.at(std::string(to_string(owner)) + ".attr." + name)] = std::move(typed);
+    if (typed) values[attribute.slot] = std::move(typed);
   }
 }
 
 void rules_loader::read_projects_file(const located_node& file_node) {
   enum column { id, organization, region, category, tags };
-  std::map<std::string, std::uint64_t, std::less<>> seen;
+  boost::unordered_flat_map<std::string, std::uint64_t> seen;  // id -> line, for duplicates
   read_csv_table(file_node, "projects", {"id", "organization", "region", "category", "tags"}, {"id", "organization"},
                  [&](const csv_row& row, const attribute_cells& cells) {
                    auto project_id = csv_id(row, id, "id");
@@ -825,7 +848,7 @@ void rules_loader::read_donors(const located_node& node) {
 }
 
 void rules_loader::read_donors_file(const located_node& file_node) {
-  std::map<std::string, std::uint64_t, std::less<>> seen;
+  boost::unordered_flat_map<std::string, std::uint64_t> seen;  // id -> line, for duplicates
   read_csv_table(file_node, "donors", {"id"}, {"id"}, [&](const csv_row& row, const attribute_cells& cells) {
     auto id = csv_id(row, 0, "id");
     if (!id) return;

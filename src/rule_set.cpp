@@ -1,18 +1,34 @@
 #include "matchfund/rule_set.hpp"
 
+#include <boost/unordered/unordered_flat_map.hpp>
+
 namespace matchfund {
 
 namespace {
 
+// Heterogeneous lookup by string_view without building a std::string per query.
+struct id_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view id) const noexcept { return std::hash<std::string_view>{}(id); }
+};
+struct id_equal {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+};
+
+template <class Index>
+using id_map = boost::unordered_flat_map<std::string, Index, id_hash, id_equal>;
+
 template <class Index, class Spec>
-std::map<std::string, Index, std::less<>> index_by_id(const std::vector<Spec>& specs) {
-  std::map<std::string, Index, std::less<>> result;
+id_map<Index> index_by_id(const std::vector<Spec>& specs) {
+  id_map<Index> result;
+  result.reserve(specs.size());
   for (std::size_t i = 0; i < specs.size(); ++i) result.emplace(specs[i].id, index_at<Index>(i));
   return result;
 }
 
 template <class Index>
-std::optional<Index> find_in(const std::map<std::string, Index, std::less<>>& ids, std::string_view id) {
+std::optional<Index> find_in(const id_map<Index>& ids, std::string_view id) {
   const auto found = ids.find(id);
   if (found == ids.end()) return std::nullopt;
   return found->second;
@@ -20,6 +36,13 @@ std::optional<Index> find_in(const std::map<std::string, Index, std::less<>>& id
 
 }  // namespace
 
+// Only looked up, never iterated: hash order cannot reach a result.
+struct rule_set::lookups {
+  id_map<project_index> projects;
+  id_map<donor_index> donors;
+  id_map<fund_index> funds;
+  id_map<rule_index> rules;
+};
 rule_set::rule_set(rule_set_parts parts) {
   auto built = std::make_shared<lookups>();
   built->projects = index_by_id<project_index>(parts.projects);

@@ -5,7 +5,6 @@
 #define MATCHFUND_RULE_SET_HPP
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -318,12 +317,7 @@ class rule_set {
   [[nodiscard]] std::optional<rule_index> find_rule(std::string_view id) const;
 
  private:
-  struct lookups {
-    std::map<std::string, project_index, std::less<>> projects;
-    std::map<std::string, donor_index, std::less<>> donors;
-    std::map<std::string, fund_index, std::less<>> funds;
-    std::map<std::string, rule_index, std::less<>> rules;
-  };
+  struct lookups;  // id -> index hash maps, defined in the source file (Boost stays out of here)
   std::shared_ptr<const rule_set_parts> parts_;  // shared: copies of a rule set are cheap
   std::shared_ptr<const lookups> lookups_;
 };

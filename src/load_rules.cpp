@@ -131,7 +131,7 @@ class rules_loader {
   void read_releases(map_reader& reader, fund_spec& fund, bool budget_known);
   void read_rules(const located_node& list);
   void read_rule(const located_node& node, std::size_t file_index, rule_spec& rule);
-  std::optional<formula> read_formula(map_reader& reader, const rule_spec& rule, rule_index self);
+  std::optional<formula> read_formula(map_reader& reader, rule_index self);
   std::optional<tiered_ratio_formula> read_tiers(const located_node& node, rule_index self);
   std::optional<cap_index> read_cap(const located_node& node, std::string default_id, bool shared);
   void read_shared_caps(const located_node& list);
@@ -141,6 +141,12 @@ class rules_loader {
   [[nodiscard]] std::optional<std::uint32_t> find_target(fixed_target target, const std::string& id) const;
   void read_tests(const located_node& list);
   void read_test(const located_node& node, embedded_test& test);
+  // -- references by id
+  template <class Index>
+  std::optional<Index> read_reference(const located_node& node, const id_table& ids, std::string_view what);
+  template <class Index>
+  std::optional<std::vector<Index>> read_reference_list(const located_node& node, const id_table& ids,
+                                                        std::string_view what, std::string_view empty_message);
   // -- conditions and fields
   [[nodiscard]] std::optional<field_ref> parse_field(std::string_view text) const;
   std::optional<field_ref> parse_field(std::string_view text, std::string& message, std::string& code) const;
@@ -866,6 +872,49 @@ void rules_loader::read_donors_file(const located_node& file_node) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// References by id.
+
+// The index an id names; reports unknown_<what> ("unknown_fund") when there is none.
+template <class Index>
+std::optional<Index> rules_loader::read_reference(const located_node& node, const id_table& ids, std::string_view what) {
+  auto id = detail::read_id(node);
+  if (!id) return std::nullopt;
+  auto found = ids.find(*id);
+  if (!found) {
+    report(node, "unknown " + std::string(what) + " \"" + *id + "\"", "unknown_" + std::string(what));
+    return std::nullopt;
+  }
+  return index_at<Index>(*found);
+}
+
+// A non-empty list of ids, each known and listed once; nullopt when any is not.
+template <class Index>
+std::optional<std::vector<Index>> rules_loader::read_reference_list(const located_node& node, const id_table& ids,
+                                                                    std::string_view what,
+                                                                    std::string_view empty_message) {
+  auto elements = detail::read_list(node);
+  if (!elements) return std::nullopt;
+  if (elements->empty()) {
+    report(node, std::string(empty_message), "empty_list");
+    return std::nullopt;
+  }
+  std::vector<Index> result;
+  bool ok = true;
+  for (const auto& element : *elements) {
+    auto index = read_reference<Index>(element, ids, what);
+    if (!index) {
+      ok = false;
+    } else if (std::find(result.begin(), result.end(), *index) != result.end()) {
+      report(element, std::string(what) + " \"" + element.node.Scalar() + "\" is listed twice", "duplicate_reference");
+    } else {
+      result.push_back(*index);
+    }
+  }
+  if (!ok) return std::nullopt;
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Phase 5a: funds (SPEC §4).
 
 void rules_loader::read_funds(const located_node& list) {
@@ -1022,24 +1071,8 @@ void rules_loader::read_rule(const located_node& node, std::size_t file_index, r
                         .value_or(0);
   }
   if (auto sources = reader.required("sources")) {
-    if (auto elements = detail::read_list(*sources)) {
-      if (elements->empty()) report(*sources, "a rule needs at least one source fund", "empty_list");
-      for (const auto& source : *elements) {
-        auto id = detail::read_id(source);
-        if (!id) continue;
-        auto fund = fund_ids_.find(*id);
-        if (!fund) {
-          report(source, "unknown fund \"" + *id + "\"", "unknown_fund");
-          continue;
-        }
-        const auto index = index_at<fund_index>(*fund);
-        if (std::find(rule.sources.begin(), rule.sources.end(), index) != rule.sources.end()) {
-          report(source, "fund \"" + *id + "\" is listed twice", "duplicate_reference");
-          continue;
-        }
-        rule.sources.push_back(index);
-      }
-    }
+    rule.sources = read_reference_list<fund_index>(*sources, fund_ids_, "fund", "a rule needs at least one source fund")
+                       .value_or(std::vector<fund_index>{});
   }
   if (auto windows = reader.optional("windows")) {
     if (auto elements = detail::read_list(*windows)) {
@@ -1082,7 +1115,7 @@ void rules_loader::read_rule(const located_node& node, std::size_t file_index, r
     rule.chance = detail::read_probability(*chance);
     if (!seed_given_) report(*chance, "probability needs campaign.seed", "missing_seed");
   }
-  if (auto match = read_formula(reader, rule, self)) rule.match = std::move(*match);
+  if (auto match = read_formula(reader, self)) rule.match = std::move(*match);
   if (auto caps = reader.optional("caps")) {
     if (auto elements = detail::read_list(*caps)) {
       for (std::size_t c = 0; c < elements->size(); ++c) {
@@ -1118,8 +1151,7 @@ void rules_loader::read_rule(const located_node& node, std::size_t file_index, r
   reader.finish();
 }
 
-std::optional<formula> rules_loader::read_formula(map_reader& reader, const rule_spec& rule, rule_index self) {
-  (void)rule;
+std::optional<formula> rules_loader::read_formula(map_reader& reader, rule_index self) {
   const auto ratio_node = reader.optional("ratio");
   const auto amount_node = reader.optional("amount");
   const auto bonus_node = reader.optional("ratio_of");
@@ -1213,20 +1245,12 @@ std::optional<formula> rules_loader::read_formula(map_reader& reader, const rule
   const auto tiers_node = bonus.optional("tiers");
   bonus.finish();
   if (!bonus.valid()) return std::nullopt;
-  std::optional<rule_index> base;
-  if (rule_node) {
-    if (auto id = detail::read_id(*rule_node)) {
-      if (auto found = rule_ids_.find(*id)) {
-        if (*found >= position(self)) {
-          report(*rule_node, "ratio_of must name a rule evaluated before this one; \"" + *id + "\" is not",
-                 "rule_order");
-        } else {
-          base = index_at<rule_index>(*found);
-        }
-      } else {
-        report(*rule_node, "unknown rule \"" + *id + "\"", "unknown_rule");
-      }
-    }
+  std::optional<rule_index> base = rule_node ? read_reference<rule_index>(*rule_node, rule_ids_, "rule") : std::nullopt;
+  if (base && *base >= self) {
+    report(*rule_node,
+           "ratio_of must name a rule evaluated before this one; \"" + rule_node->node.Scalar() + "\" is not",
+           "rule_order");
+    base.reset();
   }
   if (scale_node && tiers_node) {
     report(*tiers_node, "give either ratio or tiers, not both", "conflicting_keys");
@@ -1392,25 +1416,12 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
     if (!shared) {
       report(*rules, "a rule's own cap limits that rule; list rules only on top-level caps", "cap_rules_not_allowed");
       ok = false;
-    } else if (auto elements = detail::read_list(*rules)) {
-      if (elements->empty()) report(*rules, "a shared cap must list at least one rule", "empty_list");
-      for (const auto& element : *elements) {
-        auto id = detail::read_id(element);
-        if (!id) continue;
-        auto found = rule_ids_.find(*id);
-        if (!found) {
-          report(element, "unknown rule \"" + *id + "\"", "unknown_rule");
-          ok = false;
-          continue;
-        }
-        const auto index = index_at<rule_index>(*found);
-        if (std::find(cap.rules.begin(), cap.rules.end(), index) != cap.rules.end()) {
-          report(element, "rule \"" + *id + "\" is listed twice", "duplicate_reference");
-          continue;
-        }
-        cap.rules.push_back(index);
-      }
+    } else if (auto listed = read_reference_list<rule_index>(*rules, rule_ids_, "rule",
+                                                             "a shared cap must list at least one rule")) {
+      cap.rules = std::move(*listed);
       std::sort(cap.rules.begin(), cap.rules.end());
+    } else {
+      ok = false;
     }
   } else if (shared) {
     reader.self().report("a top-level cap must list the rules it limits (rules: [...])", "missing_key");
@@ -1471,15 +1482,7 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
   }
   step.kind = *kind;
   const std::string kind_name(node.node["kind"].Scalar());
-  if (auto from = reader.optional("from")) {
-    if (auto id = detail::read_id(*from)) {
-      if (auto fund = fund_ids_.find(*id)) {
-        step.from = index_at<fund_index>(*fund);
-      } else {
-        report(*from, "unknown fund \"" + *id + "\"", "unknown_fund");
-      }
-    }
-  }
+  if (auto from = reader.optional("from")) step.from = read_reference<fund_index>(*from, fund_ids_, "fund");
   if (auto eligible = reader.optional("eligible")) {
     step.eligible = read_condition(*eligible, field_context::project_at_close, std::nullopt).value_or(condition{});
   }
@@ -1639,15 +1642,7 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
     for (auto key : {"field", "target", "target_from", "pay", "all_or_nothing"}) not_for_this_kind(key);
   }
   if (rematch) {
-    if (auto rule = reader.required("rule")) {
-      if (auto id = detail::read_id(*rule)) {
-        if (auto found = rule_ids_.find(*id)) {
-          step.rule = index_at<rule_index>(*found);
-        } else {
-          report(*rule, "unknown rule \"" + *id + "\"", "unknown_rule");
-        }
-      }
-    }
+    if (auto rule = reader.required("rule")) step.rule = read_reference<rule_index>(*rule, rule_ids_, "rule");
   } else {
     not_for_this_kind("rule");
   }

@@ -1,0 +1,123 @@
+// The matchfund program as a user runs it: output, error output and exit status.
+// Golden files live in tests/golden/; run with MATCHFUND_APPROVE=1 to rewrite them from the
+// current output (then read the diff before committing).
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#ifndef MATCHFUND_SOURCE_DIR
+#define MATCHFUND_SOURCE_DIR "."
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path source_dir = MATCHFUND_SOURCE_DIR;
+
+struct run_result {
+  std::string output;  // standard output and standard error, in that order
+  int status = -1;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs the program from the source directory, so paths in its output are relative.
+run_result run_cli(const std::string& arguments) {
+#ifdef MATCHFUND_CLI_PATH
+  const fs::path stderr_file = fs::temp_directory_path() / ("matchfund-cli-test-" + std::to_string(::getpid()) + ".err");
+  const std::string command = "cd '" + source_dir.string() + "' && '" MATCHFUND_CLI_PATH "' " + arguments + " 2>'" +
+                              stderr_file.string() + "'";
+  run_result result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  std::size_t count = 0;
+  while ((count = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), count);
+  const int raw = ::pclose(pipe);
+  result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  result.output += read_file(stderr_file);
+  fs::remove(stderr_file);
+  return result;
+#else
+  (void)arguments;
+  FAIL("MATCHFUND_CLI_PATH is not defined: the tests were built without the CLI");
+  return {};
+#endif
+}
+
+void check_golden(const run_result& result, const fs::path& golden) {
+  const std::string actual = result.output + "[exit " + std::to_string(result.status) + "]\n";
+  if (const char* approve = std::getenv("MATCHFUND_APPROVE"); approve != nullptr && std::string(approve) == "1") {
+    fs::create_directories(golden.parent_path());
+    std::ofstream(golden, std::ios::binary) << actual;
+    WARN("approved " << golden.string());
+    return;
+  }
+  INFO("golden file " << golden.string() << " (MATCHFUND_APPROVE=1 rewrites it)");
+  REQUIRE(fs::exists(golden));
+  CHECK(actual == read_file(golden));
+}
+
+}  // namespace
+
+TEST_CASE("validate prints the summary of every bundled rules file", "[cli]") {
+  for (const auto& entry : fs::directory_iterator(source_dir / "rules")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const std::string name = entry.path().filename().string();
+    DYNAMIC_SECTION(name) {
+      const auto result = run_cli("validate rules/" + name);
+      CHECK(result.status == 0);
+      check_golden(result, source_dir / "tests" / "golden" / "validate" / (entry.path().stem().string() + ".txt"));
+    }
+  }
+}
+
+TEST_CASE("validate prints every error of an invalid file and exits 2", "[cli]") {
+  const auto result = run_cli("validate tests/data/bad-rules/multiple-errors.yaml");
+  CHECK(result.status == 2);
+  check_golden(result, source_dir / "tests" / "golden" / "validate" / "multiple-errors.txt");
+}
+
+TEST_CASE("validate checks every file and fails if any is invalid", "[cli]") {
+  const auto result = run_cli("validate rules/spec-worked-example.yaml no-such-file.yaml");
+  CHECK(result.status == 2);
+  CHECK(result.output.find("rules/spec-worked-example.yaml: valid\n") != std::string::npos);
+  CHECK(result.output.find("no-such-file.yaml: cannot read no-such-file.yaml: No such file or directory [file_unreadable]\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("help, version and usage errors", "[cli]") {
+  const auto help = run_cli("--help");
+  CHECK(help.status == 0);
+  CHECK(help.output.rfind("matchfund - matching-fund allocations for charity campaigns\n", 0) == 0);
+  CHECK(help.output.find("matchfund validate RULES.yaml [RULES.yaml...]") != std::string::npos);
+
+  const auto version = run_cli("--version");
+  CHECK(version.status == 0);
+  CHECK(version.output == "matchfund 0.1.0 (rules format 1)\n");
+
+  const auto unknown = run_cli("frobnicate");
+  CHECK(unknown.status == 2);
+  CHECK(unknown.output.rfind("matchfund: unknown command \"frobnicate\"\n", 0) == 0);
+
+  const auto nothing = run_cli("validate");
+  CHECK(nothing.status == 2);
+  CHECK(nothing.output == "matchfund validate: give at least one rules file\n");
+
+  const auto bad_option = run_cli("--frobnicate");
+  CHECK(bad_option.status == 2);
+  CHECK(bad_option.output.rfind("matchfund: unrecognised option '--frobnicate'\n", 0) == 0);
+}

@@ -46,6 +46,7 @@ struct attribute_evidence {
 
 struct id_table {
   std::map<std::string, std::size_t, std::less<>> index;
+  std::map<std::string, std::uint32_t, std::less<>> first_line;  // for "duplicate id" messages
   [[nodiscard]] std::optional<std::size_t> find(std::string_view id) const {
     auto found = index.find(id);
     if (found == index.end()) return std::nullopt;
@@ -111,7 +112,7 @@ class rules_loader {
   [[nodiscard]] resolved_attribute resolve_attribute(attribute_owner owner, const std::string& name) const;
   std::optional<value> attribute_value(const resolved_attribute& attribute, const std::string& text,
                                        const std::function<void(std::string, std::string)>& report_at);
-  void read_csv_table(const located_node& file_node, const std::string& section,
+  void read_csv_table(const located_node& file_node, const std::string& section, const std::string& row_prefix,
                       const std::vector<std::string_view>& column_names,
                       const std::vector<std::string_view>& required_columns,
                       const std::function<void(const csv_row&, const attribute_cells&)>& on_row);
@@ -161,8 +162,6 @@ class rules_loader {
                                                 std::string_view what);
   // -- phase 6
   void check_closeout_money();
-  void check_close_conditions();
-  void check_condition_attributes(const condition& c, const std::string& where);
 
   std::optional<money> read_money_at(const located_node& node) { return detail::read_money(node, digits()); }
   [[nodiscard]] minor_digits_t digits() const { return parts_.campaign.minor_digits; }
@@ -185,7 +184,7 @@ class rules_loader {
   std::vector<std::size_t> rule_order_;  // evaluation index -> file index
   std::map<std::string, attribute_evidence, std::less<>> evidence_;  // "project.attr.x" -> its type
   std::map<std::string, std::uint32_t, std::less<>> attribute_slots_;  // same keys -> slot
-  std::set<std::string, std::less<>> cap_ids_;
+  std::map<std::string, std::uint32_t, std::less<>> cap_ids_;  // id -> line where first given
   std::vector<project_names> project_names_;      // parallel to parts_.projects
   std::vector<std::optional<located_node>> closeout_nodes_;
 };
@@ -252,7 +251,6 @@ void rules_loader::read_top(map_reader& top) {
 
   // Phase 6.
   check_closeout_money();
-  check_close_conditions();
 }
 
 void rules_loader::read_campaign(const located_node& node) {
@@ -262,7 +260,10 @@ void rules_loader::read_campaign(const located_node& node) {
     if (auto text = detail::read_id(*id)) spec.id = *text;
   }
   if (auto name = campaign.required("name")) {
-    if (auto text = detail::read_string(*name)) spec.name = *text;
+    if (auto text = detail::read_string(*name)) {
+      if (text->empty()) report(*name, "campaign.name must not be empty", "empty_value");
+      spec.name = *text;
+    }
   }
   std::optional<minor_digits_t> known_digits;
   if (auto currency = campaign.required("currency")) {
@@ -302,6 +303,7 @@ void rules_loader::read_campaign(const located_node& node) {
     }
   }
   if (auto seed = campaign.optional("seed")) {
+    seed_given_ = true;  // an invalid seed is reported once, not again by every random rule
     if (auto value = detail::read_integer(*seed, std::numeric_limits<std::int64_t>::min(),
                                           std::numeric_limits<std::int64_t>::max())) {
       spec.seed = *value;
@@ -321,8 +323,12 @@ void rules_loader::collect_ids(const std::optional<located_node>& list, id_table
     const std::size_t position_in_list = index++;
     if (!element.is_map() || !element.node["id"] || !element.node["id"].IsScalar()) continue;
     const std::string id = element.node["id"].Scalar();
-    if (!table.index.emplace(id, position_in_list).second && report_duplicates) {
-      document_->report(element.node["id"], detail::join_path(element.path, "id"), "duplicate id \"" + id + "\"",
+    const auto line = document_->position_of(element.node["id"]).line;
+    if (table.index.emplace(id, position_in_list).second) {
+      table.first_line.emplace(id, line);
+    } else if (report_duplicates) {
+      document_->report(element.node["id"], detail::join_path(element.path, "id"),
+                        "duplicate id \"" + id + "\" (first at line " + std::to_string(table.first_line.at(id)) + ")",
                         "duplicate_id");
     }
   }
@@ -360,8 +366,12 @@ void rules_loader::order_rules(const std::optional<located_node>& list) {
     const auto& node = elements[i].node;
     if (!node.IsMap() || !node["id"] || !node["id"].IsScalar()) continue;
     const std::string id = node["id"].Scalar();
-    if (!rule_ids_.index.emplace(id, evaluation_index[i]).second) {
-      document_->report(node["id"], detail::join_path(elements[i].path, "id"), "duplicate id \"" + id + "\"",
+    const auto line = document_->position_of(node["id"]).line;
+    if (rule_ids_.index.emplace(id, evaluation_index[i]).second) {
+      rule_ids_.first_line.emplace(id, line);
+    } else {
+      document_->report(node["id"], detail::join_path(elements[i].path, "id"),
+                        "duplicate id \"" + id + "\" (first at line " + std::to_string(rule_ids_.first_line.at(id)) + ")",
                         "duplicate_id");
     }
   }
@@ -558,7 +568,7 @@ std::optional<value> rules_loader::attribute_value(const resolved_attribute& att
       if (kind != value_type::integer && kind != value_type::money) return mismatch();
       auto amount = parse_money(text, digits());
       if (!amount) {
-        report_at(amount.error() + " (" + field + ")", "bad_attribute_value");
+        report_at(amount.error(), "bad_attribute_value");
         return std::nullopt;
       }
       return value{*amount};
@@ -658,7 +668,8 @@ void rules_loader::read_project_list(const located_node& list) {
 }
 
 // A headered CSV file named by the rules (projects, donors, fixed amounts): reads the header
-// against the columns it may have, then hands each row to `on_row` with a reporter.
+// against the columns it may have, then hands each row to `on_row` with a reporter. Rows are
+// named row_prefix[0], row_prefix[1], ... in diagnostics.
 struct csv_row {
   const detail::csv_record& record;
   const std::vector<std::optional<std::size_t>>& columns;  // by the caller's column list
@@ -673,7 +684,7 @@ struct csv_row {
   [[nodiscard]] std::size_t column_of(std::size_t which) const { return columns[which].value_or(0); }
 };
 
-void rules_loader::read_csv_table(const located_node& file_node, const std::string& section,
+void rules_loader::read_csv_table(const located_node& file_node, const std::string& section, const std::string& row_prefix,
                                   const std::vector<std::string_view>& column_names,
                                   const std::vector<std::string_view>& required_columns,
                                   const std::function<void(const csv_row&, const attribute_cells&)>& on_row) {
@@ -726,7 +737,7 @@ void rules_loader::read_csv_table(const located_node& file_node, const std::stri
     if (!complete) return;
     std::size_t row = 0;
     while (reader.next(record)) {
-      const std::string row_path = detail::index_path(section, row++);
+      const std::string row_path = detail::index_path(row_prefix, row++);
       if (record.size() != header.size()) {
         csv_report(record.line(), 1, row_path,
                    "expected " + std::to_string(header.size()) + " fields, found " + std::to_string(record.size()),
@@ -795,7 +806,7 @@ void rules_loader::read_yaml_attributes(map_reader& reader, attribute_owner owne
 void rules_loader::read_projects_file(const located_node& file_node) {
   enum column { id, organization, region, category, tags };
   boost::unordered_flat_map<std::string, std::uint64_t> seen;  // id -> line, for duplicates
-  read_csv_table(file_node, "projects", {"id", "organization", "region", "category", "tags"}, {"id", "organization"},
+  read_csv_table(file_node, "projects", "projects", {"id", "organization", "region", "category", "tags"}, {"id", "organization"},
                  [&](const csv_row& row, const attribute_cells& cells) {
                    auto project_id = csv_id(row, id, "id");
                    auto organization_name = csv_id(row, organization, "organization");
@@ -855,7 +866,7 @@ void rules_loader::read_donors(const located_node& node) {
 
 void rules_loader::read_donors_file(const located_node& file_node) {
   boost::unordered_flat_map<std::string, std::uint64_t> seen;  // id -> line, for duplicates
-  read_csv_table(file_node, "donors", {"id"}, {"id"}, [&](const csv_row& row, const attribute_cells& cells) {
+  read_csv_table(file_node, "donors", "donors", {"id"}, {"id"}, [&](const csv_row& row, const attribute_cells& cells) {
     auto id = csv_id(row, 0, "id");
     if (!id) return;
     if (auto [first, inserted] = seen.emplace(*id, row.record.line()); !inserted) {
@@ -1094,6 +1105,8 @@ void rules_loader::read_rule(const located_node& node, std::size_t file_index, r
         }
         window_reader.finish();
         if (!ok || !window_reader.valid()) continue;
+        // A bound taken from a campaign period that is itself invalid proves nothing.
+        if (!campaign_times_ok_ && (!from_node || !to_node)) continue;
         if (window.to <= window.from) {
           report(to_node ? *to_node : element, "a window must end after it starts", "bad_window");
           continue;
@@ -1316,8 +1329,9 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
     if (auto text = detail::read_id(*id)) cap.id = *text; else ok = false;
   }
   const located_node& id_blame = reader.has("id") ? *child_of(node, "id") : node;
-  if (!cap_ids_.insert(cap.id).second) {
-    report(id_blame, "duplicate cap id \"" + cap.id + "\"", "duplicate_id");
+  if (auto [first, inserted] = cap_ids_.emplace(cap.id, id_blame.at.line); !inserted) {
+    report(id_blame, "duplicate cap id \"" + cap.id + "\" (first at line " + std::to_string(first->second) + ")",
+           "duplicate_id");
     ok = false;
   }
   if (auto per = reader.required("per")) {
@@ -1475,6 +1489,7 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
                                                            {"rematch", closeout_kind::rematch}});
   }
   if (!kind) {
+    step.id.clear();  // a step of no known kind is not checked further (its money, its keys)
     reader.allow({"from", "budget", "eligible", "cap", "max_share", "weight", "min_contribution", "saturation",
                   "amounts", "file", "field", "target", "target_from", "pay", "all_or_nothing", "rule"});
     reader.finish();
@@ -1501,7 +1516,7 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
     if (auto share = reader.optional("max_share")) {
       if (auto value = detail::read_ratio(*share)) {
         if (*value > ratio::whole(1)) {
-          report(*share, "max_share " + format_ratio(*value) + " is more than the whole budget", "bad_share");
+          report(*share, "max_share \"" + share->node.Scalar() + "\" is more than the whole budget", "bad_share");
         } else {
           step.max_share = *value;
         }
@@ -1668,7 +1683,7 @@ std::optional<std::uint32_t> rules_loader::find_target(fixed_target target, cons
 
 void rules_loader::read_fixed_amounts_file(const located_node& file_node, closeout_spec& step) {
   enum column { project, organization, region, amount };
-  read_csv_table(file_node, "closeout", {"project", "organization", "region", "amount"}, {"amount"},
+  read_csv_table(file_node, "closeout", file_node.path, {"project", "organization", "region", "amount"}, {"amount"},
                  [&](const csv_row& row, const attribute_cells&) {
                    fixed_allocation allocation;
                    allocation.position = {static_cast<std::uint32_t>(row.record.line()), 1};
@@ -1711,13 +1726,15 @@ void rules_loader::read_fixed_amounts_file(const located_node& file_node, closeo
 void rules_loader::read_tests(const located_node& list) {
   auto elements = detail::read_list(list);
   if (!elements) return;
-  std::set<std::string, std::less<>> ids;
+  std::map<std::string, std::uint32_t, std::less<>> ids;  // id -> line where first given
   for (const auto& element : *elements) {
     embedded_test test;
     read_test(element, test);
     if (test.id.empty()) continue;
-    if (!ids.insert(test.id).second) {
-      report(*child_of(element, "id"), "duplicate test id \"" + test.id + "\"", "duplicate_id");
+    const auto id_node = *child_of(element, "id");
+    if (auto [first, inserted] = ids.emplace(test.id, id_node.at.line); !inserted) {
+      report(id_node, "duplicate test id \"" + test.id + "\" (first at line " + std::to_string(first->second) + ")",
+             "duplicate_id");
       continue;
     }
     parts_.tests.push_back(std::move(test));
@@ -1957,6 +1974,7 @@ std::optional<condition> rules_loader::read_condition(const located_node& node, 
   const bool all = reader.has("all"), any = reader.has("any"), negation = reader.has("not"), leaf = reader.has("field");
   const int forms = int{all} + int{any} + int{negation} + int{leaf};
   if (forms != 1) {
+    reader.allow({"all", "any", "not", "field", "op", "value", "default"});  // the problem is the form
     node.report(forms == 0 ? "a condition needs one of all, any, not or field"
                            : "a condition has exactly one of all, any, not or field",
                 forms == 0 ? "missing_key" : "conflicting_keys");
@@ -2023,6 +2041,17 @@ std::optional<condition_leaf> rules_loader::read_leaf(map_reader& reader, field_
     report(*field_node, field->name + " is not known at close: only project and fund fields can be used here",
            "field_not_allowed");
     return std::nullopt;
+  }
+  // SPEC §11.10: at close there is no event to reject, so a project attribute that some project
+  // lacks needs a default. Settle conditions are decided at close too.
+  if (context == field_context::project_at_close && field->kind == field_kind::project_attribute && !default_node) {
+    for (const auto& project : parts_.projects) {
+      if (project.attributes.size() > field->index && project.attributes[field->index]) continue;
+      report(*field_node,
+             "project \"" + project.id + "\" has no " + field->name + " and the condition gives no default",
+             "missing_attribute");
+      return std::nullopt;
+    }
   }
   if (field->kind == field_kind::rule_matched && current_rule && field->index >= position(*current_rule)) {
     report(*field_node, field->name + " must name a rule evaluated before this one", "rule_order");
@@ -2146,36 +2175,6 @@ void rules_loader::check_closeout_money() {
   }
 }
 
-// SPEC §11.10: a close-out condition on a project attribute that some project lacks, with no
-// default, could not be decided at close; settle conditions are decided at close too.
-void rules_loader::check_close_conditions() {
-  for (std::size_t r = 0; r < parts_.rules.size(); ++r) {
-    if (parts_.rules[r].settle) check_condition_attributes(*parts_.rules[r].settle, "rules[" + std::to_string(parts_.rules[r].file_order) + "].settle.when");
-  }
-  for (std::size_t i = 0; i < parts_.closeout.size(); ++i) {
-    const auto& step = parts_.closeout[i];
-    const std::string path = "closeout[" + std::to_string(i) + "]";
-    check_condition_attributes(step.eligible, path + ".eligible");
-    for (std::size_t a = 0; a < step.amounts.size(); ++a) {
-      if (step.amounts[a].when) check_condition_attributes(*step.amounts[a].when, path + ".amounts[" + std::to_string(a) + "].when");
-    }
-  }
-}
-
-void rules_loader::check_condition_attributes(const condition& c, const std::string& where) {
-  for (const auto& child : c.children) check_condition_attributes(child, where);
-  if (c.type != condition::kind::leaf || c.leaf.field.kind != field_kind::project_attribute || c.leaf.fallback) return;
-  for (const auto& project : parts_.projects) {
-    if (project.attributes.size() > c.leaf.field.index && project.attributes[c.leaf.field.index]) continue;
-    const auto& name = parts_.project_attributes[c.leaf.field.index].name;
-    sink_.add(file_name_, {}, where,
-              "project \"" + project.id + "\" has no attribute \"" + name + "\" and the condition on " +
-                  c.leaf.field.name + " gives no default",
-              "missing_attribute");
-    return;
-  }
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -2183,6 +2182,7 @@ void rules_loader::check_condition_attributes(const condition& c, const std::str
 load_result try_load_rules_text(std::string_view yaml_text, const std::string& file_name,
                                 const std::filesystem::path& base_directory) {
   detail::diagnostics_sink sink;
+  sink.note_file(file_name);  // the rules file's problems come first, then those of its CSV files
   load_result result;
   try {
     rules_loader loader(sink, file_name, base_directory);

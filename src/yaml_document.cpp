@@ -1,6 +1,10 @@
 #include "yaml_document.hpp"
 
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
+#include <sstream>
 #include <array>
 #include <map>
 
@@ -9,6 +13,10 @@
 #include "utf8.hpp"
 
 namespace matchfund::detail {
+
+void diagnostics_sink::note_file(const std::string& file) {
+  if (std::find(files_.begin(), files_.end(), file) == files_.end()) files_.push_back(file);
+}
 
 void diagnostics_sink::add(const std::string& file, source_position at, std::string path,
                            std::string message, std::string code) {
@@ -129,6 +137,42 @@ std::string yaml11_number_problem(std::string_view text) {
   return {};
 }
 
+// Counts documents and finds aliases; ignores everything else.
+struct structure_scan final : YAML::EventHandler {
+  int documents = 0;
+  YAML::Mark second_document;
+  std::vector<YAML::Mark> aliases;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents == 2) second_document = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { aliases.push_back(mark); }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// yaml-cpp quotes offending characters raw; show control characters as \xNN.
+std::string printable(const std::string& text) {
+  std::string result;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      constexpr char hex[] = "0123456789ABCDEF";
+      result += "\\x";
+      result += hex[byte >> 4];
+      result += hex[byte & 0xF];
+    } else {
+      result += c;
+    }
+  }
+  return result;
+}
+
 }  // namespace
 
 yaml_document::yaml_document(std::string_view text, std::string file_name, diagnostics_sink& sink)
@@ -147,18 +191,43 @@ yaml_document::yaml_document(std::string_view text, std::string file_name, diagn
            "bad_encoding");
     return;
   }
-  std::vector<YAML::Node> documents;
+  if (text_.starts_with("\xFF\xFE") || text_.starts_with("\xFE\xFF")) {
+    report(source_position{1, 1}, "", "the file is UTF-16; save it as UTF-8", "bad_encoding");
+    return;
+  }
+  // A first pass over the event stream, before any node graph exists: aliases can make cycles
+  // and exponential expansions, and yaml-cpp's LoadAll can produce endless empty documents.
+  structure_scan scan;
   try {
-    documents = YAML::LoadAll(text_);
+    std::istringstream stream(text_);
+    YAML::Parser parser(stream);
+    while (scan.documents < 2 && parser.HandleNextDocument(scan)) {
+    }
+  } catch (const YAML::DeepRecursion& e) {
+    report(position_of(e.mark), "", "invalid YAML: nested more deeply than the parser allows", "yaml_syntax");
+    return;
   } catch (const YAML::Exception& e) {
-    report(position_of(e.mark), "", "invalid YAML: " + e.msg, "yaml_syntax");
+    report(position_of(e.mark), "", "invalid YAML: " + printable(e.msg), "yaml_syntax");
     return;
   }
-  if (documents.size() > 1) {
-    report(position_of(documents[1]), "", "the file holds more than one YAML document", "multiple_documents");
+  if (scan.documents > 1) {
+    report(position_of(scan.second_document), "", "the file holds more than one YAML document", "multiple_documents");
     return;
   }
-  if (!documents.empty()) root_ = documents.front();
+  if (!scan.aliases.empty()) {
+    const std::size_t more = scan.aliases.size() - 1;
+    report(position_of(scan.aliases.front()), "",
+           "YAML aliases (*name) are not supported; write the value out" +
+               (more == 0 ? std::string() : " (" + std::to_string(more) + " more in the file)"),
+           "yaml_alias");
+    return;
+  }
+  try {
+    root_ = YAML::Load(text_);
+  } catch (const YAML::Exception& e) {
+    report(position_of(e.mark), "", "invalid YAML: " + printable(e.msg), "yaml_syntax");
+    return;
+  }
   parsed_ = true;
   check_strictness(root_, "");
 }
@@ -193,7 +262,10 @@ void yaml_document::check_plain_scalar(const YAML::Node& node, const std::string
 void yaml_document::check_strictness(const YAML::Node& node, const std::string& path) {
   const std::string& tag = node.Tag();
   if (!tag.empty() && tag != "?" && tag != "!") {
-    report(node, path, "explicit YAML tags such as \"" + tag + "\" are not allowed", "yaml_tag");
+    // yaml-cpp expands !!str to its full name; show it as written.
+    constexpr std::string_view core_prefix = "tag:yaml.org,2002:";
+    const std::string shown = tag.starts_with(core_prefix) ? "!!" + tag.substr(core_prefix.size()) : tag;
+    report(node, path, "explicit YAML tags such as \"" + shown + "\" are not allowed", "yaml_tag");
   }
   if (node.IsScalar()) {
     if (tag == "?") check_plain_scalar(node, path);
@@ -279,8 +351,12 @@ std::optional<located_node> map_reader::optional(std::string_view key) {
 
 std::optional<located_node> map_reader::required(std::string_view key) {
   auto value = optional(key);
-  if (!value && valid_) map_.report("missing required key \"" + std::string(key) + "\"", "missing_key");
+  if (!value && valid_) missing_.emplace_back(key);
   return value;
+}
+
+map_reader::~map_reader() {
+  if (!finished_) finish();
 }
 
 void map_reader::allow(std::initializer_list<std::string_view> keys) {
@@ -307,31 +383,46 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }  // namespace
 
 void map_reader::finish() {
-  if (!valid_) return;
+  if (finished_ || !valid_) return;
+  finished_ = true;
+  std::vector<std::string> explained;  // missing keys an unknown key is a misspelling of
   for (const auto& entry : map_.node) {
     if (!entry.first.IsScalar()) continue;  // reported by the strictness pass
     const std::string& key = entry.first.Scalar();
     if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
     std::string message = "unknown key \"" + key + "\"";
-    std::string_view closest;
-    std::size_t best = 3;  // suggest only near misses
-    for (const auto& candidate : known_) {
-      const std::size_t distance = edit_distance(key, candidate);
-      if (distance < best) {
-        best = distance;
-        closest = candidate;
+    if (key == "<<") {
+      message += ": YAML merge keys are not supported; write the keys out";
+    } else {
+      std::string_view closest;
+      // Suggest only near misses, and never a word that shares nothing with a short key.
+      std::size_t best = std::min<std::size_t>(3, key.size());
+      for (const auto& candidate : known_) {
+        const std::size_t distance = edit_distance(key, candidate);
+        if (distance < best) {
+          best = distance;
+          closest = candidate;
+        }
+      }
+      if (!closest.empty()) {
+        message += " (did you mean \"" + std::string(closest) + "\"?)";
+        explained.emplace_back(closest);
       }
     }
-    if (!closest.empty()) message += " (did you mean \"" + std::string(closest) + "\"?)";
     map_.document->report(entry.first, join_path(map_.path, key), std::move(message), "unknown_key");
+  }
+  for (const auto& key : missing_) {
+    if (std::find(explained.begin(), explained.end(), key) != explained.end()) continue;
+    map_.report("missing required key \"" + key + "\"", "missing_key");
   }
 }
 
-std::vector<std::pair<located_node, located_node>> map_reader::entries() const {
+std::vector<std::pair<located_node, located_node>> map_reader::entries() {
   std::vector<std::pair<located_node, located_node>> result;
   if (!valid_) return result;
   for (const auto& entry : map_.node) {
     if (!entry.first.IsScalar()) continue;
+    known_.push_back(entry.first.Scalar());
     const std::string path = join_path(map_.path, entry.first.Scalar());
     const auto key_at = map_.document->position_of(entry.first);
     const auto value_at = entry.second.IsNull() ? key_at : map_.document->position_of(entry.second);

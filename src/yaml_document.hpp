@@ -32,6 +32,8 @@ class diagnostics_sink {
  public:
   void add(const std::string& file, source_position at, std::string path, std::string message,
            std::string code);
+  // Puts `file` next in the order of files, if it has not been named yet.
+  void note_file(const std::string& file);
   [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
   [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
   // Files in the order they were first named, then line, column, and order of discovery.
@@ -119,15 +121,22 @@ class map_reader {
   [[nodiscard]] std::optional<located_node> required(std::string_view key);
   // Marks keys as known without reading them.
   void allow(std::initializer_list<std::string_view> keys);
-  // Reports unknown_key for every key not asked for; call once all keys were read.
+  // Reports unknown_key for every key not asked for, and the required keys that were missing
+  // unless a misspelt key explains them; call once all keys were read.
   void finish();
-  // Every entry (key text, value), for mappings whose keys are names (attr, expect).
-  [[nodiscard]] std::vector<std::pair<located_node, located_node>> entries() const;
+  ~map_reader();
+  map_reader(const map_reader&) = delete;
+  map_reader& operator=(const map_reader&) = delete;
+  // Every entry (key text, value), for mappings whose keys are names (attr, expect); every key
+  // counts as known.
+  [[nodiscard]] std::vector<std::pair<located_node, located_node>> entries();
 
  private:
   located_node map_;
   bool valid_ = false;
   std::vector<std::string> known_;
+  std::vector<std::string> missing_;  // required keys not found, reported by finish()
+  bool finished_ = false;
 };
 
 // Typed scalar readers. Each reports its problem (wrong_type, bad_money, ...) at the node and

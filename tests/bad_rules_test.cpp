@@ -13,8 +13,6 @@
 // diff of the .expected files before committing it: an approved file is a claim that each message
 // is the right one, at the right place, for what the case breaks.
 //
-// Cases that still crash or hang the loader wait in tests/data/bad-rules/pending/ and run only
-// when asked for by their tag, [pending].
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -480,17 +478,4 @@ TEST_CASE("mutated rules files give rules or diagnostics and never an exception"
   CHECK(failed == 0);
   // The mutations must actually break files, or the test proves little.
   CHECK(rejected > accepted);
-}
-
-TEST_CASE("pending: inputs that crash or hang the loader today", "[.][pending]") {
-  const fs::path pending = corpus_directory() / "pending";
-  for (const auto& yaml : yaml_files(pending)) {
-    DYNAMIC_SECTION(yaml.filename().string()) {
-      load_result result;
-      REQUIRE_NOTHROW(result = matchfund::try_load_rules(yaml));
-      INFO(render(result.diagnostics));
-      CHECK_FALSE(result.ok());
-      CHECK_FALSE(has_internal_error(result.diagnostics));
-    }
-  }
 }

@@ -134,3 +134,21 @@ TEST_CASE("value alternatives follow value_type", "[value]") {
     CHECK(matchfund::to_string(n.type) == n.name);
   }
 }
+
+#include "matchfund/outcome.hpp"
+
+TEST_CASE("outcome codes are named as SPEC §5.2 spells them, in its precedence", "[outcome]") {
+  using matchfund::outcome;
+  const std::string_view expected[] = {"revoked",   "outside_campaign", "excluded",     "outside_window",
+                                       "not_eligible", "below_minimum", "not_drawn",    "no_tier",
+                                       "no_match",  "cap_reached",      "not_released", "fund_empty",
+                                       "partial",   "matched"};
+  for (std::size_t i = 0; i < std::size(expected); ++i) {
+    CHECK(matchfund::to_string(static_cast<outcome>(i)) == expected[i]);
+  }
+  CHECK(outcome::revoked < outcome::outside_campaign);
+  CHECK(outcome::cap_reached < outcome::not_released);
+  CHECK(matchfund::outcome_has_limit(outcome::cap_reached));
+  CHECK(matchfund::outcome_has_limit(outcome::partial));
+  CHECK_FALSE(matchfund::outcome_has_limit(outcome::matched));
+}

@@ -1,0 +1,123 @@
+// The streaming match engine (SPEC §4-§6): given a compiled rule set and events in time order,
+// decides what each donation draws from which fund, keeps every fund, project and cap counter,
+// reverses matches on refunds, revocations and settlement, and records each movement of money
+// as a ledger line. Close-out allocations (SPEC §7) are not part of it yet.
+//
+//   matchfund::engine engine(rules);
+//   for (const matchfund::event& e : events) {
+//     auto result = engine.process(e);          // time must not go backwards
+//     if (result.rejected) ...                  // a bad event (SPEC §3.3 reason), not processed
+//   }
+//   engine.finish();                            // close at the end of input, unless a close came
+#ifndef MATCHFUND_ENGINE_HPP
+#define MATCHFUND_ENGINE_HPP
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "matchfund/event.hpp"
+#include "matchfund/ids.hpp"
+#include "matchfund/money.hpp"
+#include "matchfund/outcome.hpp"
+#include "matchfund/rule_set.hpp"
+#include "matchfund/timestamp.hpp"
+
+namespace matchfund {
+
+enum class ledger_kind : std::uint8_t { match, reversal, closeout, expiry };
+
+inline constexpr std::string_view to_string(ledger_kind kind) noexcept {
+  switch (kind) {
+    case ledger_kind::match: return "match";
+    case ledger_kind::reversal: return "reversal";
+    case ledger_kind::closeout: return "closeout";
+    case ledger_kind::expiry: return "expiry";
+  }
+  return "match";
+}
+
+// One movement of money (SPEC §8 ledger.csv). Reversals carry a negative amount.
+struct ledger_line {
+  std::uint64_t seq = 0;  // 1, 2, ... in processing order
+  timestamp time;
+  ledger_kind kind = ledger_kind::match;
+  std::string event_id;     // the event that caused it; empty for expiries
+  std::string donation_id;  // empty for expiries
+  std::string donor;
+  std::optional<project_index> project;
+  std::optional<rule_index> rule;
+  std::optional<fund_index> fund;
+  money amount;
+  std::string limited_by;  // the limit of a partial match
+  std::optional<refund_disposition> disposition;  // reversals
+};
+
+// What one rule decided for one donation (SPEC §5.2; outcomes.csv).
+struct rule_evaluation {
+  rule_index rule{};
+  outcome code = outcome::matched;
+  std::string limit;  // cap id of cap_reached; cap or fund id of partial
+  money want;         // 0 where the formula was not reached
+  money paid;
+};
+
+struct fund_totals {
+  money released;
+  money drawn;
+  money returned;
+  money forfeited;
+  money expired;
+  money closeout;
+  money unallocated;
+  std::optional<timestamp> exhausted_at;
+
+  [[nodiscard]] money available() const { return released - expired - drawn + returned; }
+};
+
+struct project_totals {
+  std::int64_t donations = 0;
+  std::int64_t donors = 0;
+  money raised;  // net of refunds
+  money refunded;
+  money matched;  // net of reversals
+  money closeout;
+};
+
+class engine {
+ public:
+  struct event_result {
+    std::optional<std::string> rejected;      // SPEC §3.3 reason when the event is bad
+    std::vector<rule_evaluation> evaluations;  // a donation's outcome for every rule
+  };
+
+  explicit engine(rule_set rules);
+  ~engine();
+  engine(engine&&) noexcept;
+  engine& operator=(engine&&) noexcept;
+
+  // Processes one event. A bad event is rejected (and changes nothing); an event earlier than
+  // the previous one is rejected as out_of_order.
+  event_result process(const event& e);
+
+  // Closes the campaign at max(campaign end, last event time) unless a close event came:
+  // expiry, pending releases, settlement (SPEC §7, §11.1). Idempotent.
+  void finish();
+
+  [[nodiscard]] const rule_set& rules() const noexcept;
+  [[nodiscard]] std::span<const ledger_line> ledger() const noexcept;
+  [[nodiscard]] const fund_totals& fund(fund_index index) const;
+  [[nodiscard]] const project_totals& project(project_index index) const;
+  [[nodiscard]] bool closed() const noexcept;
+
+ private:
+  struct state;
+  std::unique_ptr<state> state_;
+};
+
+}  // namespace matchfund
+
+#endif

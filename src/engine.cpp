@@ -1,0 +1,802 @@
+// The match engine. Per donation it follows SPEC §5.2 step by step; the comments name the step.
+#include "matchfund/engine.hpp"
+
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
+
+#include <algorithm>
+#include <string_view>
+
+#include "matchfund/assert.hpp"
+#include "matchfund/evaluate_condition.hpp"
+#include "matchfund/random_draw.hpp"
+#include "matchfund/rounding.hpp"
+
+namespace matchfund {
+
+namespace {
+
+constexpr std::uint32_t no_index = 0xFFFF'FFFF;
+
+// One counter of one cap: the cap, the scope value (a dense id) and the period.
+struct cap_key {
+  std::uint32_t cap = 0;
+  std::uint64_t scope = 0;
+  std::int64_t period = 0;
+  friend bool operator==(const cap_key&, const cap_key&) = default;
+};
+
+struct cap_key_hash {
+  std::size_t operator()(const cap_key& key) const noexcept {
+    std::uint64_t h = key.cap * 0x9E3779B97F4A7C15ULL;
+    h ^= key.scope + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    h ^= static_cast<std::uint64_t>(key.period) + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    return static_cast<std::size_t>(h);
+  }
+};
+
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+};
+struct string_equal {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+};
+template <class Value>
+using string_map = boost::unordered_flat_map<std::string, Value, string_hash, string_equal>;
+using string_set = boost::unordered_flat_set<std::string, string_hash, string_equal>;
+
+// What one rule drew from one fund for one donation, and how much of it is reversed.
+struct match_record {
+  rule_index rule{};
+  fund_index fund{};
+  money amount;
+  money reversed;
+  std::uint64_t pot = 0;  // the sub-budget entity charged (fund with sub-budgets)
+  bool has_pot = false;
+};
+
+// What one rule charged to caps for one donation, so refunds can give it back.
+struct rule_charge {
+  rule_index rule{};
+  std::vector<std::pair<cap_key, cap_measure>> counters;
+  money base_used;           // donation caps
+  money base_given_back;
+  bool counted = false;      // count caps charged 1
+  bool count_given_back = false;
+};
+
+struct donation_record {
+  std::string id;
+  std::string donor_id;
+  std::uint32_t donor = 0;
+  project_index project{};
+  money amount;
+  money refunded;
+  timestamp time;
+  std::vector<match_record> lines;
+  std::vector<rule_charge> charges;
+};
+
+struct fund_state {
+  fund_totals totals;
+  std::size_t next_release = 0;
+  boost::unordered_flat_map<std::uint64_t, money> pot_used;  // sub-budget entity -> drawn - returned
+};
+
+// The attribute leaves without default of a condition: values every donation must have.
+void collect_required(const condition& c, std::vector<field_ref>& out) {
+  for (const auto& child : c.children) collect_required(child, out);
+  if (c.type == condition::kind::leaf && is_attribute(c.leaf.field.kind) && !c.leaf.fallback) {
+    if (std::find(out.begin(), out.end(), c.leaf.field) == out.end()) out.push_back(c.leaf.field);
+  }
+}
+
+}  // namespace
+
+struct engine::state {
+  rule_set rules;
+  std::vector<fund_state> funds;
+  std::vector<project_totals> projects;
+  std::vector<ledger_line> ledger;
+  boost::unordered_flat_map<cap_key, std::int64_t, cap_key_hash> caps;
+  string_map<std::uint32_t> donor_ids;          // donor id -> dense index
+  std::vector<std::optional<donor_index>> donor_specs;  // dense index -> listed donor
+  std::vector<std::string> donor_names;
+  boost::unordered_flat_set<std::uint64_t> project_donors;  // project << 32 | donor
+  string_map<std::uint32_t> scope_values;        // attr:<field> cap scopes -> dense id
+  string_map<std::uint32_t> donation_ids;        // donation id -> position in donations
+  std::vector<donation_record> donations;
+  string_set event_ids;
+  string_set revoked_donations, revoked_donors;
+  boost::unordered_flat_set<std::uint32_t> revoked_projects;
+  std::vector<field_ref> required_attributes;
+  std::optional<timestamp> last_time;
+  bool is_closed = false;
+
+  explicit state(rule_set r) : rules(std::move(r)) {
+    funds.resize(rules.funds().size());
+    projects.resize(rules.projects().size());
+    for (const auto& rule : rules.rules()) {
+      collect_required(rule.eligible, required_attributes);
+      const auto tiers_of = [&](const tiered_ratio_formula& tiers) {
+        for (const auto& tier : tiers.tiers) {
+          if (tier.when) collect_required(*tier.when, required_attributes);
+        }
+      };
+      if (const auto* tiers = std::get_if<tiered_ratio_formula>(&rule.match)) tiers_of(*tiers);
+      if (const auto* bonus = std::get_if<bonus_formula>(&rule.match)) {
+        if (const auto* tiers = std::get_if<tiered_ratio_formula>(&bonus->scale)) tiers_of(*tiers);
+      }
+    }
+  }
+
+  // ---- ledger and funds ------------------------------------------------------------------
+
+  ledger_line& add_line(timestamp t, ledger_kind kind) {
+    ledger_line& line = ledger.emplace_back();
+    line.seq = ledger.size();
+    line.time = t;
+    line.kind = kind;
+    return line;
+  }
+
+  // Releases every tranche due by `t` (all of them at close), expiring first where asked.
+  void release_due(timestamp t, bool everything) {
+    for (std::size_t f = 0; f < funds.size(); ++f) {
+      const fund_spec& spec = rules.funds()[f];
+      fund_state& fund = funds[f];
+      while (fund.next_release < spec.releases.size() &&
+             (everything || spec.releases[fund.next_release].at <= t)) {
+        const release_spec& release = spec.releases[fund.next_release];
+        const timestamp at = everything && release.at > t ? t : release.at;
+        if (spec.expire_unused && fund.next_release > 0) expire(f, at);
+        fund.totals.released += release.amount;
+        ++fund.next_release;
+      }
+    }
+  }
+
+  void expire(std::size_t f, timestamp at) {
+    fund_state& fund = funds[f];
+    const money available = fund.totals.available();
+    if (available <= money{}) return;
+    fund.totals.expired += available;
+    ledger_line& line = add_line(at, ledger_kind::expiry);
+    line.fund = index_at<fund_index>(f);
+    line.amount = available;
+  }
+
+  [[nodiscard]] bool release_pending(std::size_t f) const {
+    return funds[f].next_release < rules.funds()[f].releases.size();
+  }
+
+  // ---- donors and scopes -------------------------------------------------------------------
+
+  std::uint32_t intern_donor(const std::string& id) {
+    auto [found, inserted] = donor_ids.try_emplace(id, static_cast<std::uint32_t>(donor_names.size()));
+    if (inserted) {
+      donor_names.push_back(id);
+      donor_specs.push_back(rules.find_donor(id));
+    }
+    return found->second;
+  }
+
+  [[nodiscard]] const donor_spec* donor_of(std::uint32_t donor) const {
+    const auto& spec = donor_specs[donor];
+    return spec ? &rules.donors()[position(*spec)] : nullptr;
+  }
+
+  // ---- field values --------------------------------------------------------------------------
+
+  struct donation_context {
+    const event* e = nullptr;
+    std::uint32_t donor = 0;
+    project_index project{};
+    const project_totals* before = nullptr;  // the project's totals before this donation
+    const std::vector<money>* paid_by_rule = nullptr;
+  };
+
+  [[nodiscard]] field_reading read_project_field(const field_ref& field, project_index p,
+                                                 const project_totals& totals) const {
+    const project_spec& project = rules.project(p);
+    switch (field.kind) {
+      case field_kind::project_id: return field_value{std::string_view(project.id)};
+      case field_kind::project_organization:
+        return field_value{std::string_view(rules.organizations()[position(project.organization)])};
+      case field_kind::project_region:
+        if (!project.region) return no_value{};
+        return field_value{std::string_view(rules.regions()[position(*project.region)])};
+      case field_kind::project_category:
+        if (!project.category) return no_value{};
+        return field_value{std::string_view(rules.categories()[position(*project.category)])};
+      case field_kind::project_tags: return field_value{std::span<const std::string>(project.tags)};
+      case field_kind::project_attribute: return attribute_reading(project.attributes, field.index);
+      case field_kind::project_raised: return field_value{totals.raised};
+      case field_kind::project_donors: return field_value{totals.donors};
+      case field_kind::project_donations: return field_value{totals.donations};
+      case field_kind::project_matched: return field_value{totals.matched};
+      default: return no_value{};
+    }
+  }
+
+  static field_reading attribute_reading(const attribute_values& values, std::uint32_t slot) {
+    if (slot >= values.size() || !values[slot]) return no_value{};
+    return detail::view_of(*values[slot]);
+  }
+
+  [[nodiscard]] field_reading read_fund_field(const field_ref& field) const {
+    const fund_totals& totals = funds[field.index].totals;
+    switch (field.kind) {
+      case field_kind::fund_budget: return field_value{rules.funds()[field.index].budget};
+      case field_kind::fund_drawn: return field_value{totals.drawn};
+      default: return field_value{totals.available()};
+    }
+  }
+
+  [[nodiscard]] field_reading read_field(const field_ref& field, const donation_context& context) const {
+    const event& e = *context.e;
+    switch (field.kind) {
+      case field_kind::donation_id: return field_value{std::string_view(e.id)};
+      case field_kind::donation_amount: return field_value{*e.amount};
+      case field_kind::donation_channel:
+        if (e.channel.empty()) return no_value{};
+        return field_value{std::string_view(e.channel)};
+      case field_kind::donation_local_date: return field_value{local_day_of(e.time, rules.campaign().timezone)};
+      case field_kind::donation_local_clock: return field_value{local_clock_of(e.time, rules.campaign().timezone)};
+      case field_kind::donation_attribute: return attribute_reading(e.attributes, field.index);
+      case field_kind::donor_id: return field_value{std::string_view(donor_names[context.donor])};
+      case field_kind::donor_attribute: {
+        const donor_spec* donor = donor_of(context.donor);
+        if (donor == nullptr) return no_value{};
+        return attribute_reading(donor->attributes, field.index);
+      }
+      case field_kind::fund_budget:
+      case field_kind::fund_drawn:
+      case field_kind::fund_available: return read_fund_field(field);
+      case field_kind::rule_matched:
+      case field_kind::rule_total: return field_value{(*context.paid_by_rule)[field.index]};
+      default: return read_project_field(field, context.project, *context.before);
+    }
+  }
+
+  bool holds(const condition& c, const donation_context& context) const {
+    const auto result = evaluate(c, [&](const field_ref& field) { return read_field(field, context); });
+    MATCHFUND_ASSERT(result.has_value(), "a required attribute was missing after the up-front check");
+    return *result;
+  }
+
+  // The dense scope value of a cap for this donation; nullopt when the scope value is missing.
+  std::optional<std::uint64_t> scope_of(const cap_spec& cap, const donation_context& context,
+                                        std::uint64_t donation_position) {
+    const project_spec& project = rules.project(context.project);
+    const auto pair = [](std::uint64_t high, std::uint64_t low) { return high << 32 | low; };
+    switch (cap.per) {
+      case cap_scope::donation: return donation_position;
+      case cap_scope::donor: return context.donor;
+      case cap_scope::project: return position(context.project);
+      case cap_scope::organization: return position(project.organization);
+      case cap_scope::region:
+        if (!project.region) return std::nullopt;
+        return position(*project.region);
+      case cap_scope::category:
+        if (!project.category) return std::nullopt;
+        return position(*project.category);
+      case cap_scope::donor_project: return pair(context.donor, position(context.project));
+      case cap_scope::donor_organization: return pair(context.donor, position(project.organization));
+      case cap_scope::campaign: return 0;
+      case cap_scope::field: {
+        const field_reading reading = read_field(*cap.scope_field, context);
+        const auto* value_read = std::get_if<field_value>(&reading);
+        if (value_read == nullptr) return std::nullopt;
+        const std::string text = scope_text(*value_read);
+        auto [found, inserted] = scope_values.try_emplace(text, static_cast<std::uint32_t>(scope_values.size()));
+        return found->second;
+      }
+    }
+    return std::nullopt;
+  }
+
+  static std::string scope_text(const field_value& v) {
+    switch (v.index()) {
+      case 0: return std::get<bool>(v) ? "b:true" : "b:false";
+      case 1: return "i:" + std::to_string(std::get<std::int64_t>(v));
+      case 2: return "m:" + std::to_string(std::get<money>(v).minor_units());
+      case 3: return "s:" + std::string(std::get<std::string_view>(v));
+      case 4: return "d:" + std::to_string(std::get<local_date>(v).days_since_epoch());
+      case 5: return "c:" + std::to_string(std::get<local_clock>(v).seconds_since_midnight());
+      default: return "t:";
+    }
+  }
+
+  // A cap's limit for this donation: `max`, or the field `max_from` names (missing: 0).
+  std::int64_t limit_of(const cap_spec& cap, const donation_context& context) const {
+    if (cap.max) return *cap.max;
+    const field_reading reading = read_field(*cap.max_from, context);
+    const auto* value_read = std::get_if<field_value>(&reading);
+    if (value_read == nullptr) return 0;
+    if (const auto* amount = std::get_if<money>(value_read)) return amount->minor_units();
+    if (const auto* count = std::get_if<std::int64_t>(value_read)) return *count;
+    return 0;
+  }
+
+  // The sub-budget entity of a fund for this donation; nullopt for a fund without sub-budgets.
+  std::optional<std::uint64_t> pot_of(const fund_spec& fund, const donation_context& context) const {
+    if (!fund.sub_budgets) return std::nullopt;
+    switch (fund.sub_budgets->per) {
+      case sub_budget_scope::project: return position(context.project);
+      case sub_budget_scope::organization: return position(rules.project(context.project).organization);
+      case sub_budget_scope::donor: return context.donor;
+    }
+    return std::nullopt;
+  }
+
+  // What a pot still allows: its amount (a field; missing: 0) minus what the entity has used.
+  money pot_remaining(std::size_t f, std::uint64_t pot, const donation_context& context) const {
+    const fund_spec& spec = rules.funds()[f];
+    const field_reading reading = read_field(spec.sub_budgets->amount_from, context);
+    money size;
+    if (const auto* value_read = std::get_if<field_value>(&reading)) {
+      if (const auto* amount = std::get_if<money>(value_read)) size = *amount;
+    }
+    const auto used = funds[f].pot_used.find(pot);
+    const money left = size - (used == funds[f].pot_used.end() ? money{} : used->second);
+    return max(left, money{});
+  }
+
+  // ---- the donation --------------------------------------------------------------------------
+
+  event_result process_donation(const event& e);
+  void reverse_line(donation_record& donation, match_record& line, money amount, refund_disposition disposition,
+                    timestamp t, const std::string& event_id);
+  void give_back_caps(donation_record& donation, rule_index rule, money reversal);
+  event_result process_refund(const event& e);
+  event_result process_revoke(const event& e);
+  void close(timestamp t);
+};
+
+namespace {
+
+money ratio_result(money base, ratio r, rounding mode) { return round_product(base, r, mode); }
+
+}  // namespace
+
+engine::event_result engine::state::process_donation(const event& e) {
+  event_result result;
+  const std::uint32_t donor = intern_donor(e.donor);
+  const project_index project = *e.project;
+  const project_totals before = projects[position(project)];
+  std::vector<money> paid_by_rule(rules.rules().size());
+  donation_context context{&e, donor, project, &before, &paid_by_rule};
+
+  // SPEC §3.3: every attribute a condition needs without default, before anything happens.
+  for (const auto& field : required_attributes) {
+    if (std::holds_alternative<no_value>(read_field(field, context))) {
+      result.rejected = "missing_attribute:" + field.name;
+      return result;
+    }
+  }
+  event_ids.insert(e.id);
+
+  const std::uint64_t donation_position = donations.size();
+  donation_record& donation = donations.emplace_back();
+  donation.id = e.id;
+  donation.donor_id = e.donor;
+  donation.donor = donor;
+  donation.project = project;
+  donation.amount = *e.amount;
+  donation.time = e.time;
+  donation_ids.emplace(e.id, static_cast<std::uint32_t>(donation_position));
+
+  const campaign_spec& campaign = rules.campaign();
+  const bool revoked = revoked_donations.contains(e.id) || revoked_donors.contains(e.donor) ||
+                       revoked_projects.contains(static_cast<std::uint32_t>(position(project)));
+  const bool outside = is_closed || e.time < campaign.start || e.time >= campaign.end;
+  bool excluded = false;
+
+  for (std::size_t r = 0; r < rules.rules().size(); ++r) {
+    const rule_spec& rule = rules.rules()[r];
+    rule_evaluation& evaluation = result.evaluations.emplace_back();
+    evaluation.rule = index_at<rule_index>(r);
+    const auto decide = [&](outcome code) { evaluation.code = code; };
+    if (revoked) { decide(outcome::revoked); continue; }
+    if (outside) { decide(outcome::outside_campaign); continue; }
+    if (excluded) { decide(outcome::excluded); continue; }
+    if (!rule.windows.empty()) {
+      const std::int64_t ms_of_day = local_millisecond_of_day(e.time, campaign.timezone);
+      const bool inside = std::any_of(rule.windows.begin(), rule.windows.end(), [&](const window_spec& w) {
+        return e.time >= w.from && e.time < w.to && (!w.daily || w.daily->contains_millisecond(ms_of_day));
+      });
+      if (!inside) { decide(outcome::outside_window); continue; }
+    }
+    if (!holds(rule.eligible, context)) { decide(outcome::not_eligible); continue; }
+    if (rule.min_donation && *e.amount < *rule.min_donation) { decide(outcome::below_minimum); continue; }
+    const std::int64_t seed = campaign.seed.value_or(0);
+    if (rule.chance) {
+      const auto draw = uniform_draw(seed, rule.id, e.id, draw_for_probability, probability::denominator);
+      if (!rule.chance->is_drawn(draw)) { decide(outcome::not_drawn); continue; }
+    }
+
+    // Step 1: the base, clipped by donation caps (the rule's own, then shared).
+    const money base0 = rule.matchable_max ? min(*e.amount, *rule.matchable_max) : *e.amount;
+    money base = base0;
+    struct applied_cap {
+      const cap_spec* spec;
+      cap_key key;
+      std::int64_t remaining;
+    };
+    std::vector<applied_cap> applied;
+    const auto collect = [&](std::span<const cap_index> indices) {
+      for (cap_index c : indices) {
+        const cap_spec& cap = rules.cap(c);
+        const auto scope = scope_of(cap, context, donation_position);
+        if (!scope) continue;  // the scope value is missing: not limited by this cap
+        const cap_key key{static_cast<std::uint32_t>(position(c)), *scope, cap.period.index_of(e.time, campaign.timezone)};
+        const auto used = caps.find(key);
+        const std::int64_t charged = used == caps.end() ? 0 : used->second;
+        applied.push_back({&cap, key, std::max<std::int64_t>(0, limit_of(cap, context) - charged)});
+      }
+    };
+    collect(rule.own_caps);
+    collect(rule.shared_caps);
+    const applied_cap* base_limit = nullptr;
+    for (const auto& cap : applied) {
+      if (cap.spec->measure != cap_measure::donation) continue;
+      if (cap.remaining < base.minor_units()) {
+        base = money::from_minor(cap.remaining);
+        if (base_limit == nullptr) base_limit = &cap;
+      }
+    }
+
+    // Step 2: the formula gives want (from base) and full (from base0).
+    money want, full;
+    bool tier_found = true;
+    const auto pick_tier = [&](const tiered_ratio_formula& tiers) -> std::optional<ratio> {
+      for (const auto& tier : tiers.tiers) {
+        if (!tier.when || holds(*tier.when, context)) return tier.value;
+      }
+      return std::nullopt;
+    };
+    std::visit(
+        [&](const auto& f) {
+          using F = std::decay_t<decltype(f)>;
+          if constexpr (std::is_same_v<F, fixed_ratio_formula>) {
+            want = ratio_result(base, f.value, rule.round);
+            full = ratio_result(base0, f.value, rule.round);
+          } else if constexpr (std::is_same_v<F, random_ratio_formula>) {
+            const auto k = uniform_draw(seed, rule.id, e.id, draw_for_ratio, f.choices);
+            const ratio chosen = ratio::from_millionths(f.min.millionths() +
+                                                        static_cast<std::int64_t>(k) * f.step.millionths());
+            want = ratio_result(base, chosen, rule.round);
+            full = ratio_result(base0, chosen, rule.round);
+          } else if constexpr (std::is_same_v<F, tiered_ratio_formula>) {
+            const auto chosen = pick_tier(f);
+            if (!chosen) {
+              tier_found = false;
+              return;
+            }
+            want = ratio_result(base, *chosen, rule.round);
+            full = ratio_result(base0, *chosen, rule.round);
+          } else if constexpr (std::is_same_v<F, fixed_amount_formula>) {
+            want = full = f.value;
+          } else if constexpr (std::is_same_v<F, random_amount_formula>) {
+            const auto span = static_cast<std::uint64_t>((f.max - f.min).minor_units()) + 1;
+            const auto k = uniform_draw(seed, rule.id, e.id, draw_for_amount, span);
+            want = full = f.min + money::from_minor(static_cast<std::int64_t>(k));
+          } else {
+            const money earlier = paid_by_rule[position(f.rule)];
+            std::optional<ratio> chosen;
+            if (const auto* scale = std::get_if<ratio>(&f.scale)) {
+              chosen = *scale;
+            } else {
+              chosen = pick_tier(std::get<tiered_ratio_formula>(f.scale));
+            }
+            if (!chosen) {
+              tier_found = false;
+              return;
+            }
+            want = full = ratio_result(earlier, *chosen, rule.round);
+          }
+        },
+        rule.match);
+    if (!tier_found) { decide(outcome::no_tier); continue; }
+    if (full.is_zero()) { decide(outcome::no_match); continue; }
+    evaluation.want = want;
+
+    // Step 3: caps with nothing left, in order: donation caps, full count caps, match caps.
+    const applied_cap* reached = nullptr;
+    for (auto measure : {cap_measure::donation, cap_measure::count, cap_measure::match}) {
+      for (const auto& cap : applied) {
+        if (reached == nullptr && cap.spec->measure == measure && cap.remaining <= 0) reached = &cap;
+      }
+    }
+    if (reached != nullptr) {
+      evaluation.code = outcome::cap_reached;
+      evaluation.limit = reached->spec->id;
+      continue;
+    }
+    money allowed = want;
+    const applied_cap* match_limit = nullptr;
+    for (const auto& cap : applied) {
+      if (cap.spec->measure != cap_measure::match) continue;
+      if (cap.remaining < allowed.minor_units()) {
+        allowed = money::from_minor(cap.remaining);
+        if (match_limit == nullptr) match_limit = &cap;
+      }
+    }
+
+    // Not released / fund empty: judged over all sources before drawing.
+    bool any_released = false;
+    bool any_available = false;
+    for (fund_index source : rule.sources) {
+      const std::size_t f = position(source);
+      if (funds[f].totals.released > money{}) any_released = true;
+      money available = funds[f].totals.available();
+      if (const auto pot = pot_of(rules.funds()[f], context)) available = min(available, pot_remaining(f, *pot, context));
+      if (available > money{}) any_available = true;
+    }
+    if (!any_released) { decide(outcome::not_released); continue; }
+    if (!any_available && allowed > money{}) { decide(outcome::fund_empty); continue; }
+
+    // Step 4: draw from the sources in order.
+    struct draw {
+      std::size_t fund;
+      money amount;
+      std::optional<std::uint64_t> pot;
+    };
+    std::vector<draw> draws;
+    money paid;
+    std::size_t last_tried = position(rule.sources.front());
+    for (fund_index source : rule.sources) {
+      if (paid >= allowed) break;
+      const std::size_t f = position(source);
+      last_tried = f;
+      money give = min(allowed - paid, funds[f].totals.available());
+      const auto pot = pot_of(rules.funds()[f], context);
+      if (pot) give = min(give, pot_remaining(f, *pot, context));
+      if (give <= money{}) continue;
+      draws.push_back({f, give, pot});
+      paid += give;
+    }
+
+    // Step 5: the limit of a partial match.
+    if (paid < full) {
+      evaluation.code = outcome::partial;
+      if (base_limit != nullptr) {
+        evaluation.limit = base_limit->spec->id;
+      } else if (match_limit != nullptr) {
+        evaluation.limit = match_limit->spec->id;
+      } else {
+        evaluation.limit = rules.funds()[last_tried].id;
+      }
+      if (rule.partial == partial_mode::skip) {
+        draws.clear();
+        paid = money{};
+      }
+    } else {
+      evaluation.code = outcome::matched;
+    }
+    evaluation.paid = paid;
+
+    // Step 6: commit the draws and charge the caps.
+    for (const auto& d : draws) {
+      fund_state& fund = funds[d.fund];
+      fund.totals.drawn += d.amount;
+      if (d.pot) fund.pot_used[*d.pot] += d.amount;
+      ledger_line& line = add_line(e.time, ledger_kind::match);
+      line.event_id = e.id;
+      line.donation_id = e.id;
+      line.donor = e.donor;
+      line.project = project;
+      line.rule = evaluation.rule;
+      line.fund = index_at<fund_index>(d.fund);
+      line.amount = d.amount;
+      line.limited_by = evaluation.code == outcome::partial ? evaluation.limit : std::string();
+      donation.lines.push_back({evaluation.rule, index_at<fund_index>(d.fund), d.amount, money{}, d.pot.value_or(0),
+                                d.pot.has_value()});
+      if (!fund.totals.exhausted_at && fund.totals.available().is_zero() && !release_pending(d.fund)) {
+        fund.totals.exhausted_at = e.time;
+      }
+    }
+    rule_charge charge;
+    charge.rule = evaluation.rule;
+    // Donation caps are charged by the base used: all of it when paid = want, else in proportion
+    // (SPEC §5.2 step 6); a base clipped to a want of 0 is charged whole with clip (§11.4).
+    if (want.is_zero()) {
+      charge.base_used = rule.partial == partial_mode::clip ? base : money{};
+    } else {
+      charge.base_used = paid == want ? base : floor_fraction(base, paid.minor_units(), want.minor_units());
+    }
+    charge.counted = paid > money{};
+    for (const auto& cap : applied) {
+      std::int64_t amount = 0;
+      switch (cap.spec->measure) {
+        case cap_measure::match: amount = paid.minor_units(); break;
+        case cap_measure::donation: amount = charge.base_used.minor_units(); break;
+        case cap_measure::count: amount = charge.counted ? 1 : 0; break;
+      }
+      if (amount != 0) caps[cap.key] += amount;
+      charge.counters.emplace_back(cap.key, cap.spec->measure);
+    }
+    donation.charges.push_back(std::move(charge));
+    paid_by_rule[r] = paid;
+    if (rule.exclusive && paid > money{}) excluded = true;
+  }
+
+  // After all rules: the project's totals.
+  project_totals& totals = projects[position(project)];
+  totals.donations += 1;
+  totals.raised += *e.amount;
+  if (project_donors.insert(static_cast<std::uint64_t>(position(project)) << 32 | donor).second) totals.donors += 1;
+  for (const money& paid : paid_by_rule) totals.matched += paid;
+  return result;
+}
+
+void engine::state::reverse_line(donation_record& donation, match_record& line, money amount,
+                                 refund_disposition disposition, timestamp t, const std::string& event_id) {
+  if (amount <= money{}) return;
+  line.reversed += amount;
+  fund_state& fund = funds[position(line.fund)];
+  if (disposition == refund_disposition::give_back) {
+    fund.totals.returned += amount;
+    if (line.has_pot) fund.pot_used[line.pot] -= amount;  // forfeits stay used
+  } else {
+    fund.totals.forfeited += amount;
+  }
+  projects[position(donation.project)].matched -= amount;
+  ledger_line& ledger_entry = add_line(t, ledger_kind::reversal);
+  ledger_entry.event_id = event_id;
+  ledger_entry.donation_id = donation.id;
+  ledger_entry.donor = donation.donor_id;
+  ledger_entry.project = donation.project;
+  ledger_entry.rule = line.rule;
+  ledger_entry.fund = line.fund;
+  ledger_entry.amount = -amount;
+  ledger_entry.disposition = disposition;
+  give_back_caps(donation, line.rule, amount);
+}
+
+// Caps give back (SPEC §6, §11.9): match caps the reversal; donation caps in proportion to what
+// is refunded, all of it once the rule's lines are fully reversed; count caps 1 then.
+void engine::state::give_back_caps(donation_record& donation, rule_index rule, money reversal) {
+  auto charge = std::find_if(donation.charges.begin(), donation.charges.end(),
+                             [&](const rule_charge& c) { return c.rule == rule; });
+  if (charge == donation.charges.end()) return;
+  bool fully_reversed = true;
+  for (const auto& line : donation.lines) {
+    if (line.rule == rule && line.reversed < line.amount) fully_reversed = false;
+  }
+  const money base_target = fully_reversed
+                                ? charge->base_used
+                                : floor_fraction(charge->base_used, donation.refunded.minor_units(),
+                                                 donation.amount.minor_units());
+  const money base_back = max(base_target - charge->base_given_back, money{});
+  charge->base_given_back += base_back;
+  const bool count_back = fully_reversed && charge->counted && !charge->count_given_back;
+  if (count_back) charge->count_given_back = true;
+  for (const auto& [key, measure] : charge->counters) {
+    std::int64_t amount = 0;
+    switch (measure) {
+      case cap_measure::match: amount = reversal.minor_units(); break;
+      case cap_measure::donation: amount = base_back.minor_units(); break;
+      case cap_measure::count: amount = count_back ? 1 : 0; break;
+    }
+    if (amount != 0) caps[key] -= amount;
+  }
+}
+
+engine::event_result engine::state::process_refund(const event& e) {
+  event_result result;
+  const auto found = donation_ids.find(e.ref);
+  if (found == donation_ids.end()) {
+    result.rejected = "unknown_donation";
+    return result;
+  }
+  donation_record& donation = donations[found->second];
+  const money left = donation.amount - donation.refunded;
+  const money amount = e.amount.value_or(left);
+  if (amount > left || amount <= money{}) {
+    result.rejected = "refund_exceeds";
+    return result;
+  }
+  event_ids.insert(e.id);
+  donation.refunded += amount;
+  project_totals& totals = projects[position(donation.project)];
+  totals.raised -= amount;
+  totals.refunded += amount;
+  for (auto& line : donation.lines) {
+    const money target = floor_fraction(line.amount, donation.refunded.minor_units(), donation.amount.minor_units());
+    const refund_disposition disposition = e.disposition.value_or(rules.rule(line.rule).on_refund);
+    reverse_line(donation, line, target - line.reversed, disposition, e.time, e.id);
+  }
+  return result;
+}
+
+engine::event_result engine::state::process_revoke(const event& e) {
+  event_ids.insert(e.id);
+  const revoke_scope scope = *e.scope;
+  if (scope == revoke_scope::donation) revoked_donations.insert(e.ref);
+  if (scope == revoke_scope::donor) revoked_donors.insert(e.ref);
+  if (scope == revoke_scope::project && e.project) revoked_projects.insert(static_cast<std::uint32_t>(position(*e.project)));
+  for (auto& donation : donations) {
+    const bool in_scope = (scope == revoke_scope::donation && donation.id == e.ref) ||
+                          (scope == revoke_scope::donor && donation.donor_id == e.ref) ||
+                          (scope == revoke_scope::project && e.project && donation.project == *e.project);
+    if (!in_scope) continue;
+    for (auto& line : donation.lines) {
+      const refund_disposition disposition = e.disposition.value_or(rules.rule(line.rule).on_refund);
+      reverse_line(donation, line, line.amount - line.reversed, disposition, e.time, e.id);
+    }
+  }
+  return {};
+}
+
+void engine::state::close(timestamp t) {
+  if (is_closed) return;
+  // SPEC §11.1: what is available expires first, then pending tranches are released.
+  for (std::size_t f = 0; f < funds.size(); ++f) {
+    if (rules.funds()[f].expire_unused) expire(f, t);
+  }
+  release_due(t, true);
+  // Settlement: each line of a rule whose project fails its settle condition is reversed.
+  for (auto& donation : donations) {
+    for (auto& line : donation.lines) {
+      const rule_spec& rule = rules.rule(line.rule);
+      if (!rule.settle || line.reversed >= line.amount) continue;
+      const auto settles = evaluate(*rule.settle, [&](const field_ref& field) -> field_reading {
+        if (field.kind == field_kind::fund_budget || field.kind == field_kind::fund_drawn ||
+            field.kind == field_kind::fund_available) {
+          return read_fund_field(field);
+        }
+        return read_project_field(field, donation.project, projects[position(donation.project)]);
+      });
+      if (settles.value_or(false)) continue;
+      reverse_line(donation, line, line.amount - line.reversed, refund_disposition::give_back, t, std::string());
+    }
+  }
+  is_closed = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+engine::engine(rule_set rules) : state_(std::make_unique<state>(std::move(rules))) {}
+engine::~engine() = default;
+engine::engine(engine&&) noexcept = default;
+engine& engine::operator=(engine&&) noexcept = default;
+
+engine::event_result engine::process(const event& e) {
+  state& s = *state_;
+  if (s.last_time && e.time < *s.last_time) return {"out_of_order", {}};
+  if (s.event_ids.contains(e.id)) return {"duplicate_id", {}};
+  s.release_due(e.time, false);
+  event_result result;
+  switch (e.kind) {
+    case event_kind::donation: result = s.process_donation(e); break;
+    case event_kind::refund: result = s.process_refund(e); break;
+    case event_kind::revoke: result = s.process_revoke(e); break;
+    case event_kind::close:
+      if (s.is_closed) return {"second_close", {}};
+      s.event_ids.insert(e.id);
+      s.close(e.time);
+      break;
+  }
+  if (!result.rejected) s.last_time = e.time;
+  return result;
+}
+
+void engine::finish() {
+  state& s = *state_;
+  if (s.is_closed) return;
+  const timestamp end = s.last_time ? std::max(*s.last_time, s.rules.campaign().end) : s.rules.campaign().end;
+  s.release_due(end, false);
+  s.close(end);
+}
+
+const rule_set& engine::rules() const noexcept { return state_->rules; }
+std::span<const ledger_line> engine::ledger() const noexcept { return state_->ledger; }
+const fund_totals& engine::fund(fund_index index) const { return state_->funds.at(position(index)).totals; }
+const project_totals& engine::project(project_index index) const { return state_->projects.at(position(index)); }
+bool engine::closed() const noexcept { return state_->is_closed; }
+
+}  // namespace matchfund

@@ -1,0 +1,151 @@
+// The engine on the SPEC's worked example (§10) and on single mechanics, with exact amounts.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "matchfund/engine.hpp"
+#include "matchfund/load_rules.hpp"
+#include "matchfund/read_events.hpp"
+
+#ifndef MATCHFUND_SOURCE_DIR
+#define MATCHFUND_SOURCE_DIR "."
+#endif
+
+using namespace matchfund;
+
+namespace {
+
+money yuan(const char* text) { return parse_money(text, 2).value(); }
+
+// Events from CSV text, through the real reader.
+std::vector<event> events_from_csv(const rule_set& rules, const std::string& csv) {
+  std::vector<event> events;
+  read_event_text(
+      rules, csv, event_format::csv, "events.csv", 0, [&](event&& e) { events.push_back(std::move(e)); },
+      [](rejected_event&& r) { FAIL("rejected " << r.id << ": " << r.reason); });
+  return events;
+}
+
+struct replay_result {
+  std::vector<engine::event_result> results;
+  engine finished;
+};
+
+replay_result replay(const rule_set& rules, const std::vector<event>& events) {
+  engine e(rules);
+  std::vector<engine::event_result> results;
+  for (const auto& ev : events) results.push_back(e.process(ev));
+  e.finish();
+  return {std::move(results), std::move(e)};
+}
+
+money paid_total(const engine::event_result& result) {
+  money total;
+  for (const auto& evaluation : result.evaluations) total += evaluation.paid;
+  return total;
+}
+
+}  // namespace
+
+TEST_CASE("the worked example of SPEC §10, exactly", "[engine]") {
+  const rule_set rules = load_rules(std::string(MATCHFUND_SOURCE_DIR) + "/rules/spec-worked-example.yaml");
+  const auto events = events_from_csv(rules,
+                                      "kind,id,time,donor,project,amount,ref\n"
+                                      "donation,d1,2021-09-07T09:59:00+08:00,A,p1,20.00,\n"
+                                      "donation,d2,2021-09-07T10:00:00+08:00,A,p1,20.00,\n"
+                                      "donation,d3,2021-09-07T10:05:00+08:00,A,p2,25.00,\n"
+                                      "donation,d4,2021-09-07T11:00:00+08:00,B,p1,50.00,\n"
+                                      "donation,d5,2021-09-07T12:00:00+08:00,C,p2,10.00,\n"
+                                      "donation,d6,2021-09-08T10:30:00+08:00,A,p1,40.00,\n"
+                                      "refund,r1,2021-09-08T11:00:00+08:00,,,50.00,d4\n"
+                                      "donation,d7,2021-09-08T12:00:00+08:00,C,p2,10.00,\n");
+  auto [results, engine] = replay(rules, events);
+  REQUIRE(results.size() == 8);
+  for (const auto& r : results) REQUIRE_FALSE(r.rejected.has_value());
+
+  struct expected_row {
+    std::size_t event;
+    const char* match;
+    outcome code;
+    const char* limit;
+  };
+  const expected_row rows[] = {
+      {0, "0.00", outcome::outside_window, ""},
+      {1, "20.00", outcome::matched, ""},
+      {2, "10.00", outcome::partial, "rules[0].caps[0]"},
+      {3, "30.00", outcome::partial, "rules[0].caps[0]"},
+      {4, "0.00", outcome::fund_empty, ""},
+      {5, "30.00", outcome::partial, "rules[0].caps[0]"},
+      {7, "10.00", outcome::matched, ""},
+  };
+  for (const auto& row : rows) {
+    INFO("event " << events[row.event].id);
+    const auto& evaluation = results[row.event].evaluations.at(0);
+    CHECK(evaluation.paid == yuan(row.match));
+    CHECK(evaluation.code == row.code);
+    CHECK(evaluation.limit == row.limit);
+  }
+
+  const fund_totals& fund = engine.fund(fund_index{0});
+  CHECK(fund.released == yuan("100.00"));
+  CHECK(fund.drawn == yuan("100.00"));
+  CHECK(fund.returned == yuan("30.00"));
+  CHECK(fund.available() == yuan("30.00"));
+  CHECK(fund.forfeited.is_zero());
+  CHECK(fund.drawn - fund.returned == yuan("70.00"));  // net matched
+
+  const project_totals& p1 = engine.project(project_index{0});
+  CHECK(p1.raised == yuan("80.00"));
+  CHECK(p1.refunded == yuan("50.00"));
+  CHECK(p1.matched == yuan("50.00"));
+  CHECK(p1.donations == 4);
+  CHECK(p1.donors == 2);
+  const project_totals& p2 = engine.project(project_index{1});
+  CHECK(p2.raised == yuan("45.00"));
+  CHECK(p2.matched == yuan("20.00"));
+
+  // The ledger: five match lines (d2, d3, d4, d6, d7) and the reversal of d4's match.
+  const auto ledger = engine.ledger();
+  REQUIRE(ledger.size() == 6);
+  CHECK(ledger[1].limited_by == "rules[0].caps[0]");
+  CHECK(ledger[4].kind == ledger_kind::reversal);
+  CHECK(ledger[4].seq == 5);
+  CHECK(ledger[4].donation_id == "d4");
+  CHECK(ledger[4].event_id == "r1");
+  CHECK(ledger[4].amount == yuan("-30.00"));
+  CHECK(ledger[4].disposition == refund_disposition::give_back);
+  CHECK(ledger[5].donation_id == "d7");
+  CHECK(ledger[5].amount == yuan("10.00"));
+}
+
+TEST_CASE("B's day-1 cap is given back by the refund of d4", "[engine]") {
+  const rule_set rules = load_rules(std::string(MATCHFUND_SOURCE_DIR) + "/rules/spec-worked-example.yaml");
+  const auto events = events_from_csv(rules,
+                                      "kind,id,time,donor,project,amount,ref\n"
+                                      "donation,d4,2021-09-07T11:00:00+08:00,B,p1,50.00,\n"
+                                      "refund,r1,2021-09-07T11:30:00+08:00,,,50.00,d4\n"
+                                      "donation,d8,2021-09-07T12:00:00+08:00,B,p1,50.00,\n");
+  auto [results, engine] = replay(rules, events);
+  CHECK(paid_total(results[0]) == yuan("30.00"));
+  CHECK(paid_total(results[2]) == yuan("30.00"));  // the cap counter went back to 0
+}
+
+TEST_CASE("bad events are rejected and change nothing", "[engine]") {
+  const rule_set rules = load_rules(std::string(MATCHFUND_SOURCE_DIR) + "/rules/spec-worked-example.yaml");
+  const auto events = events_from_csv(rules,
+                                      "kind,id,time,donor,project,amount,ref\n"
+                                      "donation,d1,2021-09-07T11:00:00+08:00,A,p1,10.00,\n"
+                                      "donation,d1,2021-09-07T11:01:00+08:00,A,p1,10.00,\n"
+                                      "refund,r1,2021-09-07T11:02:00+08:00,,,20.00,d1\n"
+                                      "refund,r2,2021-09-07T11:03:00+08:00,,,,nope\n"
+                                      "close,c1,2021-09-07T11:04:00+08:00,,,,\n"
+                                      "close,c2,2021-09-07T11:05:00+08:00,,,,\n"
+                                      "donation,d0,2021-09-07T10:00:00+08:00,A,p1,10.00,\n");
+  engine e(rules);
+  std::vector<std::string> reasons;
+  for (const auto& ev : events) reasons.push_back(e.process(ev).rejected.value_or("ok"));
+  CHECK(reasons == std::vector<std::string>{"ok", "duplicate_id", "refund_exceeds", "unknown_donation", "ok",
+                                            "second_close", "out_of_order"});
+  CHECK(e.fund(fund_index{0}).drawn == yuan("10.00"));
+}

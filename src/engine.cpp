@@ -16,8 +16,6 @@ namespace matchfund {
 
 namespace {
 
-constexpr std::uint32_t no_index = 0xFFFF'FFFF;
-
 // One counter of one cap: the cap, the scope value (a dense id) and the period.
 struct cap_key {
   std::uint32_t cap = 0;
@@ -142,19 +140,28 @@ struct engine::state {
     return line;
   }
 
-  // Releases every tranche due by `t` (all of them at close), expiring first where asked.
+  // Releases every tranche due by `t` (all of them at close, at `t` when scheduled later), in
+  // time order across funds (then fund order), each expiring what is available first where asked.
   void release_due(timestamp t, bool everything) {
+    struct due {
+      timestamp at;
+      std::size_t fund;
+    };
+    std::vector<due> releases;
     for (std::size_t f = 0; f < funds.size(); ++f) {
-      const fund_spec& spec = rules.funds()[f];
-      fund_state& fund = funds[f];
-      while (fund.next_release < spec.releases.size() &&
-             (everything || spec.releases[fund.next_release].at <= t)) {
-        const release_spec& release = spec.releases[fund.next_release];
-        const timestamp at = everything && release.at > t ? t : release.at;
-        if (spec.expire_unused && fund.next_release > 0) expire(f, at);
-        fund.totals.released += release.amount;
-        ++fund.next_release;
+      const auto& schedule = rules.funds()[f].releases;
+      for (std::size_t k = funds[f].next_release; k < schedule.size() && (everything || schedule[k].at <= t); ++k) {
+        releases.push_back({std::min(schedule[k].at, t), f});
       }
+    }
+    if (releases.empty()) return;
+    std::stable_sort(releases.begin(), releases.end(), [](const due& a, const due& b) { return a.at < b.at; });
+    for (const auto& release : releases) {
+      const fund_spec& spec = rules.funds()[release.fund];
+      fund_state& fund = funds[release.fund];
+      if (spec.expire_unused && fund.next_release > 0) expire(release.fund, release.at);
+      fund.totals.released += spec.releases[fund.next_release].amount;
+      ++fund.next_release;
     }
   }
 
@@ -537,7 +544,7 @@ engine::event_result engine::state::process_donation(const event& e) {
       if (available > money{}) any_available = true;
     }
     if (!any_released) { decide(outcome::not_released); continue; }
-    if (!any_available && allowed > money{}) { decide(outcome::fund_empty); continue; }
+    if (!any_available) { decide(outcome::fund_empty); continue; }
 
     // Step 4: draw from the sources in order.
     struct draw {
@@ -563,7 +570,7 @@ engine::event_result engine::state::process_donation(const event& e) {
     // Step 5: the limit of a partial match.
     if (paid < full) {
       evaluation.code = outcome::partial;
-      if (base_limit != nullptr) {
+      if (base_limit != nullptr && want < full) {
         evaluation.limit = base_limit->spec->id;
       } else if (match_limit != nullptr) {
         evaluation.limit = match_limit->spec->id;
@@ -739,9 +746,13 @@ void engine::state::close(timestamp t) {
     if (rules.funds()[f].expire_unused) expire(f, t);
   }
   release_due(t, true);
-  // Settlement: each line of a rule whose project fails its settle condition is reversed.
-  for (auto& donation : donations) {
-    for (auto& line : donation.lines) {
+  // Settlement: every settle condition is decided on the state at close, then the lines of rules
+  // whose project fails it are reversed with return, in processing order.
+  std::vector<std::pair<std::size_t, std::size_t>> unsettled;  // (donation, line)
+  for (std::size_t d = 0; d < donations.size(); ++d) {
+    const donation_record& donation = donations[d];
+    for (std::size_t l = 0; l < donation.lines.size(); ++l) {
+      const match_record& line = donation.lines[l];
       const rule_spec& rule = rules.rule(line.rule);
       if (!rule.settle || line.reversed >= line.amount) continue;
       const auto settles = evaluate(*rule.settle, [&](const field_ref& field) -> field_reading {
@@ -751,9 +762,13 @@ void engine::state::close(timestamp t) {
         }
         return read_project_field(field, donation.project, projects[position(donation.project)]);
       });
-      if (settles.value_or(false)) continue;
-      reverse_line(donation, line, line.amount - line.reversed, refund_disposition::give_back, t, std::string());
+      if (!settles.value_or(false)) unsettled.emplace_back(d, l);
     }
+  }
+  for (const auto& [d, l] : unsettled) {
+    donation_record& donation = donations[d];
+    match_record& line = donation.lines[l];
+    reverse_line(donation, line, line.amount - line.reversed, refund_disposition::give_back, t, std::string());
   }
   is_closed = true;
 }
@@ -798,5 +813,17 @@ std::span<const ledger_line> engine::ledger() const noexcept { return state_->le
 const fund_totals& engine::fund(fund_index index) const { return state_->funds.at(position(index)).totals; }
 const project_totals& engine::project(project_index index) const { return state_->projects.at(position(index)); }
 bool engine::closed() const noexcept { return state_->is_closed; }
+
+std::vector<std::string> engine::cap_violations() const {
+  std::vector<std::string> violations;
+  for (const auto& [key, used] : state_->caps) {
+    const cap_spec& cap = state_->rules.caps()[key.cap];
+    if (used < 0 || (cap.max && used > *cap.max)) {
+      violations.push_back(cap.id + " counter at " + std::to_string(used));
+    }
+  }
+  std::sort(violations.begin(), violations.end());  // hash order must not reach a result
+  return violations;
+}
 
 }  // namespace matchfund

@@ -59,7 +59,8 @@ run_result run_cli(const std::string& arguments) {
 }
 
 void check_golden(const run_result& result, const fs::path& golden) {
-  const std::string actual = result.output + "[exit " + std::to_string(result.status) + "]\n";
+  const std::string actual =
+      golden.extension() == ".txt" ? result.output + "[exit " + std::to_string(result.status) + "]\n" : result.output;
   if (const char* approve = std::getenv("MATCHFUND_APPROVE"); approve != nullptr && std::string(approve) == "1") {
     fs::create_directories(golden.parent_path());
     std::ofstream(golden, std::ios::binary) << actual;
@@ -83,6 +84,43 @@ TEST_CASE("validate prints the summary of every bundled rules file", "[cli]") {
       check_golden(result, source_dir / "tests" / "golden" / "validate" / (entry.path().stem().string() + ".txt"));
     }
   }
+}
+
+TEST_CASE("replay writes the golden outputs of every bundled campaign with events", "[cli][replay]") {
+  for (const auto& entry : fs::directory_iterator(source_dir / "rules")) {
+    const std::string stem = entry.path().stem().string();
+    if (entry.path().extension() != ".yaml" || !fs::exists(source_dir / "rules" / (stem + "-events.csv"))) continue;
+    DYNAMIC_SECTION(stem) {
+      const fs::path out = fs::temp_directory_path() / ("matchfund-replay-" + std::to_string(::getpid()) + "-" + stem);
+      fs::remove_all(out);
+      const auto result = run_cli("replay rules/" + stem + ".yaml rules/" + stem + "-events.csv --out '" +
+                                  out.string() + "' --trace --lenient");
+      CHECK(result.status == 0);
+      const fs::path golden = source_dir / "tests" / "golden" / "replay" / stem;
+      check_golden(result, golden / "stdout.txt");
+      for (const char* name : {"ledger.csv", "projects.csv", "funds.csv", "outcomes.csv", "rejected.csv", "summary.json"}) {
+        INFO(name);
+        REQUIRE(fs::exists(out / name));
+        check_golden({read_file(out / name), 0}, golden / name);
+      }
+      fs::remove_all(out);
+    }
+  }
+}
+
+TEST_CASE("a strict replay stops at the first bad event and writes nothing", "[cli][replay]") {
+  const fs::path out = fs::temp_directory_path() / ("matchfund-replay-strict-" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  const fs::path events = fs::temp_directory_path() / ("matchfund-replay-strict-" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(events) << "id,time,donor,project,amount\n"
+                           "d1,2021-09-07T10:00:00+08:00,A,p1,20.00\n"
+                           "d2,2021-09-07T10:01:00+08:00,A,nowhere,20.00\n";
+  const auto result = run_cli("replay rules/spec-worked-example.yaml '" + events.string() + "' --out '" + out.string() + "'");
+  CHECK(result.status == 2);
+  CHECK(result.output == "matchfund replay: " + events.string() + ":3: event d2: unknown_project\n");
+  CHECK_FALSE(fs::exists(out / "ledger.csv"));
+  fs::remove(events);
+  fs::remove_all(out);
 }
 
 TEST_CASE("validate prints every error of an invalid file and exits 2", "[cli]") {

@@ -113,6 +113,9 @@ class engine {
   [[nodiscard]] const project_totals& project(project_index index) const;
   [[nodiscard]] bool closed() const noexcept;
 
+  // Cap counters that broke their limit (below 0, or above a fixed `max`); empty when none did.
+  [[nodiscard]] std::vector<std::string> cap_violations() const;
+
  private:
   struct state;
   std::unique_ptr<state> state_;

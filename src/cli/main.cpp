@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "matchfund/load_rules.hpp"
+#include "matchfund/read_events.hpp"
+#include "matchfund/replay.hpp"
 #include "matchfund/version.hpp"
 #include "summary.hpp"
 
@@ -18,11 +21,13 @@ namespace {
 // Exit codes: 0 success; 2 invalid input (rules files, usage).
 constexpr int exit_ok = 0;
 constexpr int exit_invalid = 2;
+constexpr int exit_invariant = 3;
 
 constexpr const char* usage_text = R"(matchfund - matching-fund allocations for charity campaigns
 
 Usage:
   matchfund validate RULES.yaml [RULES.yaml...]
+  matchfund replay RULES.yaml EVENTS... --out DIR [--trace] [--lenient]
   matchfund --help
   matchfund --version
 
@@ -31,8 +36,14 @@ Commands:
              projects, funds with budgets and releases, rules in evaluation
              order with their caps, close-out steps), or every error as
              file:line:col: path: message [code] and exit with status 2.
+  replay     Replay the event files (CSV or JSON Lines) against the rules and
+             write ledger.csv, projects.csv, funds.csv and summary.json to DIR
+             (--trace: also outcomes.csv; --lenient: bad events go to
+             rejected.csv instead of stopping the run). Nothing is written
+             when the run fails. Close-out steps are not run yet.
 
-Exit status: 0 success, 2 invalid rules or usage.
+Exit status: 0 success, 2 invalid rules, events or usage, 3 a broken
+invariant (a bug in matchfund).
 )";
 
 int validate(const std::vector<std::string>& files) {
@@ -58,11 +69,60 @@ int validate(const std::vector<std::string>& files) {
   return status;
 }
 
+int replay_command(const std::vector<std::string>& arguments, const po::variables_map& options) {
+  if (arguments.size() < 2 || !options.count("out")) {
+    std::cerr << "matchfund replay: give RULES.yaml, at least one event file and --out DIR\n";
+    return exit_invalid;
+  }
+  auto loaded = matchfund::try_load_rules(arguments.front());
+  if (!loaded) {
+    for (const auto& diagnostic : loaded.diagnostics) std::cerr << diagnostic.to_string() << '\n';
+    return exit_invalid;
+  }
+  const std::vector<std::filesystem::path> events(arguments.begin() + 1, arguments.end());
+  matchfund::replay_options replay_options;
+  replay_options.trace = options.count("trace") > 0;
+  replay_options.lenient = options.count("lenient") > 0;
+  matchfund::replay_report report;
+  try {
+    report = matchfund::replay(*loaded.rules, events, options["out"].as<std::string>(), replay_options);
+  } catch (const matchfund::invariant_error& e) {
+    std::cerr << "matchfund replay: " << e.what() << "\n";
+    return exit_invariant;
+  } catch (const matchfund::error& e) {
+    std::cerr << "matchfund replay: " << e.what() << "\n";
+    return exit_invalid;
+  }
+  const auto& rules = *loaded.rules;
+  const auto amount = [&](matchfund::money value) { return matchfund::format_money(value, rules.minor_digits()); };
+  std::cout << fmt::format("events: {} read, {} processed, {} rejected; {} donations\n", report.events_read,
+                           report.events_processed, report.events_rejected, report.donations);
+  for (const auto& fund : report.funds) {
+    std::cout << fmt::format("fund {}: budget {}, released {}, drawn {}, returned {}, available {}{}\n", fund.id,
+                             amount(fund.budget), amount(fund.released), amount(fund.drawn), amount(fund.returned),
+                             amount(fund.available),
+                             fund.exhausted_at.empty() ? "" : ", exhausted at " + fund.exhausted_at);
+  }
+  std::cout << "outcomes:";
+  for (const auto& [code, count] : report.outcome_counts) std::cout << ' ' << code << ' ' << count;
+  std::cout << '\n';
+  std::cout << "top projects by match:";
+  for (std::size_t i = 0; i < report.top_projects.size() && i < 5; ++i) {
+    std::cout << ' ' << report.top_projects[i].first << ' ' << amount(report.top_projects[i].second);
+  }
+  std::cout << "\ninvariants:";
+  for (const auto& invariant : report.invariants) std::cout << ' ' << invariant.name << (invariant.holds ? " ok" : " FAILED");
+  std::cout << '\n';
+  return exit_ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   po::options_description options("Options");
   options.add_options()("help,h", "print this help")("version", "print the version")(
+      "out", po::value<std::string>(), "replay: the output directory")("trace", "replay: write outcomes.csv")(
+      "lenient", "replay: bad events go to rejected.csv")(
       "command", po::value<std::string>(), "the command")("arguments", po::value<std::vector<std::string>>(),
                                                           "its arguments");
   po::positional_options_description positional;
@@ -93,6 +153,7 @@ int main(int argc, char** argv) {
                                                  : std::vector<std::string>{};
   try {
     if (command == "validate") return validate(rest);
+    if (command == "replay") return replay_command(rest, arguments);
   } catch (const std::exception& e) {
     std::cerr << "matchfund: " << e.what() << '\n';
     return exit_invalid;

@@ -1,0 +1,72 @@
+// Replaying a campaign (SPEC §3.3, §8): events from files, sorted stably by time, fed to the
+// engine, and the outputs written atomically with the results of every invariant.
+//
+//   matchfund::replay_options options{.trace = true};
+//   matchfund::replay_report report = matchfund::replay(rules, {"events.csv"}, "out", options);
+#ifndef MATCHFUND_REPLAY_HPP
+#define MATCHFUND_REPLAY_HPP
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "matchfund/error.hpp"
+#include "matchfund/money.hpp"
+#include "matchfund/rule_set.hpp"
+
+namespace matchfund {
+
+struct replay_options {
+  bool trace = false;    // write outcomes.csv
+  bool lenient = false;  // bad events go to rejected.csv instead of stopping the run
+};
+
+struct invariant_result {
+  std::string name;
+  bool holds = true;
+  std::string detail;  // what broke, when it did not hold
+};
+
+struct fund_report {
+  std::string id;
+  money budget, released, drawn, returned, forfeited, available;
+  std::string exhausted_at;  // RFC 3339, or empty
+};
+
+struct replay_report {
+  std::uint64_t events_read = 0;
+  std::uint64_t events_processed = 0;
+  std::uint64_t events_rejected = 0;
+  std::uint64_t donations = 0;
+  std::map<std::string, std::uint64_t> outcome_counts;  // by outcome code
+  std::vector<fund_report> funds;
+  std::vector<std::pair<std::string, money>> top_projects;  // by matched, most first
+  std::vector<invariant_result> invariants;
+  std::vector<std::pair<std::string, std::string>> digests;  // output file -> SHA-256
+};
+
+// A bad event in strict mode: "FILE:LINE: event ID: REASON". No output file is written.
+class bad_event_error : public error {
+ public:
+  using error::error;
+};
+
+// An invariant that did not hold: a bug in matchfund. No output file is written.
+class invariant_error : public error {
+ public:
+  using error::error;
+};
+
+// Reads `event_files` (in order), replays them and writes ledger.csv, projects.csv, funds.csv,
+// outcomes.csv (trace), rejected.csv (lenient) and summary.json to `output_directory`.
+// Throws event_file_error, bad_event_error, invariant_error or error; then nothing is written.
+replay_report replay(const rule_set& rules, std::span<const std::filesystem::path> event_files,
+                     const std::filesystem::path& output_directory, const replay_options& options);
+
+}  // namespace matchfund
+
+#endif

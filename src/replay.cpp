@@ -1,0 +1,315 @@
+#include "matchfund/replay.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "csv_reader.hpp"
+#include "matchfund/engine.hpp"
+#include "matchfund/read_events.hpp"
+#include "matchfund/version.hpp"
+#include "output_files.hpp"
+#include "sha256.hpp"
+
+namespace matchfund {
+
+namespace {
+
+// One CSV row with minimal RFC 4180 quoting (SPEC §8).
+class csv_writer {
+ public:
+  explicit csv_writer(std::string header) : text_(std::move(header)) { text_ += '\n'; }
+  csv_writer& field(std::string_view value) {
+    if (!at_row_start_) text_ += ',';
+    at_row_start_ = false;
+    detail::csv_append_field(text_, value);
+    return *this;
+  }
+  void end_row() {
+    text_ += '\n';
+    at_row_start_ = true;
+  }
+  [[nodiscard]] const std::string& text() const noexcept { return text_; }
+
+ private:
+  std::string text_;
+  bool at_row_start_ = true;
+};
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      constexpr char hex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += hex[byte >> 4];
+      out += hex[byte & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+struct replay_run {
+  const rule_set& rules;
+  const replay_options& options;
+  std::vector<rejected_event> rejected;
+  std::vector<std::string> file_names;
+  std::uint64_t paid_above_want = 0;
+
+  [[nodiscard]] std::string amount(money value) const { return format_money(value, rules.minor_digits()); }
+  [[nodiscard]] std::string time(timestamp t) const { return format_rfc3339(t, rules.campaign().timezone); }
+
+  void reject(rejected_event&& bad) {
+    if (!options.lenient) {
+      throw bad_event_error(bad.file + ":" + std::to_string(bad.line) + ": event " +
+                            (bad.id.empty() ? std::string("without id") : bad.id) + ": " + bad.reason);
+    }
+    rejected.push_back(std::move(bad));
+  }
+};
+
+}  // namespace
+
+replay_report replay(const rule_set& rules, std::span<const std::filesystem::path> event_files,
+                     const std::filesystem::path& output_directory, const replay_options& options) {
+  replay_run run{rules, options, {}, {}, 0};
+  replay_report report;
+  std::vector<event> events;
+  for (const auto& file : event_files) run.file_names.push_back(file.generic_string());
+  read_event_files(
+      rules, event_files, [&](event&& e) { events.push_back(std::move(e)); },
+      [&](rejected_event&& bad) {
+        ++report.events_read;
+        run.reject(std::move(bad));
+      });
+  report.events_read += events.size();
+
+  // Duplicate ids: the later in input order is bad (SPEC §11.8), whatever the times say.
+  {
+    std::set<std::string, std::less<>> seen;
+    std::vector<event> unique;
+    unique.reserve(events.size());
+    for (auto& e : events) {
+      if (!seen.insert(e.id).second) {
+        run.reject({run.file_names[e.file_index], e.line, e.id, "duplicate_id"});
+        continue;
+      }
+      unique.push_back(std::move(e));
+    }
+    events = std::move(unique);
+  }
+  // Processing order: by time; equal times keep input order (files, then lines).
+  std::stable_sort(events.begin(), events.end(), [](const event& a, const event& b) { return a.time < b.time; });
+
+  engine matcher(rules);
+  csv_writer outcomes("event_id,rule,outcome,want,paid,limited_by");
+  for (const auto& e : events) {
+    auto result = matcher.process(e);
+    if (result.rejected) {
+      run.reject({run.file_names[e.file_index], e.line, e.id, *result.rejected});
+      continue;
+    }
+    ++report.events_processed;
+    if (e.kind != event_kind::donation) continue;
+    ++report.donations;
+    for (const auto& evaluation : result.evaluations) {
+      ++report.outcome_counts[std::string(to_string(evaluation.code))];
+      if (evaluation.paid > evaluation.want && !evaluation.want.is_zero()) ++run.paid_above_want;
+      if (!options.trace) continue;
+      outcomes.field(e.id)
+          .field(rules.rule(evaluation.rule).id)
+          .field(outcome_has_limit(evaluation.code)
+                     ? std::string(to_string(evaluation.code)) + ":" + evaluation.limit  // SPEC §5.2 spelling
+                     : std::string(to_string(evaluation.code)))
+          .field(run.amount(evaluation.want))
+          .field(run.amount(evaluation.paid))
+          .field(evaluation.limit);
+      outcomes.end_row();
+    }
+  }
+  matcher.finish();
+  report.events_rejected = run.rejected.size();
+
+  // ledger.csv, in processing order.
+  csv_writer ledger("seq,time,kind,event_id,donation_id,donor,project,rule,fund,amount,limited_by,disposition");
+  std::vector<money> project_ledger(rules.projects().size());
+  struct fund_sums {
+    money drawn, returned, forfeited, expired;
+  };
+  std::vector<fund_sums> fund_ledger(rules.funds().size());
+  for (const auto& line : matcher.ledger()) {
+    ledger.field(std::to_string(line.seq))
+        .field(run.time(line.time))
+        .field(to_string(line.kind))
+        .field(line.event_id)
+        .field(line.donation_id)
+        .field(line.donor)
+        .field(line.project ? rules.project(*line.project).id : std::string())
+        .field(line.rule ? rules.rule(*line.rule).id : std::string())
+        .field(line.fund ? rules.fund(*line.fund).id : std::string())
+        .field(run.amount(line.amount))
+        .field(line.limited_by)
+        .field(line.disposition ? (*line.disposition == refund_disposition::give_back ? "return" : "forfeit") : "");
+    ledger.end_row();
+    if (line.project && (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal)) {
+      project_ledger[position(*line.project)] += line.amount;
+    }
+    if (line.fund) {
+      fund_sums& sums = fund_ledger[position(*line.fund)];
+      if (line.kind == ledger_kind::match) sums.drawn += line.amount;
+      if (line.kind == ledger_kind::expiry) sums.expired += line.amount;
+      if (line.kind == ledger_kind::reversal) {
+        (*line.disposition == refund_disposition::give_back ? sums.returned : sums.forfeited) -= line.amount;
+      }
+    }
+  }
+
+  // projects.csv and funds.csv, by id in byte order.
+  const auto by_id = [](const auto& specs) {
+    std::vector<std::size_t> order(specs.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return specs[a].id < specs[b].id; });
+    return order;
+  };
+  std::vector<invariant_result> invariants;
+  std::string ledger_mismatch;
+  csv_writer projects("project,organization,donations,donors,raised,refunded,matched,closeout,total");
+  money total_raised, total_matched;
+  for (std::size_t p : by_id(rules.projects())) {
+    const project_spec& spec = rules.projects()[p];
+    const project_totals& totals = matcher.project(index_at<project_index>(p));
+    projects.field(spec.id)
+        .field(rules.organizations()[position(spec.organization)])
+        .field(std::to_string(totals.donations))
+        .field(std::to_string(totals.donors))
+        .field(run.amount(totals.raised))
+        .field(run.amount(totals.refunded))
+        .field(run.amount(totals.matched))
+        .field(run.amount(totals.closeout))
+        .field(run.amount(totals.raised + totals.matched + totals.closeout));
+    projects.end_row();
+    total_raised += totals.raised;
+    total_matched += totals.matched;
+    report.top_projects.emplace_back(spec.id, totals.matched);
+    if (project_ledger[p] != totals.matched) ledger_mismatch += " project " + spec.id;
+  }
+  std::stable_sort(report.top_projects.begin(), report.top_projects.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (report.top_projects.size() > 10) report.top_projects.resize(10);
+
+  csv_writer funds("fund,budget,released,drawn,returned,forfeited,expired,closeout,unallocated,available_end,exhausted_at");
+  std::string identity_broken;
+  for (std::size_t f : by_id(rules.funds())) {
+    const fund_spec& spec = rules.funds()[f];
+    const fund_totals& totals = matcher.fund(index_at<fund_index>(f));
+    const std::string exhausted = totals.exhausted_at ? run.time(*totals.exhausted_at) : std::string();
+    funds.field(spec.id)
+        .field(run.amount(spec.budget))
+        .field(run.amount(totals.released))
+        .field(run.amount(totals.drawn))
+        .field(run.amount(totals.returned))
+        .field(run.amount(totals.forfeited))
+        .field(run.amount(totals.expired))
+        .field(run.amount(totals.closeout))
+        .field(run.amount(totals.unallocated))
+        .field(run.amount(totals.available()))
+        .field(exhausted);
+    funds.end_row();
+    report.funds.push_back({spec.id, spec.budget, totals.released, totals.drawn, totals.returned, totals.forfeited,
+                            totals.available(), exhausted});
+    // SPEC §4: budget = unreleased + available_end + (drawn - returned - forfeited) + forfeited + expired + closeout.
+    const money unreleased = spec.budget - totals.released;
+    const money accounted = unreleased + totals.available() + (totals.drawn - totals.returned - totals.forfeited) +
+                            totals.forfeited + totals.expired + totals.closeout;
+    if (accounted != spec.budget || totals.available() < money{} || unreleased < money{}) identity_broken += " " + spec.id;
+    const auto& sums = fund_ledger[f];
+    if (sums.drawn != totals.drawn || sums.returned != totals.returned || sums.forfeited != totals.forfeited ||
+        sums.expired != totals.expired) {
+      ledger_mismatch += " fund " + spec.id;
+    }
+  }
+
+  const auto check = [&](std::string name, bool holds, std::string detail) {
+    invariants.push_back({std::move(name), holds, holds ? std::string() : std::move(detail)});
+  };
+  check("fund_identity", identity_broken.empty(), "broken for" + identity_broken);
+  const auto violations = matcher.cap_violations();
+  check("caps_within_max", violations.empty(), violations.empty() ? "" : violations.front());
+  check("ledger_matches_tables", ledger_mismatch.empty(), "differs for" + ledger_mismatch);
+  check("matches_within_formula", run.paid_above_want == 0,
+        std::to_string(run.paid_above_want) + " matches above their formula");
+  check("every_event_accounted", report.events_read == report.events_processed + report.events_rejected,
+        std::to_string(report.events_read) + " read, " + std::to_string(report.events_processed) + " processed, " +
+            std::to_string(report.events_rejected) + " rejected");
+  report.invariants = invariants;
+  for (const auto& invariant : invariants) {
+    if (!invariant.holds) throw invariant_error("invariant " + invariant.name + " does not hold: " + invariant.detail);
+  }
+
+  // rejected.csv: file-argument order, then line order (SPEC §11.11).
+  std::stable_sort(run.rejected.begin(), run.rejected.end(), [&](const rejected_event& a, const rejected_event& b) {
+    const auto rank = [&](const std::string& file) {
+      return std::find(run.file_names.begin(), run.file_names.end(), file) - run.file_names.begin();
+    };
+    return std::pair(rank(a.file), a.line) < std::pair(rank(b.file), b.line);
+  });
+  csv_writer rejected_csv("file,line,id,reason");
+  for (const auto& bad : run.rejected) {
+    rejected_csv.field(bad.file).field(std::to_string(bad.line)).field(bad.id).field(bad.reason);
+    rejected_csv.end_row();
+  }
+
+  // Every output, then summary.json with their digests, written together.
+  std::vector<std::pair<std::string, const std::string*>> files = {
+      {"ledger.csv", &ledger.text()}, {"projects.csv", &projects.text()}, {"funds.csv", &funds.text()}};
+  if (options.trace) files.emplace_back("outcomes.csv", &outcomes.text());
+  if (options.lenient) files.emplace_back("rejected.csv", &rejected_csv.text());
+  for (const auto& [name, text] : files) report.digests.emplace_back(name, detail::sha256_hex(*text));
+  std::string rules_digest;
+  try {
+    rules_digest = detail::sha256_hex_of_file(rules.source_file());
+  } catch (const std::exception&) {
+    rules_digest.clear();  // rules loaded from text: no file to hash
+  }
+
+  std::string summary = "{\n  \"matchfund\": " + json_string(version_string) + ",\n";
+  summary += "  \"rules\": {\"file\": " + json_string(rules.source_file()) + ", \"sha256\": " +
+             json_string(rules_digest) + "},\n";
+  summary += "  \"outputs\": {";
+  for (std::size_t i = 0; i < report.digests.size(); ++i) {
+    summary += (i == 0 ? "\n    " : ",\n    ") + json_string(report.digests[i].first) + ": " +
+               json_string(report.digests[i].second);
+  }
+  summary += "\n  },\n";
+  summary += "  \"events\": {\"read\": " + std::to_string(report.events_read) +
+             ", \"processed\": " + std::to_string(report.events_processed) +
+             ", \"rejected\": " + std::to_string(report.events_rejected) +
+             ", \"donations\": " + std::to_string(report.donations) + "},\n";
+  summary += "  \"outcomes\": {";
+  bool first = true;
+  for (const auto& [code, count] : report.outcome_counts) {
+    summary += (first ? "" : ", ") + json_string(code) + ": " + std::to_string(count);
+    first = false;
+  }
+  summary += "},\n";
+  summary += "  \"totals\": {\"raised\": " + json_string(run.amount(total_raised)) +
+             ", \"matched\": " + json_string(run.amount(total_matched)) + "},\n";
+  summary += "  \"invariants\": {";
+  for (std::size_t i = 0; i < invariants.size(); ++i) {
+    summary += (i == 0 ? "" : ", ") + json_string(invariants[i].name) + ": " + (invariants[i].holds ? "true" : "false");
+  }
+  summary += "}\n}\n";
+
+  detail::output_set outputs(output_directory);
+  for (const auto& [name, text] : files) outputs.create(name).write(*text);
+  outputs.create("summary.json").write(summary);
+  outputs.commit();
+  return report;
+}
+
+}  // namespace matchfund

@@ -1,0 +1,44 @@
+// The reference model of the matching semantics (SPEC §4–§6): a deliberately plain and slow
+// implementation, written straight from the contract, that the engine is tested against.
+//
+// It favours being obviously right over being fast: ordered maps, linear scans and
+// recomputation everywhere, integers only. Close-out (SPEC §7) is not modelled: at the close it
+// expires, releases and settles, then skips any close-out steps and says so in `outputs`.
+//
+//   std::vector<matchfund::event> events = ...;  // in input order: files in order, lines in order
+//   auto out = matchfund::reference::replay(rules, std::move(events));
+//   // out.ledger_csv, out.projects_csv, out.funds_csv, out.outcomes_csv, out.rejected
+#ifndef MATCHFUND_TESTS_REFERENCE_MODEL_HPP
+#define MATCHFUND_TESTS_REFERENCE_MODEL_HPP
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "matchfund/event.hpp"
+#include "matchfund/read_events.hpp"
+#include "matchfund/rule_set.hpp"
+
+namespace matchfund::reference {
+
+struct outputs {
+  std::string ledger_csv;    // SPEC §8 ledger.csv, exact bytes
+  std::string projects_csv;  // SPEC §8 projects.csv (closeout column 0)
+  std::string funds_csv;     // SPEC §8 funds.csv (closeout and unallocated 0)
+  std::string outcomes_csv;  // SPEC §8 outcomes.csv: event_id,rule,outcome,want,paid,limited_by
+  // Bad events found while processing (SPEC §3.3, the checks that need other events), in input
+  // order. They were skipped, as in lenient mode.
+  std::vector<rejected_event> rejected;
+  // True when the rules have close-out steps: they were not run, so the close-out columns are 0
+  // and the funds keep what the steps would have taken.
+  bool closeout_not_modelled = false;
+};
+
+// Runs every event in time order (stable: equal times keep input order). `events` are in input
+// order. `file_names[i]` names the file of events with file_index i in `rejected` (empty when
+// not given).
+outputs replay(const rule_set& rules, std::vector<event> events, std::span<const std::string> file_names = {});
+
+}  // namespace matchfund::reference
+
+#endif

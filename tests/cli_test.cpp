@@ -123,6 +123,15 @@ TEST_CASE("a strict replay stops at the first bad event and writes nothing", "[c
   fs::remove_all(out);
 }
 
+TEST_CASE("test runs the embedded tests and reports each mismatch", "[cli]") {
+  const auto passing = run_cli("test rules/bigive-christmas-challenge.yaml");
+  CHECK(passing.status == 0);
+  CHECK(passing.output == "PASS pledges-first-then-champion\n1 passed, 0 failed\n");
+  const auto mixed = run_cli("test tests/data/embedded-tests/mixed.yaml");
+  CHECK(mixed.status == 1);
+  check_golden(mixed, source_dir / "tests" / "golden" / "test" / "mixed.txt");
+}
+
 TEST_CASE("validate prints every error of an invalid file and exits 2", "[cli]") {
   const auto result = run_cli("validate tests/data/bad-rules/multiple-errors.yaml");
   CHECK(result.status == 2);

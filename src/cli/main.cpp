@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "matchfund/embedded_tests.hpp"
 #include "matchfund/load_rules.hpp"
 #include "matchfund/read_events.hpp"
 #include "matchfund/replay.hpp"
@@ -18,8 +19,10 @@ namespace po = boost::program_options;
 
 namespace {
 
-// Exit codes: 0 success; 2 invalid input (rules files, usage).
+// Exit codes: 0 success; 1 a failed embedded test; 2 invalid input (rules, events, usage);
+// 3 a broken invariant.
 constexpr int exit_ok = 0;
+constexpr int exit_test_failed = 1;
 constexpr int exit_invalid = 2;
 constexpr int exit_invariant = 3;
 
@@ -28,6 +31,7 @@ constexpr const char* usage_text = R"(matchfund - matching-fund allocations for 
 Usage:
   matchfund validate RULES.yaml [RULES.yaml...]
   matchfund replay RULES.yaml EVENTS... --out DIR [--trace] [--lenient]
+  matchfund test RULES.yaml
   matchfund --help
   matchfund --version
 
@@ -41,9 +45,12 @@ Commands:
              (--trace: also outcomes.csv; --lenient: bad events go to
              rejected.csv instead of stopping the run). Nothing is written
              when the run fails. Close-out steps are not run yet.
+  test       Run the tests the rules file carries: print PASS id or FAIL id
+             with one indented line per mismatch, then N passed, M failed;
+             exit with status 1 when a test fails.
 
-Exit status: 0 success, 2 invalid rules, events or usage, 3 a broken
-invariant (a bug in matchfund).
+Exit status: 0 success, 1 a failed test, 2 invalid rules, events or usage,
+3 a broken invariant (a bug in matchfund).
 )";
 
 int validate(const std::vector<std::string>& files) {
@@ -67,6 +74,27 @@ int validate(const std::vector<std::string>& files) {
     std::cout << file << ": valid\n" << matchfund::cli::describe_rule_set(*loaded.rules);
   }
   return status;
+}
+
+int test_command(const std::vector<std::string>& arguments) {
+  if (arguments.size() != 1) {
+    std::cerr << "matchfund test: give one rules file\n";
+    return exit_invalid;
+  }
+  auto loaded = matchfund::try_load_rules(arguments.front());
+  if (!loaded) {
+    for (const auto& diagnostic : loaded.diagnostics) std::cerr << diagnostic.to_string() << '\n';
+    return exit_invalid;
+  }
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+  for (const auto& result : matchfund::run_embedded_tests(*loaded.rules)) {
+    std::cout << (result.passed() ? "PASS " : "FAIL ") << result.id << '\n';
+    for (const auto& mismatch : result.mismatches) std::cout << "  " << mismatch << '\n';
+    (result.passed() ? passed : failed) += 1;
+  }
+  std::cout << passed << " passed, " << failed << " failed\n";
+  return failed == 0 ? exit_ok : exit_test_failed;
 }
 
 int replay_command(const std::vector<std::string>& arguments, const po::variables_map& options) {
@@ -154,6 +182,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "validate") return validate(rest);
     if (command == "replay") return replay_command(rest, arguments);
+    if (command == "test") return test_command(rest);
   } catch (const std::exception& e) {
     std::cerr << "matchfund: " << e.what() << '\n';
     return exit_invalid;

@@ -1,0 +1,24 @@
+// Running the tests a rules file carries (SPEC §3.4, §11.12): each test replays its own events
+// and compares what each rule paid each donation, and the funds' totals, with what it expects.
+#ifndef MATCHFUND_EMBEDDED_TESTS_HPP
+#define MATCHFUND_EMBEDDED_TESTS_HPP
+
+#include <string>
+#include <vector>
+
+#include "matchfund/rule_set.hpp"
+
+namespace matchfund {
+
+struct embedded_test_result {
+  std::string id;
+  std::vector<std::string> mismatches;  // one line each; empty when the test passed
+  [[nodiscard]] bool passed() const noexcept { return mismatches.empty(); }
+};
+
+// Every test of `rules`, in file order.
+[[nodiscard]] std::vector<embedded_test_result> run_embedded_tests(const rule_set& rules);
+
+}  // namespace matchfund
+
+#endif

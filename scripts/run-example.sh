@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the bundled examples: installs what is missing, builds the matchfund CLI,
 # validates every rules file in rules/ (printing each one's summary), runs their embedded tests,
-# and replays the worked example's events into build/example-output/.
+# generates 100,000 donations for the bundled Tencent-style campaign and replays them into
+# build/example-output/, printing the summary.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -16,7 +17,8 @@ for rules in rules/*.yaml; do
     build/matchfund test "$rules"
   fi
 done
-echo "== matchfund replay rules/spec-worked-example.yaml rules/spec-worked-example-events.csv"
-build/matchfund replay rules/spec-worked-example.yaml rules/spec-worked-example-events.csv \
-  --out build/example-output --trace
+echo "== matchfund generate rules/tencent-99-2018.yaml --donations 100000 --seed 2018"
+build/matchfund generate rules/tencent-99-2018.yaml --donations 100000 --seed 2018 --out build/tencent-99-2018-events.csv
+echo "== matchfund replay rules/tencent-99-2018.yaml build/tencent-99-2018-events.csv --out build/example-output"
+build/matchfund replay rules/tencent-99-2018.yaml build/tencent-99-2018-events.csv --out build/example-output --trace
 echo "outputs in build/example-output: $(cd build/example-output && ls | tr '\n' ' ')"

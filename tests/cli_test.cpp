@@ -132,6 +132,16 @@ TEST_CASE("test runs the embedded tests and reports each mismatch", "[cli]") {
   check_golden(mixed, source_dir / "tests" / "golden" / "test" / "mixed.txt");
 }
 
+TEST_CASE("generate writes the same stream for the same seed", "[cli][generate]") {
+  const auto first = run_cli("generate rules/tencent-99-2018.yaml --donations 12 --seed 2018");
+  const auto again = run_cli("generate rules/tencent-99-2018.yaml --donations 12 --seed 2018");
+  const auto other = run_cli("generate rules/tencent-99-2018.yaml --donations 12 --seed 2019");
+  CHECK(first.status == 0);
+  CHECK(first.output == again.output);
+  CHECK(first.output != other.output);
+  check_golden({first.output, 0}, source_dir / "tests" / "golden" / "generate" / "tencent-99-2018-seed-2018.csv");
+}
+
 TEST_CASE("validate prints every error of an invalid file and exits 2", "[cli]") {
   const auto result = run_cli("validate tests/data/bad-rules/multiple-errors.yaml");
   CHECK(result.status == 2);

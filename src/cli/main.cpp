@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "matchfund/embedded_tests.hpp"
+#include "matchfund/generate.hpp"
 #include "matchfund/load_rules.hpp"
 #include "matchfund/read_events.hpp"
 #include "matchfund/replay.hpp"
@@ -32,6 +33,7 @@ Usage:
   matchfund validate RULES.yaml [RULES.yaml...]
   matchfund replay RULES.yaml EVENTS... --out DIR [--trace] [--lenient]
   matchfund test RULES.yaml
+  matchfund generate RULES.yaml --donations N --seed S [--out FILE]
   matchfund --help
   matchfund --version
 
@@ -48,6 +50,10 @@ Commands:
   test       Run the tests the rules file carries: print PASS id or FAIL id
              with one indented line per mismatch, then N passed, M failed;
              exit with status 1 when a test fails.
+  generate   Write a synthetic donation stream for the campaign's projects
+             (CSV, to FILE or standard output): intraday peaks, repeat donors,
+             heavy-tailed amounts and project popularity; the same seed gives
+             the same bytes on every machine.
 
 Exit status: 0 success, 1 a failed test, 2 invalid rules, events or usage,
 3 a broken invariant (a bug in matchfund).
@@ -74,6 +80,47 @@ int validate(const std::vector<std::string>& files) {
     std::cout << file << ": valid\n" << matchfund::cli::describe_rule_set(*loaded.rules);
   }
   return status;
+}
+
+int generate_command(const std::vector<std::string>& arguments, const po::variables_map& options) {
+  if (arguments.size() != 1 || !options.count("donations") || !options.count("seed")) {
+    std::cerr << "matchfund generate: give RULES.yaml, --donations N and --seed S\n";
+    return exit_invalid;
+  }
+  auto loaded = matchfund::try_load_rules(arguments.front());
+  if (!loaded) {
+    for (const auto& diagnostic : loaded.diagnostics) std::cerr << diagnostic.to_string() << '\n';
+    return exit_invalid;
+  }
+  matchfund::generate_options generate_options;
+  generate_options.donations = options["donations"].as<std::uint64_t>();
+  generate_options.seed = options["seed"].as<std::uint64_t>();
+  if (!options.count("out")) {
+    matchfund::generate_donations(*loaded.rules, generate_options, stdout);
+    return exit_ok;
+  }
+  // Written under a temporary name and renamed: a failed run leaves no partial file.
+  const std::filesystem::path target = options["out"].as<std::string>();
+  const std::filesystem::path partial = target.string() + ".partial";
+  std::FILE* file = std::fopen(partial.c_str(), "wb");
+  if (file == nullptr) {
+    std::cerr << "matchfund generate: cannot write " << target.string() << '\n';
+    return exit_invalid;
+  }
+  try {
+    matchfund::generate_donations(*loaded.rules, generate_options, file);
+  } catch (...) {
+    std::fclose(file);
+    std::filesystem::remove(partial);
+    throw;
+  }
+  if (std::fclose(file) != 0) {
+    std::filesystem::remove(partial);
+    std::cerr << "matchfund generate: cannot write " << target.string() << '\n';
+    return exit_invalid;
+  }
+  std::filesystem::rename(partial, target);
+  return exit_ok;
 }
 
 int test_command(const std::vector<std::string>& arguments) {
@@ -149,8 +196,10 @@ int replay_command(const std::vector<std::string>& arguments, const po::variable
 int main(int argc, char** argv) {
   po::options_description options("Options");
   options.add_options()("help,h", "print this help")("version", "print the version")(
-      "out", po::value<std::string>(), "replay: the output directory")("trace", "replay: write outcomes.csv")(
-      "lenient", "replay: bad events go to rejected.csv")(
+      "out", po::value<std::string>(), "replay: the output directory; generate: the file")("trace", "replay: write outcomes.csv")(
+      "lenient", "replay: bad events go to rejected.csv")("donations", po::value<std::uint64_t>(),
+                                                          "generate: how many donations")(
+      "seed", po::value<std::uint64_t>(), "generate: the seed")(
       "command", po::value<std::string>(), "the command")("arguments", po::value<std::vector<std::string>>(),
                                                           "its arguments");
   po::positional_options_description positional;
@@ -183,6 +232,7 @@ int main(int argc, char** argv) {
     if (command == "validate") return validate(rest);
     if (command == "replay") return replay_command(rest, arguments);
     if (command == "test") return test_command(rest);
+    if (command == "generate") return generate_command(rest, arguments);
   } catch (const std::exception& e) {
     std::cerr << "matchfund: " << e.what() << '\n';
     return exit_invalid;

@@ -1,7 +1,10 @@
 // The engine on the SPEC's worked example (§10) and on single mechanics, with exact amounts.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "matchfund/engine.hpp"
@@ -148,4 +151,37 @@ TEST_CASE("bad events are rejected and change nothing", "[engine]") {
   CHECK(reasons == std::vector<std::string>{"ok", "duplicate_id", "refund_exceeds", "unknown_donation", "ok",
                                             "second_close", "out_of_order"});
   CHECK(e.fund(fund_index{0}).drawn == yuan("10.00"));
+}
+
+TEST_CASE("batches of 1, 7 and 1000 events give identical ledgers and totals", "[engine][determinism]") {
+  const rule_set rules = load_rules(std::string(MATCHFUND_SOURCE_DIR) + "/rules/tencent-99-2018.yaml");
+  std::vector<event> events;
+  read_event_file(
+      rules, std::string(MATCHFUND_SOURCE_DIR) + "/rules/tencent-99-2018-events.csv", 0,
+      [&](event&& e) { events.push_back(std::move(e)); }, [](rejected_event&&) {});
+  REQUIRE(events.size() == 300);
+  const auto run_in_batches = [&](std::size_t batch) {
+    engine e(rules);
+    std::vector<std::string> outcomes;
+    for (std::size_t start = 0; start < events.size(); start += batch) {
+      const std::size_t size = std::min(batch, events.size() - start);
+      e.process(std::span<const event>(events).subspan(start, size), [&](const event& ev, engine::event_result&& r) {
+        for (const auto& evaluation : r.evaluations) {
+          outcomes.push_back(ev.id + " " + std::string(to_string(evaluation.code)) + " " +
+                             std::to_string(evaluation.paid.minor_units()));
+        }
+      });
+    }
+    e.finish();
+    std::vector<std::string> ledger;
+    for (const auto& line : e.ledger()) {
+      ledger.push_back(std::to_string(line.seq) + " " + line.donation_id + " " + std::to_string(line.amount.minor_units()));
+    }
+    return std::pair(outcomes, ledger);
+  };
+  const auto one = run_in_batches(1);
+  CHECK(one.first.size() == 300 * rules.rules().size());
+  CHECK_FALSE(one.second.empty());
+  CHECK(run_in_batches(7) == one);
+  CHECK(run_in_batches(1000) == one);
 }

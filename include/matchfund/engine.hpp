@@ -103,6 +103,13 @@ class engine {
   // the previous one is rejected as out_of_order.
   event_result process(const event& e);
 
+  // A batch: the same as process() for each event in order, handing each result on. Splitting a
+  // stream into batches of any size changes nothing (SPEC §9).
+  template <class OnResult>
+  void process(std::span<const event> events, OnResult&& on_result) {
+    for (const event& e : events) on_result(e, process(e));
+  }
+
   // Closes the campaign at max(campaign end, last event time) unless a close event came:
   // expiry, pending releases, settlement (SPEC §7, §11.1). Idempotent.
   void finish();

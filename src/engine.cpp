@@ -112,6 +112,7 @@ struct engine::state {
   std::vector<field_ref> required_attributes;
   std::optional<timestamp> last_time;
   bool is_closed = false;
+  bool explaining = false;
 
   explicit state(rule_set r) : rules(std::move(r)) {
     funds.resize(rules.funds().size());
@@ -510,6 +511,21 @@ engine::event_result engine::state::process_donation(const event& e) {
     if (!tier_found) { decide(outcome::no_tier); continue; }
     if (full.is_zero()) { decide(outcome::no_match); continue; }
     evaluation.want = want;
+    evaluation.full = full;
+    const auto explain_caps = [&](bool charged, money paid_now, money base_charged) {
+      if (!explaining) return;
+      for (const auto& cap : applied) {
+        std::int64_t used = 0;
+        if (charged) {
+          switch (cap.spec->measure) {
+            case cap_measure::match: used = paid_now.minor_units(); break;
+            case cap_measure::donation: used = base_charged.minor_units(); break;
+            case cap_measure::count: used = paid_now > money{} ? 1 : 0; break;
+          }
+        }
+        evaluation.caps.push_back({index_at<cap_index>(cap.key.cap), cap.remaining, cap.remaining - used});
+      }
+    };
 
     // Step 3: caps with nothing left, in order: donation caps, full count caps, match caps.
     const applied_cap* reached = nullptr;
@@ -521,6 +537,7 @@ engine::event_result engine::state::process_donation(const event& e) {
     if (reached != nullptr) {
       evaluation.code = outcome::cap_reached;
       evaluation.limit = reached->spec->id;
+      explain_caps(false, money{}, money{});
       continue;
     }
     money allowed = want;
@@ -543,8 +560,16 @@ engine::event_result engine::state::process_donation(const event& e) {
       if (const auto pot = pot_of(rules.funds()[f], context)) available = min(available, pot_remaining(f, *pot, context));
       if (available > money{}) any_available = true;
     }
-    if (!any_released) { decide(outcome::not_released); continue; }
-    if (!any_available) { decide(outcome::fund_empty); continue; }
+    if (!any_released) {
+      decide(outcome::not_released);
+      explain_caps(false, money{}, money{});
+      continue;
+    }
+    if (!any_available) {
+      decide(outcome::fund_empty);
+      explain_caps(false, money{}, money{});
+      continue;
+    }
 
     // Step 4: draw from the sources in order.
     struct draw {
@@ -625,6 +650,10 @@ engine::event_result engine::state::process_donation(const event& e) {
       }
       if (amount != 0) caps[cap.key] += amount;
       charge.counters.emplace_back(cap.key, cap.spec->measure);
+    }
+    explain_caps(true, paid, charge.base_used);
+    if (explaining) {
+      for (const auto& d : draws) evaluation.draws.emplace_back(index_at<fund_index>(d.fund), d.amount);
     }
     donation.charges.push_back(std::move(charge));
     paid_by_rule[r] = paid;
@@ -807,6 +836,8 @@ void engine::finish() {
   s.release_due(end, false);
   s.close(end);
 }
+
+void engine::explain(bool on) noexcept { state_->explaining = on; }
 
 const rule_set& engine::rules() const noexcept { return state_->rules; }
 std::span<const ledger_line> engine::ledger() const noexcept { return state_->ledger; }

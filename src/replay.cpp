@@ -75,36 +75,38 @@ struct replay_run {
 
 }  // namespace
 
+std::vector<event> load_events(const rule_set& rules, std::span<const std::filesystem::path> event_files,
+                               const std::function<void(rejected_event&&)>& on_rejected) {
+  std::vector<event> events;
+  read_event_files(
+      rules, event_files, [&](event&& e) { events.push_back(std::move(e)); },
+      [&](rejected_event&& bad) { on_rejected(std::move(bad)); });
+  // Duplicate ids: the later in input order is bad (SPEC §11.8), whatever the times say.
+  std::set<std::string, std::less<>> seen;
+  std::vector<event> unique;
+  unique.reserve(events.size());
+  for (auto& e : events) {
+    if (!seen.insert(e.id).second) {
+      on_rejected({event_files[e.file_index].generic_string(), e.line, e.id, "duplicate_id"});
+      continue;
+    }
+    unique.push_back(std::move(e));
+  }
+  // Processing order: by time; equal times keep input order (files, then lines).
+  std::stable_sort(unique.begin(), unique.end(), [](const event& a, const event& b) { return a.time < b.time; });
+  return unique;
+}
+
 replay_report replay(const rule_set& rules, std::span<const std::filesystem::path> event_files,
                      const std::filesystem::path& output_directory, const replay_options& options) {
   replay_run run{rules, options, {}, {}, 0};
   replay_report report;
-  std::vector<event> events;
   for (const auto& file : event_files) run.file_names.push_back(file.generic_string());
-  read_event_files(
-      rules, event_files, [&](event&& e) { events.push_back(std::move(e)); },
-      [&](rejected_event&& bad) {
-        ++report.events_read;
-        run.reject(std::move(bad));
-      });
+  std::vector<event> events = load_events(rules, event_files, [&](rejected_event&& bad) {
+    ++report.events_read;
+    run.reject(std::move(bad));
+  });
   report.events_read += events.size();
-
-  // Duplicate ids: the later in input order is bad (SPEC §11.8), whatever the times say.
-  {
-    std::set<std::string, std::less<>> seen;
-    std::vector<event> unique;
-    unique.reserve(events.size());
-    for (auto& e : events) {
-      if (!seen.insert(e.id).second) {
-        run.reject({run.file_names[e.file_index], e.line, e.id, "duplicate_id"});
-        continue;
-      }
-      unique.push_back(std::move(e));
-    }
-    events = std::move(unique);
-  }
-  // Processing order: by time; equal times keep input order (files, then lines).
-  std::stable_sort(events.begin(), events.end(), [](const event& a, const event& b) { return a.time < b.time; });
 
   engine matcher(rules);
   csv_writer outcomes("event_id,rule,outcome,want,paid,limited_by");

@@ -142,6 +142,15 @@ TEST_CASE("generate writes the same stream for the same seed", "[cli][generate]"
   check_golden({first.output, 0}, source_dir / "tests" / "golden" / "generate" / "tencent-99-2018-seed-2018.csv");
 }
 
+TEST_CASE("explain traces one donation rule by rule", "[cli][explain]") {
+  const auto traced = run_cli("explain rules/spec-worked-example.yaml rules/spec-worked-example-events.csv --event d4");
+  CHECK(traced.status == 0);
+  check_golden(traced, source_dir / "tests" / "golden" / "explain" / "spec-worked-example-d4.txt");
+  const auto missing = run_cli("explain rules/spec-worked-example.yaml rules/spec-worked-example-events.csv --event nope");
+  CHECK(missing.status == 2);
+  CHECK(missing.output == "matchfund explain: no donation with id \"nope\" in the event files\n");
+}
+
 TEST_CASE("validate prints every error of an invalid file and exits 2", "[cli]") {
   const auto result = run_cli("validate tests/data/bad-rules/multiple-errors.yaml");
   CHECK(result.status == 2);

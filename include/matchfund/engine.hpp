@@ -56,6 +56,13 @@ struct ledger_line {
   std::optional<refund_disposition> disposition;  // reversals
 };
 
+// A cap as one evaluation saw it (kept only when the engine explains, see explain()).
+struct cap_trace {
+  cap_index cap{};
+  std::int64_t remaining_before = 0;  // minor units, or a count
+  std::int64_t remaining_after = 0;
+};
+
 // What one rule decided for one donation (SPEC §5.2; outcomes.csv).
 struct rule_evaluation {
   rule_index rule{};
@@ -63,6 +70,10 @@ struct rule_evaluation {
   std::string limit;  // cap id of cap_reached; cap or fund id of partial
   money want;         // 0 where the formula was not reached
   money paid;
+  // With explain(true): the match with no limits, every cap that applied, every fund drawn.
+  money full;
+  std::vector<cap_trace> caps;
+  std::vector<std::pair<fund_index, money>> draws;
 };
 
 struct fund_totals {
@@ -109,6 +120,10 @@ class engine {
   void process(std::span<const event> events, OnResult&& on_result) {
     for (const event& e : events) on_result(e, process(e));
   }
+
+  // Keep the details of every evaluation (caps before and after, draws) for explaining a
+  // donation; off by default, as it costs allocations per donation.
+  void explain(bool on) noexcept;
 
   // Closes the campaign at max(campaign end, last event time) unless a close event came:
   // expiry, pending releases, settlement (SPEC §7, §11.1). Idempotent.

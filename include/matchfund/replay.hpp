@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -15,6 +16,8 @@
 #include <vector>
 
 #include "matchfund/error.hpp"
+#include "matchfund/event.hpp"
+#include "matchfund/read_events.hpp"
 #include "matchfund/money.hpp"
 #include "matchfund/rule_set.hpp"
 
@@ -60,6 +63,11 @@ class invariant_error : public error {
  public:
   using error::error;
 };
+
+// The events of `event_files` in processing order: read and checked, a repeated id refused (the
+// later in input order, SPEC §11.8), sorted stably by time. Bad events go to `on_rejected`.
+std::vector<event> load_events(const rule_set& rules, std::span<const std::filesystem::path> event_files,
+                               const std::function<void(rejected_event&&)>& on_rejected);
 
 // Reads `event_files` (in order), replays them and writes ledger.csv, projects.csv, funds.csv,
 // outcomes.csv (trace), rejected.csv (lenient) and summary.json to `output_directory`.

@@ -14,6 +14,7 @@
 #include "matchfund/read_events.hpp"
 #include "matchfund/replay.hpp"
 #include "matchfund/version.hpp"
+#include "explain.hpp"
 #include "summary.hpp"
 
 namespace po = boost::program_options;
@@ -32,6 +33,7 @@ constexpr const char* usage_text = R"(matchfund - matching-fund allocations for 
 Usage:
   matchfund validate RULES.yaml [RULES.yaml...]
   matchfund replay RULES.yaml EVENTS... --out DIR [--trace] [--lenient]
+  matchfund explain RULES.yaml EVENTS... --event ID
   matchfund test RULES.yaml
   matchfund generate RULES.yaml --donations N --seed S [--out FILE]
   matchfund --help
@@ -47,6 +49,9 @@ Commands:
              (--trace: also outcomes.csv; --lenient: bad events go to
              rejected.csv instead of stopping the run). Nothing is written
              when the run fails. Close-out steps are not run yet.
+  explain    Replay the events and print the ordered trace of one donation:
+             each rule's outcome, the formula's want, each cap's remaining
+             before and after, each fund drawn, and later reversals.
   test       Run the tests the rules file carries: print PASS id or FAIL id
              with one indented line per mismatch, then N passed, M failed;
              exit with status 1 when a test fails.
@@ -120,6 +125,26 @@ int generate_command(const std::vector<std::string>& arguments, const po::variab
     return exit_invalid;
   }
   std::filesystem::rename(partial, target);
+  return exit_ok;
+}
+
+int explain_command(const std::vector<std::string>& arguments, const po::variables_map& options) {
+  if (arguments.size() < 2 || !options.count("event")) {
+    std::cerr << "matchfund explain: give RULES.yaml, at least one event file and --event ID\n";
+    return exit_invalid;
+  }
+  auto loaded = matchfund::try_load_rules(arguments.front());
+  if (!loaded) {
+    for (const auto& diagnostic : loaded.diagnostics) std::cerr << diagnostic.to_string() << '\n';
+    return exit_invalid;
+  }
+  const std::vector<std::filesystem::path> events(arguments.begin() + 1, arguments.end());
+  try {
+    std::cout << matchfund::cli::explain_donation(*loaded.rules, events, options["event"].as<std::string>());
+  } catch (const matchfund::error& e) {
+    std::cerr << "matchfund explain: " << e.what() << '\n';
+    return exit_invalid;
+  }
   return exit_ok;
 }
 
@@ -199,7 +224,8 @@ int main(int argc, char** argv) {
       "out", po::value<std::string>(), "replay: the output directory; generate: the file")("trace", "replay: write outcomes.csv")(
       "lenient", "replay: bad events go to rejected.csv")("donations", po::value<std::uint64_t>(),
                                                           "generate: how many donations")(
-      "seed", po::value<std::uint64_t>(), "generate: the seed")(
+      "seed", po::value<std::uint64_t>(), "generate: the seed")("event", po::value<std::string>(),
+                                                                  "explain: the donation id")(
       "command", po::value<std::string>(), "the command")("arguments", po::value<std::vector<std::string>>(),
                                                           "its arguments");
   po::positional_options_description positional;
@@ -232,6 +258,7 @@ int main(int argc, char** argv) {
     if (command == "validate") return validate(rest);
     if (command == "replay") return replay_command(rest, arguments);
     if (command == "test") return test_command(rest);
+    if (command == "explain") return explain_command(rest, arguments);
     if (command == "generate") return generate_command(rest, arguments);
   } catch (const std::exception& e) {
     std::cerr << "matchfund: " << e.what() << '\n';

@@ -1,0 +1,78 @@
+#include "explain.hpp"
+
+#include <fmt/format.h>
+
+#include "matchfund/engine.hpp"
+#include "matchfund/replay.hpp"
+
+namespace matchfund::cli {
+
+namespace {
+
+std::string describe_cap_amount(const cap_spec& cap, std::int64_t value, minor_digits_t digits) {
+  return cap.measure == cap_measure::count ? std::to_string(value) : format_money(money::from_minor(value), digits);
+}
+
+}  // namespace
+
+std::string explain_donation(const rule_set& rules, const std::vector<std::filesystem::path>& event_files,
+                             const std::string& donation_id) {
+  const auto amount = [&](money value) { return format_money(value, rules.minor_digits()); };
+  const auto time = [&](timestamp t) { return format_rfc3339(t, rules.campaign().timezone); };
+  std::string rejected_reason;
+  const auto events = load_events(rules, event_files, [&](rejected_event&& bad) {
+    if (bad.id == donation_id && rejected_reason.empty()) rejected_reason = bad.reason;
+  });
+  engine matcher(rules);
+  std::string text;
+  bool found = false;
+  for (const auto& e : events) {
+    const bool target = e.kind == event_kind::donation && e.id == donation_id;
+    matcher.explain(target);
+    const auto result = matcher.process(e);
+    if (!target) continue;
+    found = true;
+    text += fmt::format("donation {} at {}: donor {}, project {}, amount {}\n", e.id, time(e.time), e.donor,
+                        rules.project(*e.project).id, amount(*e.amount));
+    if (result.rejected) {
+      text += "  not processed: " + *result.rejected + "\n";
+      continue;
+    }
+    std::size_t n = 0;
+    for (const auto& evaluation : result.evaluations) {
+      const rule_spec& rule = rules.rule(evaluation.rule);
+      text += fmt::format("  {}. rule {}: {}{}\n", ++n, rule.id, to_string(evaluation.code),
+                          evaluation.limit.empty() ? "" : ":" + evaluation.limit);
+      if (evaluation.code < outcome::cap_reached && evaluation.code != outcome::no_match) continue;
+      text += fmt::format("       formula: want {} (with no limits {}), paid {}\n", amount(evaluation.want),
+                          amount(evaluation.full), amount(evaluation.paid));
+      for (const auto& cap : evaluation.caps) {
+        const cap_spec& spec = rules.cap(cap.cap);
+        text += fmt::format("       cap {}: remaining {} -> {}\n", spec.id,
+                            describe_cap_amount(spec, cap.remaining_before, rules.minor_digits()),
+                            describe_cap_amount(spec, cap.remaining_after, rules.minor_digits()));
+      }
+      for (const auto& [fund, drawn] : evaluation.draws) {
+        text += fmt::format("       fund {}: drew {}\n", rules.fund(fund).id, amount(drawn));
+      }
+    }
+  }
+  matcher.explain(false);
+  if (!found) {
+    if (!rejected_reason.empty()) return "donation " + donation_id + " is a bad event: " + rejected_reason + "\n";
+    throw error("no donation with id \"" + donation_id + "\" in the event files");
+  }
+  matcher.finish();
+  // What happened to its match afterwards: refunds, revocations, settlement.
+  for (const auto& line : matcher.ledger()) {
+    if (line.donation_id != donation_id || line.kind != ledger_kind::reversal) continue;
+    text += fmt::format("  later: {} reversed {} from fund {} ({}{})\n", time(line.time), amount(-line.amount),
+                        rules.fund(*line.fund).id,
+                        line.event_id.empty() ? "settlement at close" : "event " + line.event_id,
+                        *line.disposition == refund_disposition::give_back ? ", returned to the fund"
+                                                                           : ", forfeited to the funder");
+  }
+  return text;
+}
+
+}  // namespace matchfund::cli

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,13 @@ Exit status: 0 success, 1 a failed test, 2 invalid rules, events or usage,
 3 a broken invariant (a bug in matchfund).
 )";
 
+// The rules of `file`, or nullopt after printing every problem of it to standard error.
+std::optional<matchfund::rule_set> load_or_report(const std::string& file) {
+  auto loaded = matchfund::try_load_rules(file);
+  for (const auto& diagnostic : loaded.diagnostics) std::cerr << diagnostic.to_string() << '\n';
+  return std::move(loaded.rules);
+}
+
 int validate(const std::vector<std::string>& files) {
   if (files.empty()) {
     std::cerr << "matchfund validate: give at least one rules file\n";
@@ -92,16 +100,13 @@ int generate_command(const std::vector<std::string>& arguments, const po::variab
     std::cerr << "matchfund generate: give RULES.yaml, --donations N and --seed S\n";
     return exit_invalid;
   }
-  auto loaded = matchfund::try_load_rules(arguments.front());
-  if (!loaded) {
-    for (const auto& diagnostic : loaded.diagnostics) std::cerr << diagnostic.to_string() << '\n';
-    return exit_invalid;
-  }
+  auto loaded = load_or_report(arguments.front());
+  if (!loaded) return exit_invalid;
   matchfund::generate_options generate_options;
   generate_options.donations = options["donations"].as<std::uint64_t>();
   generate_options.seed = options["seed"].as<std::uint64_t>();
   if (!options.count("out")) {
-    matchfund::generate_donations(*loaded.rules, generate_options, stdout);
+    matchfund::generate_donations(*loaded, generate_options, stdout);
     return exit_ok;
   }
   // Written under a temporary name and renamed: a failed run leaves no partial file.
@@ -113,7 +118,7 @@ int generate_command(const std::vector<std::string>& arguments, const po::variab
     return exit_invalid;
   }
   try {
-    matchfund::generate_donations(*loaded.rules, generate_options, file);
+    matchfund::generate_donations(*loaded, generate_options, file);
   } catch (...) {
     std::fclose(file);
     std::filesystem::remove(partial);
@@ -133,14 +138,11 @@ int explain_command(const std::vector<std::string>& arguments, const po::variabl
     std::cerr << "matchfund explain: give RULES.yaml, at least one event file and --event ID\n";
     return exit_invalid;
   }
-  auto loaded = matchfund::try_load_rules(arguments.front());
-  if (!loaded) {
-    for (const auto& diagnostic : loaded.diagnostics) std::cerr << diagnostic.to_string() << '\n';
-    return exit_invalid;
-  }
+  auto loaded = load_or_report(arguments.front());
+  if (!loaded) return exit_invalid;
   const std::vector<std::filesystem::path> events(arguments.begin() + 1, arguments.end());
   try {
-    std::cout << matchfund::cli::explain_donation(*loaded.rules, events, options["event"].as<std::string>());
+    std::cout << matchfund::cli::explain_donation(*loaded, events, options["event"].as<std::string>());
   } catch (const matchfund::error& e) {
     std::cerr << "matchfund explain: " << e.what() << '\n';
     return exit_invalid;
@@ -153,14 +155,11 @@ int test_command(const std::vector<std::string>& arguments) {
     std::cerr << "matchfund test: give one rules file\n";
     return exit_invalid;
   }
-  auto loaded = matchfund::try_load_rules(arguments.front());
-  if (!loaded) {
-    for (const auto& diagnostic : loaded.diagnostics) std::cerr << diagnostic.to_string() << '\n';
-    return exit_invalid;
-  }
+  auto loaded = load_or_report(arguments.front());
+  if (!loaded) return exit_invalid;
   std::size_t passed = 0;
   std::size_t failed = 0;
-  for (const auto& result : matchfund::run_embedded_tests(*loaded.rules)) {
+  for (const auto& result : matchfund::run_embedded_tests(*loaded)) {
     std::cout << (result.passed() ? "PASS " : "FAIL ") << result.id << '\n';
     for (const auto& mismatch : result.mismatches) std::cout << "  " << mismatch << '\n';
     (result.passed() ? passed : failed) += 1;
@@ -174,18 +173,15 @@ int replay_command(const std::vector<std::string>& arguments, const po::variable
     std::cerr << "matchfund replay: give RULES.yaml, at least one event file and --out DIR\n";
     return exit_invalid;
   }
-  auto loaded = matchfund::try_load_rules(arguments.front());
-  if (!loaded) {
-    for (const auto& diagnostic : loaded.diagnostics) std::cerr << diagnostic.to_string() << '\n';
-    return exit_invalid;
-  }
+  auto loaded = load_or_report(arguments.front());
+  if (!loaded) return exit_invalid;
   const std::vector<std::filesystem::path> events(arguments.begin() + 1, arguments.end());
   matchfund::replay_options replay_options;
   replay_options.trace = options.count("trace") > 0;
   replay_options.lenient = options.count("lenient") > 0;
   matchfund::replay_report report;
   try {
-    report = matchfund::replay(*loaded.rules, events, options["out"].as<std::string>(), replay_options);
+    report = matchfund::replay(*loaded, events, options["out"].as<std::string>(), replay_options);
   } catch (const matchfund::invariant_error& e) {
     std::cerr << "matchfund replay: " << e.what() << "\n";
     return exit_invariant;
@@ -193,7 +189,7 @@ int replay_command(const std::vector<std::string>& arguments, const po::variable
     std::cerr << "matchfund replay: " << e.what() << "\n";
     return exit_invalid;
   }
-  const auto& rules = *loaded.rules;
+  const auto& rules = *loaded;
   const auto amount = [&](matchfund::money value) { return matchfund::format_money(value, rules.minor_digits()); };
   std::cout << fmt::format("events: {} read, {} processed, {} rejected; {} donations\n", report.events_read,
                            report.events_processed, report.events_rejected, report.donations);

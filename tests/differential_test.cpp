@@ -117,6 +117,7 @@ scenario random_scenario(std::uint64_t seed) {
     y += "]\n";
     if (chance(40)) y += "    windows: [ { daily: \"" + std::string(chance(50) ? "10:00-24:00" : "08:00-20:00") + "\" } ]\n";
     if (chance(30)) y += "    eligible: { field: project.attr.level, op: \">=\", value: " + std::to_string(pick(0, 2)) + " }\n";
+    else if (chance(20)) y += "    eligible: { field: project.region, op: " + std::string(chance(50) ? "\"!=\"" : "\"==\"") + ", value: r1 }\n";
     if (chance(30)) y += "    min_donation: \"" + std::to_string(pick(1, 20)) + ".00\"\n";
     if (chance(30)) y += "    matchable_max: \"" + std::to_string(pick(5, 60)) + ".00\"\n";
     if (chance(30)) y += "    probability: \"0." + std::to_string(pick(3, 9)) + "\"\n";

@@ -13,8 +13,9 @@
 //     `want`. A cap that clipped without changing the result is not named.
 //  3. `fund.ID.drawn` in conditions is the gross drawn total (the funds.csv column), not net of
 //     returns.
-//  4. A project without a region or category compares as the empty string in conditions (the
-//     loader allows no `default` there); as a cap scope it is missing and the cap does not limit.
+//  4. A project without a region or category (and a donation without a channel) has no value in
+//     conditions: only != and not_in hold (docs/semantics.md); as a cap scope it is missing and
+//     the cap does not limit.
 //     An empty `channel` is likewise a missing scope value for `attr:donation.channel`.
 //  5. Ids of rejected events (for any reason, not only for their fields) do not count for
 //     duplicate ids: a rejected event is not processed.
@@ -193,6 +194,7 @@ struct context {
 struct field_reading {
   std::optional<value> scalar;  // nullopt: a missing attribute
   const std::vector<std::string>* tags = nullptr;
+  bool absent = false;  // a region, category or channel the project or donation does not have
 };
 
 // A cap as it applies to one donation: its counter (nullopt: scope value missing, not limited)
@@ -295,7 +297,11 @@ field_reading model::read_field(const field_ref& field, const context& at) const
   switch (field.kind) {
     case field_kind::donation_id: donation_needed(); reading.scalar = string_value(d->id); break;
     case field_kind::donation_amount: donation_needed(); reading.scalar = value{*d->amount}; break;
-    case field_kind::donation_channel: donation_needed(); reading.scalar = string_value(d->channel); break;
+    case field_kind::donation_channel:
+      donation_needed();
+      reading.scalar = string_value(d->channel);
+      reading.absent = d->channel.empty();
+      break;
     case field_kind::donation_local_date: donation_needed(); reading.scalar = value{local_day_of(d->time, offset_)}; break;
     case field_kind::donation_local_clock: donation_needed(); reading.scalar = value{local_clock_of(d->time, offset_)}; break;
     case field_kind::donation_attribute: donation_needed(); reading.scalar = slot_of(d->attributes); break;
@@ -312,10 +318,12 @@ field_reading model::read_field(const field_ref& field, const context& at) const
       break;
     case field_kind::project_region:
       reading.scalar = string_value(project.region ? rules_.regions()[position(*project.region)] : std::string());
+      reading.absent = !project.region;
       break;
     case field_kind::project_category:
       reading.scalar =
           string_value(project.category ? rules_.categories()[position(*project.category)] : std::string());
+      reading.absent = !project.category;
       break;
     case field_kind::project_tags: reading.tags = &project.tags; break;
     case field_kind::project_attribute: reading.scalar = slot_of(project.attributes); break;
@@ -374,6 +382,8 @@ bool model::holds_leaf(const condition_leaf& leaf, const context& at) const {
     const std::string& wanted = std::get<std::string>(leaf.operands.at(0));
     return std::find(reading.tags->begin(), reading.tags->end(), wanted) != reading.tags->end();
   }
+  // docs/semantics.md: a field with no value satisfies only != and not_in.
+  if (reading.absent) return leaf.op == compare_op::not_equal || leaf.op == compare_op::not_in;
   std::optional<value> actual = reading.scalar;
   if (!actual) actual = leaf.fallback;
   MATCHFUND_ASSERT(actual.has_value(), "a missing attribute without default reached evaluation");

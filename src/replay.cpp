@@ -110,7 +110,9 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
 
   engine matcher(rules);
   csv_writer outcomes("event_id,rule,outcome,want,paid,limited_by");
+  std::uint64_t done = 0;
   for (const auto& e : events) {
+    if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, events.size());
     auto result = matcher.process(e);
     if (result.rejected) {
       run.reject({run.file_names[e.file_index], e.line, e.id, *result.rejected});

@@ -44,7 +44,10 @@ void check_agreement(const rule_set& rules, const fs::path& events_file) {
   const fs::path out = fs::temp_directory_path() / ("matchfund-differential-" + std::to_string(::getpid()));
   fs::remove_all(out);
   const std::vector<fs::path> files{events_file};
-  (void)matchfund::replay(rules, files, out, replay_options{.trace = true, .lenient = true});
+  replay_options options;
+  options.trace = true;
+  options.lenient = true;
+  (void)matchfund::replay(rules, files, out, options);
   CHECK(read_file(out / "ledger.csv") == expected.ledger_csv);
   CHECK(read_file(out / "projects.csv") == expected.projects_csv);
   CHECK(read_file(out / "funds.csv") == expected.funds_csv);

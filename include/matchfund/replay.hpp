@@ -1,8 +1,9 @@
 // Replaying a campaign (SPEC §3.3, §8): events from files, sorted stably by time, fed to the
 // engine, and the outputs written atomically with the results of every invariant.
 //
-//   matchfund::replay_options options{.trace = true};
-//   matchfund::replay_report report = matchfund::replay(rules, {"events.csv"}, "out", options);
+//   matchfund::replay_options options;
+//   options.trace = true;
+//   matchfund::replay_report report = matchfund::replay(rules, files, "out", options);
 #ifndef MATCHFUND_REPLAY_HPP
 #define MATCHFUND_REPLAY_HPP
 
@@ -26,6 +27,9 @@ namespace matchfund {
 struct replay_options {
   bool trace = false;    // write outcomes.csv
   bool lenient = false;  // bad events go to rejected.csv instead of stopping the run
+  // Called now and then while events are processed (processed, total), e.g. for a progress line;
+  // it cannot change any result.
+  std::function<void(std::uint64_t, std::uint64_t)> on_progress;
 };
 
 struct invariant_result {

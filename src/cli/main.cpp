@@ -2,6 +2,8 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -179,13 +181,28 @@ int replay_command(const std::vector<std::string>& arguments, const po::variable
   matchfund::replay_options replay_options;
   replay_options.trace = options.count("trace") > 0;
   replay_options.lenient = options.count("lenient") > 0;
+  // A progress line on a terminal only: redirected output stays exactly the summary.
+  bool progress_shown = false;
+  if (::isatty(STDERR_FILENO) != 0) {
+    replay_options.on_progress = [&progress_shown](std::uint64_t processed, std::uint64_t total) {
+      std::fprintf(stderr, "\rmatchfund replay: %llu of %llu events", static_cast<unsigned long long>(processed),
+                   static_cast<unsigned long long>(total));
+      progress_shown = true;
+    };
+  }
+  const auto end_progress = [&progress_shown] {
+    if (progress_shown) std::fputc('\n', stderr);
+  };
   matchfund::replay_report report;
   try {
     report = matchfund::replay(*loaded, events, options["out"].as<std::string>(), replay_options);
+    end_progress();
   } catch (const matchfund::invariant_error& e) {
+    end_progress();
     std::cerr << "matchfund replay: " << e.what() << "\n";
     return exit_invariant;
   } catch (const matchfund::error& e) {
+    end_progress();
     std::cerr << "matchfund replay: " << e.what() << "\n";
     return exit_invalid;
   }

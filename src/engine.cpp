@@ -11,6 +11,7 @@
 #include "matchfund/evaluate_condition.hpp"
 #include "matchfund/random_draw.hpp"
 #include "matchfund/rounding.hpp"
+#include "string_maps.hpp"
 
 namespace matchfund {
 
@@ -33,17 +34,8 @@ struct cap_key_hash {
   }
 };
 
-struct string_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-};
-struct string_equal {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
-};
-template <class Value>
-using string_map = boost::unordered_flat_map<std::string, Value, string_hash, string_equal>;
-using string_set = boost::unordered_flat_set<std::string, string_hash, string_equal>;
+using detail::string_map;
+using detail::string_set;
 
 // What one rule drew from one fund for one donation, and how much of it is reversed.
 struct match_record {

@@ -93,6 +93,7 @@ class json_lines_reader::line_parser {
     }
     for (;;) {
       skip_space();
+      // "double quotes" names the character; no floating point is involved anywhere here.
       if (p_ == end_ || *p_ != '"') fail("invalid JSON: expected a key in double quotes");
       json_member member;
       member.parent = parent;

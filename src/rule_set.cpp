@@ -1,23 +1,13 @@
 #include "matchfund/rule_set.hpp"
 
-#include <boost/unordered/unordered_flat_map.hpp>
+#include "string_maps.hpp"
 
 namespace matchfund {
 
 namespace {
 
-// Heterogeneous lookup by string_view without building a std::string per query.
-struct id_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view id) const noexcept { return std::hash<std::string_view>{}(id); }
-};
-struct id_equal {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
-};
-
 template <class Index>
-using id_map = boost::unordered_flat_map<std::string, Index, id_hash, id_equal>;
+using id_map = detail::string_map<Index>;  // looked up by string_view, never iterated
 
 template <class Index, class Spec>
 id_map<Index> index_by_id(const std::vector<Spec>& specs) {

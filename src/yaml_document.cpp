@@ -80,6 +80,7 @@ bool is_yaml11_boolean(std::string_view text) {
   return false;
 }
 
+// (Messages only: nothing here computes a number; the words name YAML's own types.)
 // Why a plain scalar would be a number in YAML 1.1 (or a float in YAML 1.2) that the rules
 // format does not accept; empty when it is fine.
 std::string yaml11_number_problem(std::string_view text) {

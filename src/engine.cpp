@@ -5,12 +5,14 @@
 #include <boost/unordered/unordered_flat_set.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <string_view>
 
 #include "matchfund/assert.hpp"
 #include "matchfund/evaluate_condition.hpp"
 #include "matchfund/random_draw.hpp"
 #include "matchfund/rounding.hpp"
+#include "string_arena.hpp"
 #include "string_maps.hpp"
 
 namespace matchfund {
@@ -37,6 +39,12 @@ struct cap_key_hash {
 using detail::string_map;
 using detail::string_set;
 
+// Maps keyed by views of strings kept in the engine's arena.
+template <class Value>
+using view_map = boost::unordered_flat_map<std::string_view, Value, detail::string_hash, detail::string_equal>;
+
+constexpr std::uint32_t no_donation = UINT32_MAX;  // an event id that is not a donation's; end of a list
+
 // What one rule drew from one fund for one donation, and how much of it is reversed.
 struct match_record {
   rule_index rule{};
@@ -47,26 +55,45 @@ struct match_record {
   bool has_pot = false;
 };
 
-// What one rule charged to caps for one donation, so refunds can give it back.
+// One cap counter charged by a rule for a donation: what a refund gives back to.
+struct counter_charge {
+  std::uint32_t counter = 0;
+  cap_measure measure = cap_measure::match;
+};
+
+// What one rule charged to caps for one donation, so refunds can give it back. Kept only when
+// the rule charged some counter; its counters are charged[first_counter, +counter_count).
 struct rule_charge {
   rule_index rule{};
-  std::vector<std::pair<cap_key, cap_measure>> counters;
+  std::uint32_t counter_count = 0;
+  std::uint64_t first_counter = 0;
   money base_used;           // donation caps
   money base_given_back;
   bool counted = false;      // count caps charged 1
   bool count_given_back = false;
 };
 
+// A donation as refunds, revocations and settlement need it. Its match lines are
+// lines[first_line, +line_count), its charges charges[first_charge, +charge_count); the
+// donations of one donor (one project) are chained in processing order.
 struct donation_record {
-  std::string id;
-  std::string donor_id;
+  std::string_view id;  // in the engine's arena
   std::uint32_t donor = 0;
   project_index project{};
   money amount;
   money refunded;
-  timestamp time;
-  std::vector<match_record> lines;
-  std::vector<rule_charge> charges;
+  std::uint64_t first_line = 0;
+  std::uint64_t first_charge = 0;
+  std::uint32_t line_count = 0;
+  std::uint32_t charge_count = 0;
+  std::uint32_t next_of_donor = no_donation;
+  std::uint32_t next_of_project = no_donation;
+};
+
+// The first and last donation of a donor or a project, for walking its chain.
+struct donation_chain {
+  std::uint32_t first = no_donation;
+  std::uint32_t last = no_donation;
 };
 
 struct fund_state {
@@ -83,22 +110,39 @@ void collect_required(const condition& c, std::vector<field_ref>& out) {
   }
 }
 
+// A count that must fit the 32 bits the engine keeps it in.
+std::uint32_t checked_u32(std::size_t value, const char* what) {
+  if (value >= no_donation) throw error(std::string("more than 4,294,967,294 ") + what + " in one run");
+  return static_cast<std::uint32_t>(value);
+}
+
 }  // namespace
 
 struct engine::state {
   rule_set rules;
   std::vector<fund_state> funds;
   std::vector<project_totals> projects;
+  std::vector<donation_chain> project_donations;
   std::vector<ledger_line> ledger;
-  boost::unordered_flat_map<cap_key, std::int64_t, cap_key_hash> caps;
-  string_map<std::uint32_t> donor_ids;          // donor id -> dense index
-  std::vector<std::optional<donor_index>> donor_specs;  // dense index -> listed donor
-  std::vector<std::string> donor_names;
+  std::uint64_t ledger_discarded = 0;  // lines forgotten by discard_ledger()
+
+  // Cap counters: (cap, scope, period) -> a dense counter, created when first charged.
+  boost::unordered_flat_map<cap_key, std::uint32_t, cap_key_hash> counter_of;
+  std::vector<std::int64_t> counters;
+  std::vector<cap_key> counter_keys;
+
+  detail::string_arena ids;                     // every id the engine keeps
+  view_map<std::uint32_t> event_ids;            // id of each processed event -> donation, or no_donation
+  view_map<std::uint32_t> donor_ids;            // donor id -> dense donor
+  std::vector<std::string_view> donor_names;    // dense donor -> id
+  std::vector<std::optional<donor_index>> donor_specs;  // dense donor -> listed donor
+  std::vector<donation_chain> donor_donations;
   boost::unordered_flat_set<std::uint64_t> project_donors;  // project << 32 | donor
-  string_map<std::uint32_t> scope_values;        // attr:<field> cap scopes -> dense id
-  string_map<std::uint32_t> donation_ids;        // donation id -> position in donations
+  string_map<std::uint32_t> scope_values;       // attr:<field> cap scopes -> dense id
   std::vector<donation_record> donations;
-  string_set event_ids;
+  std::vector<match_record> lines;
+  std::vector<rule_charge> charges;
+  std::vector<counter_charge> charged;
   string_set revoked_donations, revoked_donors;
   boost::unordered_flat_set<std::uint32_t> revoked_projects;
   std::vector<field_ref> required_attributes;
@@ -106,9 +150,29 @@ struct engine::state {
   bool is_closed = false;
   bool explaining = false;
 
+  // Buffers of one donation, kept to avoid allocating per event.
+  struct applied_cap {
+    const cap_spec* spec;
+    cap_key key;
+    std::int64_t remaining;
+  };
+  struct draw {
+    std::size_t fund;
+    money amount;
+    std::optional<std::uint64_t> pot;
+  };
+  std::vector<rule_evaluation> evaluations;
+  std::vector<money> paid_by_rule;
+  std::vector<applied_cap> applied;
+  std::vector<draw> draws;
+  std::string scope_buffer;
+
   explicit state(rule_set r) : rules(std::move(r)) {
     funds.resize(rules.funds().size());
     projects.resize(rules.projects().size());
+    project_donations.resize(rules.projects().size());
+    evaluations.resize(rules.rules().size());
+    paid_by_rule.resize(rules.rules().size());
     for (const auto& rule : rules.rules()) {
       collect_required(rule.eligible, required_attributes);
       const auto tiers_of = [&](const tiered_ratio_formula& tiers) {
@@ -127,7 +191,7 @@ struct engine::state {
 
   ledger_line& add_line(timestamp t, ledger_kind kind) {
     ledger_line& line = ledger.emplace_back();
-    line.seq = ledger.size();
+    line.seq = ledger_discarded + ledger.size();
     line.time = t;
     line.kind = kind;
     return line;
@@ -174,13 +238,38 @@ struct engine::state {
 
   // ---- donors and scopes -------------------------------------------------------------------
 
-  std::uint32_t intern_donor(const std::string& id) {
-    auto [found, inserted] = donor_ids.try_emplace(id, static_cast<std::uint32_t>(donor_names.size()));
+  std::uint32_t intern_donor(std::string_view id) {
+    if (const auto found = donor_ids.find(id); found != donor_ids.end()) return found->second;
+    const std::uint32_t donor = checked_u32(donor_names.size(), "donors");
+    const std::string_view kept = ids.store(id);
+    donor_ids.emplace(kept, donor);
+    donor_names.push_back(kept);
+    donor_specs.push_back(rules.find_donor(id));
+    donor_donations.emplace_back();
+    return donor;
+  }
+
+  // Records a processed event's id (a donation's with its position); returns the kept id.
+  std::string_view remember_event(std::string_view id, std::uint32_t donation) {
+    const std::string_view kept = ids.store(id);
+    event_ids.emplace(kept, donation);
+    return kept;
+  }
+
+  // The counter of a cap key, created at 0 when it was never charged.
+  std::uint32_t counter_for(const cap_key& key) {
+    const auto [found, inserted] = counter_of.try_emplace(key, static_cast<std::uint32_t>(counters.size()));
     if (inserted) {
-      donor_names.push_back(id);
-      donor_specs.push_back(rules.find_donor(id));
+      checked_u32(counters.size(), "cap counters");
+      counters.push_back(0);
+      counter_keys.push_back(key);
     }
     return found->second;
+  }
+
+  [[nodiscard]] std::int64_t charged_to(const cap_key& key) const {
+    const auto found = counter_of.find(key);
+    return found == counter_of.end() ? 0 : counters[found->second];
   }
 
   [[nodiscard]] const donor_spec* donor_of(std::uint32_t donor) const {
@@ -290,23 +379,38 @@ struct engine::state {
         const field_reading reading = read_field(*cap.scope_field, context);
         const auto* value_read = std::get_if<field_value>(&reading);
         if (value_read == nullptr) return std::nullopt;
-        const std::string text = scope_text(*value_read);
-        auto [found, inserted] = scope_values.try_emplace(text, static_cast<std::uint32_t>(scope_values.size()));
-        return found->second;
+        write_scope_text(*value_read, scope_buffer);
+        if (const auto found = scope_values.find(std::string_view(scope_buffer)); found != scope_values.end()) {
+          return found->second;
+        }
+        const auto id = static_cast<std::uint32_t>(scope_values.size());
+        scope_values.emplace(scope_buffer, id);
+        return id;
       }
     }
     return std::nullopt;
   }
 
-  static std::string scope_text(const field_value& v) {
+  // A scope value as a typed text ("i:42", "s:north"), so values of different types never meet.
+  static void write_scope_text(const field_value& v, std::string& out) {
+    const auto number = [&](char type, std::int64_t n) {
+      char digits[24];
+      const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+      out = type;
+      out += ':';
+      out.append(digits, end);
+    };
     switch (v.index()) {
-      case 0: return std::get<bool>(v) ? "b:true" : "b:false";
-      case 1: return "i:" + std::to_string(std::get<std::int64_t>(v));
-      case 2: return "m:" + std::to_string(std::get<money>(v).minor_units());
-      case 3: return "s:" + std::string(std::get<std::string_view>(v));
-      case 4: return "d:" + std::to_string(std::get<local_date>(v).days_since_epoch());
-      case 5: return "c:" + std::to_string(std::get<local_clock>(v).seconds_since_midnight());
-      default: return "t:";
+      case 0: out = std::get<bool>(v) ? "b:true" : "b:false"; return;
+      case 1: number('i', std::get<std::int64_t>(v)); return;
+      case 2: number('m', std::get<money>(v).minor_units()); return;
+      case 3:
+        out = "s:";
+        out += std::get<std::string_view>(v);
+        return;
+      case 4: number('d', std::get<local_date>(v).days_since_epoch()); return;
+      case 5: number('c', std::get<local_clock>(v).seconds_since_midnight()); return;
+      default: out = "t:"; return;
     }
   }
 
@@ -349,7 +453,9 @@ struct engine::state {
 
   event_result process_donation(const event& e);
   void reverse_line(donation_record& donation, match_record& line, money amount, refund_disposition disposition,
-                    timestamp t, const std::string& event_id);
+                    timestamp t, std::string_view event_id);
+  void reverse_all(donation_record& donation, std::optional<refund_disposition> disposition, timestamp t,
+                   std::string_view event_id);
   void give_back_caps(donation_record& donation, rule_index rule, money reversal);
   event_result process_refund(const event& e);
   event_result process_revoke(const event& e);
@@ -367,7 +473,7 @@ engine::event_result engine::state::process_donation(const event& e) {
   const std::uint32_t donor = intern_donor(e.donor);
   const project_index project = *e.project;
   const project_totals before = projects[position(project)];
-  std::vector<money> paid_by_rule(rules.rules().size());
+  std::fill(paid_by_rule.begin(), paid_by_rule.end(), money{});
   donation_context context{&e, donor, project, &before, &paid_by_rule};
 
   // SPEC §3.3: every attribute a condition needs without default, before anything happens.
@@ -377,28 +483,42 @@ engine::event_result engine::state::process_donation(const event& e) {
       return result;
     }
   }
-  event_ids.insert(e.id);
 
-  const std::uint64_t donation_position = donations.size();
+  const std::uint32_t donation_position = checked_u32(donations.size(), "donations");
   donation_record& donation = donations.emplace_back();
-  donation.id = e.id;
-  donation.donor_id = e.donor;
+  donation.id = remember_event(e.id, donation_position);
   donation.donor = donor;
   donation.project = project;
   donation.amount = *e.amount;
-  donation.time = e.time;
-  donation_ids.emplace(e.id, static_cast<std::uint32_t>(donation_position));
+  donation.first_line = lines.size();
+  donation.first_charge = charges.size();
+  const auto chain = [&](donation_chain& c, auto next_of) {
+    if (c.last == no_donation) {
+      c.first = donation_position;
+    } else {
+      donations[c.last].*next_of = donation_position;
+    }
+    c.last = donation_position;
+  };
+  chain(donor_donations[donor], &donation_record::next_of_donor);
+  chain(project_donations[position(project)], &donation_record::next_of_project);
 
   const campaign_spec& campaign = rules.campaign();
-  const bool revoked = revoked_donations.contains(e.id) || revoked_donors.contains(e.donor) ||
+  const bool revoked = (!revoked_donations.empty() && revoked_donations.contains(e.id)) ||
+                       (!revoked_donors.empty() && revoked_donors.contains(e.donor)) ||
                        revoked_projects.contains(static_cast<std::uint32_t>(position(project)));
   const bool outside = is_closed || e.time < campaign.start || e.time >= campaign.end;
   bool excluded = false;
 
   for (std::size_t r = 0; r < rules.rules().size(); ++r) {
     const rule_spec& rule = rules.rules()[r];
-    rule_evaluation& evaluation = result.evaluations.emplace_back();
+    rule_evaluation& evaluation = evaluations[r];
     evaluation.rule = index_at<rule_index>(r);
+    evaluation.code = outcome::matched;
+    evaluation.limit = {};
+    evaluation.want = evaluation.paid = evaluation.full = money{};
+    evaluation.caps.clear();
+    evaluation.draws.clear();
     const auto decide = [&](outcome code) { evaluation.code = code; };
     if (revoked) { decide(outcome::revoked); continue; }
     if (outside) { decide(outcome::outside_campaign); continue; }
@@ -414,28 +534,21 @@ engine::event_result engine::state::process_donation(const event& e) {
     if (rule.min_donation && *e.amount < *rule.min_donation) { decide(outcome::below_minimum); continue; }
     const std::int64_t seed = campaign.seed.value_or(0);
     if (rule.chance) {
-      const auto draw = uniform_draw(seed, rule.id, e.id, draw_for_probability, probability::denominator);
-      if (!rule.chance->is_drawn(draw)) { decide(outcome::not_drawn); continue; }
+      const auto drawn = uniform_draw(seed, rule.id, e.id, draw_for_probability, probability::denominator);
+      if (!rule.chance->is_drawn(drawn)) { decide(outcome::not_drawn); continue; }
     }
 
     // Step 1: the base, clipped by donation caps (the rule's own, then shared).
     const money base0 = rule.matchable_max ? min(*e.amount, *rule.matchable_max) : *e.amount;
     money base = base0;
-    struct applied_cap {
-      const cap_spec* spec;
-      cap_key key;
-      std::int64_t remaining;
-    };
-    std::vector<applied_cap> applied;
+    applied.clear();
     const auto collect = [&](std::span<const cap_index> indices) {
       for (cap_index c : indices) {
         const cap_spec& cap = rules.cap(c);
         const auto scope = scope_of(cap, context, donation_position);
         if (!scope) continue;  // the scope value is missing: not limited by this cap
         const cap_key key{static_cast<std::uint32_t>(position(c)), *scope, cap.period.index_of(e.time, campaign.timezone)};
-        const auto used = caps.find(key);
-        const std::int64_t charged = used == caps.end() ? 0 : used->second;
-        applied.push_back({&cap, key, std::max<std::int64_t>(0, limit_of(cap, context) - charged)});
+        applied.push_back({&cap, key, std::max<std::int64_t>(0, limit_of(cap, context) - charged_to(key))});
       }
     };
     collect(rule.own_caps);
@@ -504,11 +617,11 @@ engine::event_result engine::state::process_donation(const event& e) {
     if (full.is_zero()) { decide(outcome::no_match); continue; }
     evaluation.want = want;
     evaluation.full = full;
-    const auto explain_caps = [&](bool charged, money paid_now, money base_charged) {
+    const auto explain_caps = [&](bool after_charging, money paid_now, money base_charged) {
       if (!explaining) return;
       for (const auto& cap : applied) {
         std::int64_t used = 0;
-        if (charged) {
+        if (after_charging) {
           switch (cap.spec->measure) {
             case cap_measure::match: used = paid_now.minor_units(); break;
             case cap_measure::donation: used = base_charged.minor_units(); break;
@@ -564,12 +677,7 @@ engine::event_result engine::state::process_donation(const event& e) {
     }
 
     // Step 4: draw from the sources in order.
-    struct draw {
-      std::size_t fund;
-      money amount;
-      std::optional<std::uint64_t> pot;
-    };
-    std::vector<draw> draws;
+    draws.clear();
     money paid;
     std::size_t last_tried = position(rule.sources.front());
     for (fund_index source : rule.sources) {
@@ -609,22 +717,24 @@ engine::event_result engine::state::process_donation(const event& e) {
       fund.totals.drawn += d.amount;
       if (d.pot) fund.pot_used[*d.pot] += d.amount;
       ledger_line& line = add_line(e.time, ledger_kind::match);
-      line.event_id = e.id;
-      line.donation_id = e.id;
-      line.donor = e.donor;
+      line.event_id = donation.id;
+      line.donation_id = donation.id;
+      line.donor = donor_names[donor];
       line.project = project;
       line.rule = evaluation.rule;
       line.fund = index_at<fund_index>(d.fund);
       line.amount = d.amount;
-      line.limited_by = evaluation.code == outcome::partial ? evaluation.limit : std::string();
-      donation.lines.push_back({evaluation.rule, index_at<fund_index>(d.fund), d.amount, money{}, d.pot.value_or(0),
-                                d.pot.has_value()});
+      line.limited_by = evaluation.code == outcome::partial ? evaluation.limit : std::string_view();
+      lines.push_back({evaluation.rule, index_at<fund_index>(d.fund), d.amount, money{}, d.pot.value_or(0),
+                       d.pot.has_value()});
+      ++donation.line_count;
       if (!fund.totals.exhausted_at && fund.totals.available().is_zero() && !release_pending(d.fund)) {
         fund.totals.exhausted_at = e.time;
       }
     }
     rule_charge charge;
     charge.rule = evaluation.rule;
+    charge.first_counter = charged.size();
     // Donation caps are charged by the base used: all of it when paid = want, else in proportion
     // (SPEC §5.2 step 6); a base clipped to a want of 0 is charged whole with clip (§11.4).
     if (want.is_zero()) {
@@ -640,14 +750,21 @@ engine::event_result engine::state::process_donation(const event& e) {
         case cap_measure::donation: amount = charge.base_used.minor_units(); break;
         case cap_measure::count: amount = charge.counted ? 1 : 0; break;
       }
-      if (amount != 0) caps[cap.key] += amount;
-      charge.counters.emplace_back(cap.key, cap.spec->measure);
+      // A counter charged nothing gets nothing back either (SPEC §6), so it is not kept.
+      if (amount == 0) continue;
+      const std::uint32_t counter = counter_for(cap.key);
+      counters[counter] += amount;
+      charged.push_back({counter, cap.spec->measure});
+      ++charge.counter_count;
     }
     explain_caps(true, paid, charge.base_used);
     if (explaining) {
       for (const auto& d : draws) evaluation.draws.emplace_back(index_at<fund_index>(d.fund), d.amount);
     }
-    donation.charges.push_back(std::move(charge));
+    if (charge.counter_count > 0) {
+      charges.push_back(charge);
+      ++donation.charge_count;
+    }
     paid_by_rule[r] = paid;
     if (rule.exclusive && paid > money{}) excluded = true;
   }
@@ -658,11 +775,12 @@ engine::event_result engine::state::process_donation(const event& e) {
   totals.raised += *e.amount;
   if (project_donors.insert(static_cast<std::uint64_t>(position(project)) << 32 | donor).second) totals.donors += 1;
   for (const money& paid : paid_by_rule) totals.matched += paid;
+  result.evaluations = evaluations;
   return result;
 }
 
 void engine::state::reverse_line(donation_record& donation, match_record& line, money amount,
-                                 refund_disposition disposition, timestamp t, const std::string& event_id) {
+                                 refund_disposition disposition, timestamp t, std::string_view event_id) {
   if (amount <= money{}) return;
   line.reversed += amount;
   fund_state& fund = funds[position(line.fund)];
@@ -676,7 +794,7 @@ void engine::state::reverse_line(donation_record& donation, match_record& line, 
   ledger_line& ledger_entry = add_line(t, ledger_kind::reversal);
   ledger_entry.event_id = event_id;
   ledger_entry.donation_id = donation.id;
-  ledger_entry.donor = donation.donor_id;
+  ledger_entry.donor = donor_names[donation.donor];
   ledger_entry.project = donation.project;
   ledger_entry.rule = line.rule;
   ledger_entry.fund = line.fund;
@@ -685,15 +803,25 @@ void engine::state::reverse_line(donation_record& donation, match_record& line, 
   give_back_caps(donation, line.rule, amount);
 }
 
+// Reverses what is left of every match line of a donation (revocation), in line order.
+void engine::state::reverse_all(donation_record& donation, std::optional<refund_disposition> disposition, timestamp t,
+                                std::string_view event_id) {
+  for (std::uint64_t l = donation.first_line; l < donation.first_line + donation.line_count; ++l) {
+    match_record& line = lines[l];
+    reverse_line(donation, line, line.amount - line.reversed, disposition.value_or(rules.rule(line.rule).on_refund),
+                 t, event_id);
+  }
+}
+
 // Caps give back (SPEC §6, §11.9): match caps the reversal; donation caps in proportion to what
 // is refunded, all of it once the rule's lines are fully reversed; count caps 1 then.
 void engine::state::give_back_caps(donation_record& donation, rule_index rule, money reversal) {
-  auto charge = std::find_if(donation.charges.begin(), donation.charges.end(),
-                             [&](const rule_charge& c) { return c.rule == rule; });
-  if (charge == donation.charges.end()) return;
+  const auto first = charges.begin() + static_cast<std::ptrdiff_t>(donation.first_charge);
+  const auto charge = std::find_if(first, first + donation.charge_count, [&](const rule_charge& c) { return c.rule == rule; });
+  if (charge == first + donation.charge_count) return;
   bool fully_reversed = true;
-  for (const auto& line : donation.lines) {
-    if (line.rule == rule && line.reversed < line.amount) fully_reversed = false;
+  for (std::uint64_t l = donation.first_line; l < donation.first_line + donation.line_count; ++l) {
+    if (lines[l].rule == rule && lines[l].reversed < lines[l].amount) fully_reversed = false;
   }
   const money base_target = fully_reversed
                                 ? charge->base_used
@@ -703,21 +831,21 @@ void engine::state::give_back_caps(donation_record& donation, rule_index rule, m
   charge->base_given_back += base_back;
   const bool count_back = fully_reversed && charge->counted && !charge->count_given_back;
   if (count_back) charge->count_given_back = true;
-  for (const auto& [key, measure] : charge->counters) {
+  for (std::uint64_t k = charge->first_counter; k < charge->first_counter + charge->counter_count; ++k) {
     std::int64_t amount = 0;
-    switch (measure) {
+    switch (charged[k].measure) {
       case cap_measure::match: amount = reversal.minor_units(); break;
       case cap_measure::donation: amount = base_back.minor_units(); break;
       case cap_measure::count: amount = count_back ? 1 : 0; break;
     }
-    if (amount != 0) caps[key] -= amount;
+    counters[charged[k].counter] -= amount;
   }
 }
 
 engine::event_result engine::state::process_refund(const event& e) {
   event_result result;
-  const auto found = donation_ids.find(e.ref);
-  if (found == donation_ids.end()) {
+  const auto found = event_ids.find(std::string_view(e.ref));
+  if (found == event_ids.end() || found->second == no_donation) {
     result.rejected = "unknown_donation";
     return result;
   }
@@ -728,33 +856,48 @@ engine::event_result engine::state::process_refund(const event& e) {
     result.rejected = "refund_exceeds";
     return result;
   }
-  event_ids.insert(e.id);
+  const std::string_view id = remember_event(e.id, no_donation);
   donation.refunded += amount;
   project_totals& totals = projects[position(donation.project)];
   totals.raised -= amount;
   totals.refunded += amount;
-  for (auto& line : donation.lines) {
+  for (std::uint64_t l = donation.first_line; l < donation.first_line + donation.line_count; ++l) {
+    match_record& line = lines[l];
     const money target = floor_fraction(line.amount, donation.refunded.minor_units(), donation.amount.minor_units());
     const refund_disposition disposition = e.disposition.value_or(rules.rule(line.rule).on_refund);
-    reverse_line(donation, line, target - line.reversed, disposition, e.time, e.id);
+    reverse_line(donation, line, target - line.reversed, disposition, e.time, id);
   }
   return result;
 }
 
 engine::event_result engine::state::process_revoke(const event& e) {
-  event_ids.insert(e.id);
-  const revoke_scope scope = *e.scope;
-  if (scope == revoke_scope::donation) revoked_donations.insert(e.ref);
-  if (scope == revoke_scope::donor) revoked_donors.insert(e.ref);
-  if (scope == revoke_scope::project && e.project) revoked_projects.insert(static_cast<std::uint32_t>(position(*e.project)));
-  for (auto& donation : donations) {
-    const bool in_scope = (scope == revoke_scope::donation && donation.id == e.ref) ||
-                          (scope == revoke_scope::donor && donation.donor_id == e.ref) ||
-                          (scope == revoke_scope::project && e.project && donation.project == *e.project);
-    if (!in_scope) continue;
-    for (auto& line : donation.lines) {
-      const refund_disposition disposition = e.disposition.value_or(rules.rule(line.rule).on_refund);
-      reverse_line(donation, line, line.amount - line.reversed, disposition, e.time, e.id);
+  const std::string_view id = remember_event(e.id, no_donation);
+  // What is revoked stays revoked: later donations in scope are not matched either.
+  switch (*e.scope) {
+    case revoke_scope::donation: {
+      revoked_donations.insert(e.ref);
+      const auto found = event_ids.find(std::string_view(e.ref));
+      if (found != event_ids.end() && found->second != no_donation) {
+        reverse_all(donations[found->second], e.disposition, e.time, id);
+      }
+      break;
+    }
+    case revoke_scope::donor: {
+      revoked_donors.insert(e.ref);
+      const auto found = donor_ids.find(std::string_view(e.ref));
+      if (found == donor_ids.end()) break;
+      for (auto d = donor_donations[found->second].first; d != no_donation; d = donations[d].next_of_donor) {
+        reverse_all(donations[d], e.disposition, e.time, id);
+      }
+      break;
+    }
+    case revoke_scope::project: {
+      if (!e.project) break;
+      revoked_projects.insert(static_cast<std::uint32_t>(position(*e.project)));
+      for (auto d = project_donations[position(*e.project)].first; d != no_donation; d = donations[d].next_of_project) {
+        reverse_all(donations[d], e.disposition, e.time, id);
+      }
+      break;
     }
   }
   return {};
@@ -769,11 +912,11 @@ void engine::state::close(timestamp t) {
   release_due(t, true);
   // Settlement: every settle condition is decided on the state at close, then the lines of rules
   // whose project fails it are reversed with return, in processing order.
-  std::vector<std::pair<std::size_t, std::size_t>> unsettled;  // (donation, line)
+  std::vector<std::pair<std::size_t, std::uint64_t>> unsettled;  // (donation, line)
   for (std::size_t d = 0; d < donations.size(); ++d) {
     const donation_record& donation = donations[d];
-    for (std::size_t l = 0; l < donation.lines.size(); ++l) {
-      const match_record& line = donation.lines[l];
+    for (std::uint64_t l = donation.first_line; l < donation.first_line + donation.line_count; ++l) {
+      const match_record& line = lines[l];
       const rule_spec& rule = rules.rule(line.rule);
       if (!rule.settle || line.reversed >= line.amount) continue;
       const auto settles = evaluate(*rule.settle, [&](const field_ref& field) -> field_reading {
@@ -787,9 +930,8 @@ void engine::state::close(timestamp t) {
     }
   }
   for (const auto& [d, l] : unsettled) {
-    donation_record& donation = donations[d];
-    match_record& line = donation.lines[l];
-    reverse_line(donation, line, line.amount - line.reversed, refund_disposition::give_back, t, std::string());
+    match_record& line = lines[l];
+    reverse_line(donations[d], line, line.amount - line.reversed, refund_disposition::give_back, t, {});
   }
   is_closed = true;
 }
@@ -804,7 +946,7 @@ engine& engine::operator=(engine&&) noexcept = default;
 engine::event_result engine::process(const event& e) {
   state& s = *state_;
   if (s.last_time && e.time < *s.last_time) return {"out_of_order", {}};
-  if (s.event_ids.contains(e.id)) return {"duplicate_id", {}};
+  if (s.event_ids.contains(std::string_view(e.id))) return {"duplicate_id", {}};
   s.release_due(e.time, false);
   event_result result;
   switch (e.kind) {
@@ -813,7 +955,7 @@ engine::event_result engine::process(const event& e) {
     case event_kind::revoke: result = s.process_revoke(e); break;
     case event_kind::close:
       if (s.is_closed) return {"second_close", {}};
-      s.event_ids.insert(e.id);
+      s.remember_event(e.id, no_donation);
       s.close(e.time);
       break;
   }
@@ -833,19 +975,24 @@ void engine::explain(bool on) noexcept { state_->explaining = on; }
 
 const rule_set& engine::rules() const noexcept { return state_->rules; }
 std::span<const ledger_line> engine::ledger() const noexcept { return state_->ledger; }
+void engine::discard_ledger() noexcept {
+  state_->ledger_discarded += state_->ledger.size();
+  state_->ledger.clear();
+}
 const fund_totals& engine::fund(fund_index index) const { return state_->funds.at(position(index)).totals; }
 const project_totals& engine::project(project_index index) const { return state_->projects.at(position(index)); }
 bool engine::closed() const noexcept { return state_->is_closed; }
 
 std::vector<std::string> engine::cap_violations() const {
   std::vector<std::string> violations;
-  for (const auto& [key, used] : state_->caps) {
-    const cap_spec& cap = state_->rules.caps()[key.cap];
+  for (std::size_t k = 0; k < state_->counters.size(); ++k) {
+    const std::int64_t used = state_->counters[k];
+    const cap_spec& cap = state_->rules.caps()[state_->counter_keys[k].cap];
     if (used < 0 || (cap.max && used > *cap.max)) {
       violations.push_back(cap.id + " counter at " + std::to_string(used));
     }
   }
-  std::sort(violations.begin(), violations.end());  // hash order must not reach a result
+  std::sort(violations.begin(), violations.end());
   return violations;
 }
 

@@ -128,7 +128,7 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
       outcomes.field(e.id)
           .field(rules.rule(evaluation.rule).id)
           .field(outcome_has_limit(evaluation.code)
-                     ? std::string(to_string(evaluation.code)) + ":" + evaluation.limit  // SPEC §5.2 spelling
+                     ? std::string(to_string(evaluation.code)) + ":" + std::string(evaluation.limit)  // SPEC §5.2 spelling
                      : std::string(to_string(evaluation.code)))
           .field(run.amount(evaluation.want))
           .field(run.amount(evaluation.paid))

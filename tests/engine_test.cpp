@@ -30,20 +30,29 @@ std::vector<event> events_from_csv(const rule_set& rules, const std::string& csv
   return events;
 }
 
+// An event_result kept past the next process() call: its evaluations copied.
+struct kept_result {
+  std::optional<std::string> rejected;
+  std::vector<rule_evaluation> evaluations;
+};
+
 struct replay_result {
-  std::vector<engine::event_result> results;
+  std::vector<kept_result> results;
   engine finished;
 };
 
 replay_result replay(const rule_set& rules, const std::vector<event>& events) {
   engine e(rules);
-  std::vector<engine::event_result> results;
-  for (const auto& ev : events) results.push_back(e.process(ev));
+  std::vector<kept_result> results;
+  for (const auto& ev : events) {
+    const auto result = e.process(ev);
+    results.push_back({result.rejected, {result.evaluations.begin(), result.evaluations.end()}});
+  }
   e.finish();
   return {std::move(results), std::move(e)};
 }
 
-money paid_total(const engine::event_result& result) {
+money paid_total(const kept_result& result) {
   money total;
   for (const auto& evaluation : result.evaluations) total += evaluation.paid;
   return total;
@@ -175,7 +184,8 @@ TEST_CASE("batches of 1, 7 and 1000 events give identical ledgers and totals", "
     e.finish();
     std::vector<std::string> ledger;
     for (const auto& line : e.ledger()) {
-      ledger.push_back(std::to_string(line.seq) + " " + line.donation_id + " " + std::to_string(line.amount.minor_units()));
+      ledger.push_back(std::to_string(line.seq) + " " + std::string(line.donation_id) + " " +
+                       std::to_string(line.amount.minor_units()));
     }
     return std::pair(outcomes, ledger);
   };

@@ -17,6 +17,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "matchfund/event.hpp"
@@ -40,19 +41,20 @@ inline constexpr std::string_view to_string(ledger_kind kind) noexcept {
   return "match";
 }
 
-// One movement of money (SPEC §8 ledger.csv). Reversals carry a negative amount.
+// One movement of money (SPEC §8 ledger.csv). Reversals carry a negative amount. The texts are
+// views of strings the engine keeps: valid as long as the engine.
 struct ledger_line {
   std::uint64_t seq = 0;  // 1, 2, ... in processing order
   timestamp time;
   ledger_kind kind = ledger_kind::match;
-  std::string event_id;     // the event that caused it; empty for expiries
-  std::string donation_id;  // empty for expiries
-  std::string donor;
+  std::string_view event_id;     // the event that caused it; empty for expiries and settlement
+  std::string_view donation_id;  // empty for expiries
+  std::string_view donor;
   std::optional<project_index> project;
   std::optional<rule_index> rule;
   std::optional<fund_index> fund;
   money amount;
-  std::string limited_by;  // the limit of a partial match
+  std::string_view limited_by;  // the limit of a partial match
   std::optional<refund_disposition> disposition;  // reversals
 };
 
@@ -67,7 +69,7 @@ struct cap_trace {
 struct rule_evaluation {
   rule_index rule{};
   outcome code = outcome::matched;
-  std::string limit;  // cap id of cap_reached; cap or fund id of partial
+  std::string_view limit;  // cap id of cap_reached; cap or fund id of partial (a view of the rule set)
   money want;         // 0 where the formula was not reached
   money paid;
   // With explain(true): the match with no limits, every cap that applied, every fund drawn.
@@ -100,9 +102,11 @@ struct project_totals {
 
 class engine {
  public:
+  // What process() decided. `evaluations` views the engine's own buffer (no allocation per
+  // event): valid until the next call of process(), so a host that keeps it copies it.
   struct event_result {
-    std::optional<std::string> rejected;      // SPEC §3.3 reason when the event is bad
-    std::vector<rule_evaluation> evaluations;  // a donation's outcome for every rule
+    std::optional<std::string> rejected;              // SPEC §3.3 reason when the event is bad
+    std::span<const rule_evaluation> evaluations;     // a donation's outcome for every rule
   };
 
   explicit engine(rule_set rules);
@@ -111,7 +115,9 @@ class engine {
   engine& operator=(engine&&) noexcept;
 
   // Processes one event. A bad event is rejected (and changes nothing); an event earlier than
-  // the previous one is rejected as out_of_order.
+  // the previous one is rejected as out_of_order. After the first few thousand donations (when
+  // the engine's buffers and tables have grown) a call allocates nothing unless it meets a new
+  // donor, a new cap counter or a new id-arena chunk; a rejection allocates its reason.
   event_result process(const event& e);
 
   // A batch: the same as process() for each event in order, handing each result on. Splitting a
@@ -130,7 +136,12 @@ class engine {
   void finish();
 
   [[nodiscard]] const rule_set& rules() const noexcept;
+
+  // The ledger lines kept since the start or the last discard_ledger(), in seq order.
   [[nodiscard]] std::span<const ledger_line> ledger() const noexcept;
+  // Forgets the ledger lines kept so far (a host that has written them out keeps memory flat over
+  // a long stream); seq numbers go on. Nothing else depends on them.
+  void discard_ledger() noexcept;
   [[nodiscard]] const fund_totals& fund(fund_index index) const;
   [[nodiscard]] const project_totals& project(project_index index) const;
   [[nodiscard]] bool closed() const noexcept;

@@ -42,7 +42,7 @@ std::string explain_donation(const rule_set& rules, const std::vector<std::files
     for (const auto& evaluation : result.evaluations) {
       const rule_spec& rule = rules.rule(evaluation.rule);
       text += fmt::format("  {}. rule {}: {}{}\n", ++n, rule.id, to_string(evaluation.code),
-                          evaluation.limit.empty() ? "" : ":" + evaluation.limit);
+                          evaluation.limit.empty() ? "" : ":" + std::string(evaluation.limit));
       if (evaluation.code < outcome::cap_reached && evaluation.code != outcome::no_match) continue;
       text += fmt::format("       formula: want {} (with no limits {}), paid {}\n", amount(evaluation.want),
                           amount(evaluation.full), amount(evaluation.paid));
@@ -68,7 +68,7 @@ std::string explain_donation(const rule_set& rules, const std::vector<std::files
     if (line.donation_id != donation_id || line.kind != ledger_kind::reversal) continue;
     text += fmt::format("  later: {} reversed {} from fund {} ({}{})\n", time(line.time), amount(-line.amount),
                         rules.fund(*line.fund).id,
-                        line.event_id.empty() ? "settlement at close" : "event " + line.event_id,
+                        line.event_id.empty() ? "settlement at close" : "event " + std::string(line.event_id),
                         *line.disposition == refund_disposition::give_back ? ", returned to the fund"
                                                                            : ", forfeited to the funder");
   }

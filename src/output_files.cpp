@@ -4,6 +4,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "matchfund/assert.hpp"
+
 namespace matchfund::detail {
 
 output_file::output_file(std::filesystem::path final_path, std::filesystem::path temporary_path)
@@ -19,6 +21,7 @@ output_file::~output_file() {
 }
 
 void output_file::write(std::string_view bytes) {
+  MATCHFUND_ASSERT(hex_digest_.empty(), "an output file written after it was completed");
   if (bytes.empty()) return;
   digest_.update(bytes);
   if (std::fwrite(bytes.data(), 1, bytes.size(), stream_) != bytes.size()) failed_ = true;
@@ -28,7 +31,12 @@ void output_file::close() {
   const bool closed = std::fclose(stream_) == 0;
   stream_ = nullptr;
   if (failed_ || !closed) throw error("cannot write " + final_path_.generic_string() + ": " + std::strerror(errno));
-  hex_digest_ = digest_.hex_digest();
+  complete();
+}
+
+const std::string& output_file::complete() {
+  if (hex_digest_.empty()) hex_digest_ = digest_.hex_digest();
+  return hex_digest_;
 }
 
 output_set::output_set(std::filesystem::path directory) : directory_(std::move(directory)) {

@@ -26,6 +26,9 @@ class output_file {
   output_file& operator=(const output_file&) = delete;
 
   void write(std::string_view bytes);
+  // Ends the content (nothing may be written after) and returns its SHA-256, for a file whose
+  // digest goes into another output before the set is committed.
+  const std::string& complete();
   [[nodiscard]] const std::filesystem::path& final_path() const noexcept { return final_path_; }
 
  private:

@@ -1,7 +1,9 @@
 #include "matchfund/replay.hpp"
 
+#include <boost/unordered/unordered_flat_set.hpp>
+
 #include <algorithm>
-#include <set>
+#include <array>
 
 #include "csv_reader.hpp"
 #include "matchfund/engine.hpp"
@@ -9,15 +11,20 @@
 #include "matchfund/version.hpp"
 #include "output_files.hpp"
 #include "sha256.hpp"
+#include "string_maps.hpp"
 
 namespace matchfund {
 
 namespace {
 
-// One CSV row with minimal RFC 4180 quoting (SPEC §8).
+// CSV with minimal RFC 4180 quoting (SPEC §8), written to an output file a block at a time
+// (or kept whole, without a file).
 class csv_writer {
  public:
-  explicit csv_writer(std::string header) : text_(std::move(header)) { text_ += '\n'; }
+  explicit csv_writer(std::string_view header, detail::output_file* file = nullptr) : file_(file) {
+    text_ = header;
+    text_ += '\n';
+  }
   csv_writer& field(std::string_view value) {
     if (!at_row_start_) text_ += ',';
     at_row_start_ = false;
@@ -27,11 +34,19 @@ class csv_writer {
   void end_row() {
     text_ += '\n';
     at_row_start_ = true;
+    if (file_ != nullptr && text_.size() >= block_size) flush();
+  }
+  void flush() {
+    if (file_ == nullptr) return;
+    file_->write(text_);
+    text_.clear();
   }
   [[nodiscard]] const std::string& text() const noexcept { return text_; }
 
  private:
+  static constexpr std::size_t block_size = std::size_t{1} << 20;
   std::string text_;
+  detail::output_file* file_;
   bool at_row_start_ = true;
 };
 
@@ -81,20 +96,49 @@ std::vector<event> load_events(const rule_set& rules, std::span<const std::files
   read_event_files(
       rules, event_files, [&](event&& e) { events.push_back(std::move(e)); },
       [&](rejected_event&& bad) { on_rejected(std::move(bad)); });
-  // Duplicate ids: the later in input order is bad (SPEC §11.8), whatever the times say.
-  std::set<std::string, std::less<>> seen;
-  std::vector<event> unique;
-  unique.reserve(events.size());
-  for (auto& e : events) {
-    if (!seen.insert(e.id).second) {
-      on_rejected({event_files[e.file_index].generic_string(), e.line, e.id, "duplicate_id"});
-      continue;
+
+  // Duplicate ids: the later in input order is bad (SPEC §11.8), whatever the times say. The
+  // set holds views of the events' ids, which stay put until the events are compacted below.
+  std::vector<bool> repeated(events.size());
+  {
+    boost::unordered_flat_set<std::string_view, detail::string_hash, detail::string_equal> seen;
+    seen.reserve(events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (seen.insert(std::string_view(events[i].id)).second) continue;
+      repeated[i] = true;
+      on_rejected({event_files[events[i].file_index].generic_string(), events[i].line, events[i].id, "duplicate_id"});
     }
-    unique.push_back(std::move(e));
   }
-  // Processing order: by time; equal times keep input order (files, then lines).
-  std::stable_sort(unique.begin(), unique.end(), [](const event& a, const event& b) { return a.time < b.time; });
-  return unique;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (repeated[i]) continue;
+    if (kept != i) events[kept] = std::move(events[i]);
+    ++kept;
+  }
+  events.resize(kept);
+
+  // Processing order: by time; equal times keep input order (files, then lines). The order is
+  // found on (time, position) keys and applied by following its cycles, moving each event once.
+  const auto by_time = [](const event& a, const event& b) { return a.time < b.time; };
+  if (std::is_sorted(events.begin(), events.end(), by_time)) return events;
+  std::vector<std::pair<timestamp, std::uint32_t>> order(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) order[i] = {events[i].time, static_cast<std::uint32_t>(i)};
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<bool> placed(events.size());
+  for (std::size_t start = 0; start < events.size(); ++start) {
+    if (placed[start]) continue;
+    // Position i receives the event order[i] names: walk the cycle through start.
+    event held = std::move(events[start]);
+    std::size_t i = start;
+    while (order[i].second != start) {
+      events[i] = std::move(events[order[i].second]);
+      placed[i] = true;
+      i = order[i].second;
+    }
+    events[i] = std::move(held);
+    placed[i] = true;
+  }
+  return events;
 }
 
 replay_report replay(const rule_set& rules, std::span<const std::filesystem::path> event_files,
@@ -107,10 +151,56 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
     run.reject(std::move(bad));
   });
   report.events_read += events.size();
+  std::array<std::uint64_t, outcome_code_count> outcome_count{};
 
+  // The outputs are written as the run goes (under temporary names: see output_set).
+  detail::output_set outputs(output_directory);
+  detail::output_file& ledger_file = outputs.create("ledger.csv");
+  csv_writer ledger("seq,time,kind,event_id,donation_id,donor,project,rule,fund,amount,limited_by,disposition",
+                    &ledger_file);
+  detail::output_file* outcomes_file = options.trace ? &outputs.create("outcomes.csv") : nullptr;
+  std::optional<csv_writer> outcomes;
+  if (outcomes_file != nullptr) outcomes.emplace("event_id,rule,outcome,want,paid,limited_by", outcomes_file);
+
+  // ledger.csv, in processing order, and what the ledger says of each project and fund.
+  std::vector<money> project_ledger(rules.projects().size());
+  struct fund_sums {
+    money drawn, returned, forfeited, expired;
+  };
+  std::vector<fund_sums> fund_ledger(rules.funds().size());
   engine matcher(rules);
-  csv_writer outcomes("event_id,rule,outcome,want,paid,limited_by");
+  const auto write_ledger = [&] {
+    for (const auto& line : matcher.ledger()) {
+      ledger.field(std::to_string(line.seq))
+          .field(run.time(line.time))
+          .field(to_string(line.kind))
+          .field(line.event_id)
+          .field(line.donation_id)
+          .field(line.donor)
+          .field(line.project ? std::string_view(rules.project(*line.project).id) : std::string_view())
+          .field(line.rule ? std::string_view(rules.rule(*line.rule).id) : std::string_view())
+          .field(line.fund ? std::string_view(rules.fund(*line.fund).id) : std::string_view())
+          .field(run.amount(line.amount))
+          .field(line.limited_by)
+          .field(line.disposition ? (*line.disposition == refund_disposition::give_back ? "return" : "forfeit") : "");
+      ledger.end_row();
+      if (line.project && (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal)) {
+        project_ledger[position(*line.project)] += line.amount;
+      }
+      if (line.fund) {
+        fund_sums& sums = fund_ledger[position(*line.fund)];
+        if (line.kind == ledger_kind::match) sums.drawn += line.amount;
+        if (line.kind == ledger_kind::expiry) sums.expired += line.amount;
+        if (line.kind == ledger_kind::reversal) {
+          (*line.disposition == refund_disposition::give_back ? sums.returned : sums.forfeited) -= line.amount;
+        }
+      }
+    }
+    matcher.discard_ledger();
+  };
+
   std::uint64_t done = 0;
+  std::string outcome_text;
   for (const auto& e : events) {
     if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, events.size());
     auto result = matcher.process(e);
@@ -119,58 +209,34 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
       continue;
     }
     ++report.events_processed;
+    if (!matcher.ledger().empty()) write_ledger();
     if (e.kind != event_kind::donation) continue;
     ++report.donations;
     for (const auto& evaluation : result.evaluations) {
-      ++report.outcome_counts[std::string(to_string(evaluation.code))];
+      ++outcome_count[position(evaluation.code)];
       if (evaluation.paid > evaluation.want && !evaluation.want.is_zero()) ++run.paid_above_want;
-      if (!options.trace) continue;
-      outcomes.field(e.id)
+      if (!outcomes) continue;
+      outcome_text = to_string(evaluation.code);
+      if (outcome_has_limit(evaluation.code)) {  // SPEC §5.2 spelling: cap_reached:<cap id>
+        outcome_text += ':';
+        outcome_text += evaluation.limit;
+      }
+      outcomes->field(e.id)
           .field(rules.rule(evaluation.rule).id)
-          .field(outcome_has_limit(evaluation.code)
-                     ? std::string(to_string(evaluation.code)) + ":" + std::string(evaluation.limit)  // SPEC §5.2 spelling
-                     : std::string(to_string(evaluation.code)))
+          .field(outcome_text)
           .field(run.amount(evaluation.want))
           .field(run.amount(evaluation.paid))
           .field(evaluation.limit);
-      outcomes.end_row();
+      outcomes->end_row();
     }
   }
   matcher.finish();
+  write_ledger();
+  ledger.flush();
+  if (outcomes) outcomes->flush();
   report.events_rejected = run.rejected.size();
-
-  // ledger.csv, in processing order.
-  csv_writer ledger("seq,time,kind,event_id,donation_id,donor,project,rule,fund,amount,limited_by,disposition");
-  std::vector<money> project_ledger(rules.projects().size());
-  struct fund_sums {
-    money drawn, returned, forfeited, expired;
-  };
-  std::vector<fund_sums> fund_ledger(rules.funds().size());
-  for (const auto& line : matcher.ledger()) {
-    ledger.field(std::to_string(line.seq))
-        .field(run.time(line.time))
-        .field(to_string(line.kind))
-        .field(line.event_id)
-        .field(line.donation_id)
-        .field(line.donor)
-        .field(line.project ? rules.project(*line.project).id : std::string())
-        .field(line.rule ? rules.rule(*line.rule).id : std::string())
-        .field(line.fund ? rules.fund(*line.fund).id : std::string())
-        .field(run.amount(line.amount))
-        .field(line.limited_by)
-        .field(line.disposition ? (*line.disposition == refund_disposition::give_back ? "return" : "forfeit") : "");
-    ledger.end_row();
-    if (line.project && (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal)) {
-      project_ledger[position(*line.project)] += line.amount;
-    }
-    if (line.fund) {
-      fund_sums& sums = fund_ledger[position(*line.fund)];
-      if (line.kind == ledger_kind::match) sums.drawn += line.amount;
-      if (line.kind == ledger_kind::expiry) sums.expired += line.amount;
-      if (line.kind == ledger_kind::reversal) {
-        (*line.disposition == refund_disposition::give_back ? sums.returned : sums.forfeited) -= line.amount;
-      }
-    }
+  for (std::size_t code = 0; code < outcome_count.size(); ++code) {
+    if (outcome_count[code] > 0) report.outcome_counts[std::string(to_string(static_cast<outcome>(code)))] = outcome_count[code];
   }
 
   // projects.csv and funds.csv, by id in byte order.
@@ -268,12 +334,20 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
     rejected_csv.end_row();
   }
 
-  // Every output, then summary.json with their digests, written together.
-  std::vector<std::pair<std::string, const std::string*>> files = {
-      {"ledger.csv", &ledger.text()}, {"projects.csv", &projects.text()}, {"funds.csv", &funds.text()}};
-  if (options.trace) files.emplace_back("outcomes.csv", &outcomes.text());
-  if (options.lenient) files.emplace_back("rejected.csv", &rejected_csv.text());
-  for (const auto& [name, text] : files) report.digests.emplace_back(name, detail::sha256_hex(*text));
+  // The tables, then summary.json with the digest of every output.
+  detail::output_file& projects_file = outputs.create("projects.csv");
+  projects_file.write(projects.text());
+  detail::output_file& funds_file = outputs.create("funds.csv");
+  funds_file.write(funds.text());
+  report.digests = {{"ledger.csv", ledger_file.complete()},
+                    {"projects.csv", projects_file.complete()},
+                    {"funds.csv", funds_file.complete()}};
+  if (outcomes_file != nullptr) report.digests.emplace_back("outcomes.csv", outcomes_file->complete());
+  if (options.lenient) {
+    detail::output_file& rejected_file = outputs.create("rejected.csv");
+    rejected_file.write(rejected_csv.text());
+    report.digests.emplace_back("rejected.csv", rejected_file.complete());
+  }
   std::string rules_digest;
   try {
     rules_digest = detail::sha256_hex_of_file(rules.source_file());
@@ -309,8 +383,6 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
   }
   summary += "}\n}\n";
 
-  detail::output_set outputs(output_directory);
-  for (const auto& [name, text] : files) outputs.create(name).write(*text);
   outputs.create("summary.json").write(summary);
   outputs.commit();
   return report;

@@ -25,6 +25,8 @@ enum class outcome : std::uint8_t {
   matched,           // paid in full
 };
 
+inline constexpr std::size_t outcome_code_count = 14;
+
 inline constexpr std::string_view to_string(outcome code) noexcept {
   constexpr std::string_view names[] = {"revoked",   "outside_campaign", "excluded",   "outside_window",
                                         "not_eligible", "below_minimum", "not_drawn", "no_tier",

@@ -3,6 +3,7 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
+#include <boost/container_hash/hash.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -12,6 +13,7 @@
 #include "matchfund/evaluate_condition.hpp"
 #include "matchfund/random_draw.hpp"
 #include "matchfund/rounding.hpp"
+#include "huge_pages.hpp"
 #include "string_arena.hpp"
 #include "string_maps.hpp"
 
@@ -39,9 +41,17 @@ struct cap_key_hash {
 using detail::string_map;
 using detail::string_set;
 
+// The engine's tables grow with the events: they live on huge pages (see huge_pages.hpp).
+template <class T>
+using table_vector = std::vector<T, detail::huge_page_allocator<T>>;
+template <class Key, class Value, class Hash = boost::hash<Key>>
+using table_map = boost::unordered_flat_map<Key, Value, Hash, std::equal_to<Key>,
+                                            detail::huge_page_allocator<std::pair<const Key, Value>>>;
+
 // Maps keyed by views of strings kept in the engine's arena.
 template <class Value>
-using view_map = boost::unordered_flat_map<std::string_view, Value, detail::string_hash, detail::string_equal>;
+using view_map = boost::unordered_flat_map<std::string_view, Value, detail::string_hash, detail::string_equal,
+                                           detail::huge_page_allocator<std::pair<const std::string_view, Value>>>;
 
 constexpr std::uint32_t no_donation = UINT32_MAX;  // an event id that is not a donation's; end of a list
 
@@ -110,6 +120,26 @@ void collect_required(const condition& c, std::vector<field_ref>& out) {
   }
 }
 
+// Whether a condition reads only what a project is (id, organization, region, category, tags,
+// attributes): not its totals, nor anything of the donation, donor or funds.
+bool reads_project_only(const condition& c) {
+  switch (c.type) {
+    case condition::kind::always: return true;
+    case condition::kind::leaf:
+      switch (c.leaf.field.kind) {
+        case field_kind::project_id:
+        case field_kind::project_organization:
+        case field_kind::project_region:
+        case field_kind::project_category:
+        case field_kind::project_tags:
+        case field_kind::project_attribute: return true;
+        default: return false;
+      }
+    default:
+      return std::all_of(c.children.begin(), c.children.end(), [](const condition& child) { return reads_project_only(child); });
+  }
+}
+
 // A count that must fit the 32 bits the engine keeps it in.
 std::uint32_t checked_u32(std::size_t value, const char* what) {
   if (value >= no_donation) throw error(std::string("more than 4,294,967,294 ") + what + " in one run");
@@ -123,29 +153,34 @@ struct engine::state {
   std::vector<fund_state> funds;
   std::vector<project_totals> projects;
   std::vector<donation_chain> project_donations;
-  std::vector<ledger_line> ledger;
+  table_vector<ledger_line> ledger;
   std::uint64_t ledger_discarded = 0;  // lines forgotten by discard_ledger()
 
   // Cap counters: (cap, scope, period) -> a dense counter, created when first charged.
-  boost::unordered_flat_map<cap_key, std::uint32_t, cap_key_hash> counter_of;
-  std::vector<std::int64_t> counters;
-  std::vector<cap_key> counter_keys;
+  table_map<cap_key, std::uint32_t, cap_key_hash> counter_of;
+  table_vector<std::int64_t> counters;
+  table_vector<cap_key> counter_keys;
 
   detail::string_arena ids;                     // every id the engine keeps
   view_map<std::uint32_t> event_ids;            // id of each processed event -> donation, or no_donation
   view_map<std::uint32_t> donor_ids;            // donor id -> dense donor
-  std::vector<std::string_view> donor_names;    // dense donor -> id
-  std::vector<std::optional<donor_index>> donor_specs;  // dense donor -> listed donor
-  std::vector<donation_chain> donor_donations;
-  boost::unordered_flat_set<std::uint64_t> project_donors;  // project << 32 | donor
+  table_vector<std::string_view> donor_names;    // dense donor -> id
+  table_vector<std::optional<donor_index>> donor_specs;  // dense donor -> listed donor
+  table_vector<donation_chain> donor_donations;
+  boost::unordered_flat_set<std::uint64_t, boost::hash<std::uint64_t>, std::equal_to<std::uint64_t>,
+                            detail::huge_page_allocator<std::uint64_t>>
+      project_donors;  // project << 32 | donor
   string_map<std::uint32_t> scope_values;       // attr:<field> cap scopes -> dense id
-  std::vector<donation_record> donations;
-  std::vector<match_record> lines;
-  std::vector<rule_charge> charges;
-  std::vector<counter_charge> charged;
+  table_vector<donation_record> donations;
+  table_vector<match_record> lines;
+  table_vector<rule_charge> charges;
+  table_vector<counter_charge> charged;
   string_set revoked_donations, revoked_donors;
   boost::unordered_flat_set<std::uint32_t> revoked_projects;
   std::vector<field_ref> required_attributes;
+  // Per rule: its eligibility per project when it reads only what projects are (decided once
+  // here instead of per donation); empty when it must be evaluated per donation.
+  std::vector<std::vector<bool>> eligible_by_project;
   std::optional<timestamp> last_time;
   bool is_closed = false;
   bool explaining = false;
@@ -173,6 +208,20 @@ struct engine::state {
     project_donations.resize(rules.projects().size());
     evaluations.resize(rules.rules().size());
     paid_by_rule.resize(rules.rules().size());
+    eligible_by_project.resize(rules.rules().size());
+    for (std::size_t k = 0; k < rules.rules().size(); ++k) {
+      const condition& eligible = rules.rules()[k].eligible;
+      if (!reads_project_only(eligible)) continue;
+      eligible_by_project[k].resize(rules.projects().size());
+      for (std::size_t p = 0; p < rules.projects().size(); ++p) {
+        const auto project = index_at<project_index>(p);
+        const auto holds_here = evaluate(eligible, [&](const field_ref& field) {
+          return read_project_field(field, project, projects[p]);
+        });
+        // A missing attribute the condition needs rejects the donation before it is evaluated.
+        eligible_by_project[k][p] = holds_here.value_or(false);
+      }
+    }
     for (const auto& rule : rules.rules()) {
       collect_required(rule.eligible, required_attributes);
       const auto tiers_of = [&](const tiered_ratio_formula& tiers) {
@@ -530,7 +579,9 @@ engine::event_result engine::state::process_donation(const event& e) {
       });
       if (!inside) { decide(outcome::outside_window); continue; }
     }
-    if (!holds(rule.eligible, context)) { decide(outcome::not_eligible); continue; }
+    const bool eligible = eligible_by_project[r].empty() ? holds(rule.eligible, context)
+                                                         : eligible_by_project[r][position(project)];
+    if (!eligible) { decide(outcome::not_eligible); continue; }
     if (rule.min_donation && *e.amount < *rule.min_donation) { decide(outcome::below_minimum); continue; }
     const std::int64_t seed = campaign.seed.value_or(0);
     if (rule.chance) {

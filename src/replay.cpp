@@ -10,6 +10,7 @@
 #include "matchfund/read_events.hpp"
 #include "matchfund/version.hpp"
 #include "output_files.hpp"
+#include "huge_pages.hpp"
 #include "sha256.hpp"
 #include "string_maps.hpp"
 
@@ -94,7 +95,11 @@ std::vector<event> load_events(const rule_set& rules, std::span<const std::files
                                const std::function<void(rejected_event&&)>& on_rejected) {
   std::vector<event> events;
   read_event_files(
-      rules, event_files, [&](event&& e) { events.push_back(std::move(e)); },
+      rules, event_files,
+      [&](event&& e) {
+        detail::grow_on_huge_pages(events);
+        events.push_back(std::move(e));
+      },
       [&](rejected_event&& bad) { on_rejected(std::move(bad)); });
 
   // Duplicate ids: the later in input order is bad (SPEC §11.8), whatever the times say. The

@@ -177,8 +177,11 @@ scenario random_scenario(std::uint64_t seed) {
       e += "refund," + id + "," + time + ",,," + (chance(50) ? std::to_string(pick(1, 30)) + ".00" : "") + "," + target + ",," +
            (chance(30) ? "forfeit" : "") + "\n";
     } else {
-      e += "revoke," + id + "," + time + ",,,," + (chance(50) ? "u" + std::to_string(pick(0, 5)) + ",donor"
-                                                             : donations.back() + ",donation") + ",\n";
+      const int scope = pick(0, 2);
+      const std::string target = scope == 0   ? "u" + std::to_string(pick(0, 5)) + ",donor"
+                                 : scope == 1 ? "p" + std::to_string(pick(0, projects - 1)) + ",project"
+                                              : donations.back() + ",donation";
+      e += "revoke," + id + "," + time + ",,,," + target + "," + (chance(30) ? "forfeit" : "") + "\n";
     }
   }
   return s;

@@ -131,6 +131,41 @@ TEST_CASE("the worked example of SPEC §10, exactly", "[engine]") {
   CHECK(ledger[5].amount == yuan("10.00"));
 }
 
+TEST_CASE("discard_ledger forgets written lines; seq numbers and views go on", "[engine]") {
+  const rule_set rules = load_rules(std::string(MATCHFUND_SOURCE_DIR) + "/rules/spec-worked-example.yaml");
+  const auto events = events_from_csv(rules,
+                                      "kind,id,time,donor,project,amount,ref\n"
+                                      "donation,d2,2021-09-07T10:00:00+08:00,A,p1,20.00,\n"
+                                      "donation,a-donation-id-longer-than-any-short-string,2021-09-07T11:00:00+08:00,"
+                                      "a-donor-id-longer-than-any-short-string,p1,50.00,\n"
+                                      "refund,r1,2021-09-07T11:30:00+08:00,,,10.00,a-donation-id-longer-than-any-short-string\n");
+  engine e(rules);
+  std::vector<std::string> written;
+  for (const auto& ev : events) {
+    REQUIRE_FALSE(e.process(ev).rejected.has_value());
+    for (const auto& line : e.ledger()) {
+      written.push_back(std::to_string(line.seq) + " " + std::string(line.event_id) + " " + std::string(line.donor));
+    }
+    e.discard_ledger();
+    CHECK(e.ledger().empty());
+  }
+  CHECK(written == std::vector<std::string>{"1 d2 A", "2 a-donation-id-longer-than-any-short-string "
+                                                      "a-donor-id-longer-than-any-short-string",
+                                            "3 r1 a-donor-id-longer-than-any-short-string"});
+  // Views stay valid after the events that carried the ids are gone.
+  auto later = events_from_csv(rules,
+                               "kind,id,time,donor,project,amount,ref\n"
+                               "refund,r2-with-a-long-identifier-too,2021-09-07T12:00:00+08:00,,,5.00,"
+                               "a-donation-id-longer-than-any-short-string\n");
+  REQUIRE_FALSE(e.process(later.front()).rejected.has_value());
+  later.clear();
+  REQUIRE(e.ledger().size() == 1);
+  CHECK(e.ledger()[0].seq == 4);
+  CHECK(e.ledger()[0].event_id == "r2-with-a-long-identifier-too");
+  CHECK(e.ledger()[0].donation_id == "a-donation-id-longer-than-any-short-string");
+  CHECK(e.ledger()[0].amount == yuan("-3.00"));
+}
+
 TEST_CASE("B's day-1 cap is given back by the refund of d4", "[engine]") {
   const rule_set rules = load_rules(std::string(MATCHFUND_SOURCE_DIR) + "/rules/spec-worked-example.yaml");
   const auto events = events_from_csv(rules,

@@ -168,9 +168,12 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
   if (outcomes_file != nullptr) outcomes.emplace("event_id,rule,outcome,want,paid,limited_by", outcomes_file);
 
   // ledger.csv, in processing order, and what the ledger says of each project and fund.
-  std::vector<money> project_ledger(rules.projects().size());
+  struct project_sums {
+    money matched, closeout;
+  };
+  std::vector<project_sums> project_ledger(rules.projects().size());
   struct fund_sums {
-    money drawn, returned, forfeited, expired;
+    money drawn, returned, forfeited, expired, closeout;
   };
   std::vector<fund_sums> fund_ledger(rules.funds().size());
   engine matcher(rules);
@@ -183,18 +186,22 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
           .field(line.donation_id)
           .field(line.donor)
           .field(line.project ? std::string_view(rules.project(*line.project).id) : std::string_view())
-          .field(line.rule ? std::string_view(rules.rule(*line.rule).id) : std::string_view())
+          .field(line.step   ? std::string_view(rules.closeout()[position(*line.step)].id)
+                 : line.rule ? std::string_view(rules.rule(*line.rule).id)
+                             : std::string_view())
           .field(line.fund ? std::string_view(rules.fund(*line.fund).id) : std::string_view())
           .field(run.amount(line.amount))
           .field(line.limited_by)
           .field(line.disposition ? (*line.disposition == refund_disposition::give_back ? "return" : "forfeit") : "");
       ledger.end_row();
       if (line.project && (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal)) {
-        project_ledger[position(*line.project)] += line.amount;
+        project_ledger[position(*line.project)].matched += line.amount;
       }
+      if (line.project && line.kind == ledger_kind::closeout) project_ledger[position(*line.project)].closeout += line.amount;
       if (line.fund) {
         fund_sums& sums = fund_ledger[position(*line.fund)];
         if (line.kind == ledger_kind::match) sums.drawn += line.amount;
+        if (line.kind == ledger_kind::closeout) sums.closeout += line.amount;
         if (line.kind == ledger_kind::expiry) sums.expired += line.amount;
         if (line.kind == ledger_kind::reversal) {
           (*line.disposition == refund_disposition::give_back ? sums.returned : sums.forfeited) -= line.amount;
@@ -254,7 +261,7 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
   std::vector<invariant_result> invariants;
   std::string ledger_mismatch;
   csv_writer projects("project,organization,donations,donors,raised,refunded,matched,closeout,total");
-  money total_raised, total_matched;
+  money total_raised, total_matched, total_closeout;
   for (std::size_t p : by_id(rules.projects())) {
     const project_spec& spec = rules.projects()[p];
     const project_totals& totals = matcher.project(index_at<project_index>(p));
@@ -270,8 +277,11 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
     projects.end_row();
     total_raised += totals.raised;
     total_matched += totals.matched;
-    report.top_projects.emplace_back(spec.id, totals.matched);
-    if (project_ledger[p] != totals.matched) ledger_mismatch += " project " + spec.id;
+    total_closeout += totals.closeout;
+    report.top_projects.emplace_back(spec.id, totals.matched + totals.closeout);
+    if (project_ledger[p].matched != totals.matched || project_ledger[p].closeout != totals.closeout) {
+      ledger_mismatch += " project " + spec.id;
+    }
   }
   std::stable_sort(report.top_projects.begin(), report.top_projects.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -296,7 +306,7 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
         .field(exhausted);
     funds.end_row();
     report.funds.push_back({spec.id, spec.budget, totals.released, totals.drawn, totals.returned, totals.forfeited,
-                            totals.available(), exhausted});
+                            totals.available(), totals.closeout, totals.unallocated, exhausted});
     // SPEC §4: budget = unreleased + available_end + (drawn - returned - forfeited) + forfeited + expired + closeout.
     const money unreleased = spec.budget - totals.released;
     const money accounted = unreleased + totals.available() + (totals.drawn - totals.returned - totals.forfeited) +
@@ -304,7 +314,7 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
     if (accounted != spec.budget || totals.available() < money{} || unreleased < money{}) identity_broken += " " + spec.id;
     const auto& sums = fund_ledger[f];
     if (sums.drawn != totals.drawn || sums.returned != totals.returned || sums.forfeited != totals.forfeited ||
-        sums.expired != totals.expired) {
+        sums.expired != totals.expired || sums.closeout != totals.closeout) {
       ledger_mismatch += " fund " + spec.id;
     }
   }
@@ -381,7 +391,8 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
   }
   summary += "},\n";
   summary += "  \"totals\": {\"raised\": " + json_string(run.amount(total_raised)) +
-             ", \"matched\": " + json_string(run.amount(total_matched)) + "},\n";
+             ", \"matched\": " + json_string(run.amount(total_matched)) +
+             ", \"closeout\": " + json_string(run.amount(total_closeout)) + "},\n";
   summary += "  \"invariants\": {";
   for (std::size_t i = 0; i < invariants.size(); ++i) {
     summary += (i == 0 ? "" : ", ") + json_string(invariants[i].name) + ": " + (invariants[i].holds ? "true" : "false");

@@ -1,7 +1,7 @@
 // The streaming match engine (SPEC §4-§6): given a compiled rule set and events in time order,
 // decides what each donation draws from which fund, keeps every fund, project and cap counter,
-// reverses matches on refunds, revocations and settlement, and records each movement of money
-// as a ledger line. Close-out allocations (SPEC §7) are not part of it yet.
+// reverses matches on refunds, revocations and settlement, runs the close-out steps (SPEC §7) at
+// the close, and records each movement of money as a ledger line.
 //
 //   matchfund::engine engine(rules);
 //   for (const matchfund::event& e : events) {
@@ -51,8 +51,9 @@ struct ledger_line {
   std::string_view donation_id;  // empty for expiries
   std::string_view donor;
   std::optional<project_index> project;
-  std::optional<rule_index> rule;
-  std::optional<fund_index> fund;
+  std::optional<rule_index> rule;       // match and reversal lines
+  std::optional<closeout_index> step;   // closeout lines (the `rule` column of ledger.csv)
+  std::optional<fund_index> fund;       // empty for a close-out paid from outside money
   money amount;
   std::string_view limited_by;  // the limit of a partial match
   std::optional<refund_disposition> disposition;  // reversals
@@ -88,7 +89,7 @@ struct fund_totals {
   money unallocated;
   std::optional<timestamp> exhausted_at;
 
-  [[nodiscard]] money available() const { return released - expired - drawn + returned; }
+  [[nodiscard]] money available() const { return released - expired - drawn + returned - closeout; }
 };
 
 struct project_totals {

@@ -40,7 +40,7 @@ struct invariant_result {
 
 struct fund_report {
   std::string id;
-  money budget, released, drawn, returned, forfeited, available;
+  money budget, released, drawn, returned, forfeited, available, closeout, unallocated;
   std::string exhausted_at;  // RFC 3339, or empty
 };
 
@@ -51,7 +51,7 @@ struct replay_report {
   std::uint64_t donations = 0;
   std::map<std::string, std::uint64_t> outcome_counts;  // by outcome code
   std::vector<fund_report> funds;
-  std::vector<std::pair<std::string, money>> top_projects;  // by matched, most first
+  std::vector<std::pair<std::string, money>> top_projects;  // by matched + closeout, most first
   std::vector<invariant_result> invariants;
   std::vector<std::pair<std::string, std::string>> digests;  // output file -> SHA-256
 };

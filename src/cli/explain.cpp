@@ -65,7 +65,13 @@ std::string explain_donation(const rule_set& rules, const std::vector<std::files
   matcher.finish();
   // What happened to its match afterwards: refunds, revocations, settlement.
   for (const auto& line : matcher.ledger()) {
-    if (line.donation_id != donation_id || line.kind != ledger_kind::reversal) continue;
+    if (line.donation_id != donation_id) continue;
+    if (line.kind == ledger_kind::closeout) {
+      text += fmt::format("  later: {} close-out step {} paid {} from fund {}\n", time(line.time),
+                          rules.closeout()[position(*line.step)].id, amount(line.amount), rules.fund(*line.fund).id);
+      continue;
+    }
+    if (line.kind != ledger_kind::reversal) continue;
     text += fmt::format("  later: {} reversed {} from fund {} ({}{})\n", time(line.time), amount(-line.amount),
                         rules.fund(*line.fund).id,
                         line.event_id.empty() ? "settlement at close" : "event " + std::string(line.event_id),

@@ -211,15 +211,19 @@ int replay_command(const std::vector<std::string>& arguments, const po::variable
   std::cout << fmt::format("events: {} read, {} processed, {} rejected; {} donations\n", report.events_read,
                            report.events_processed, report.events_rejected, report.donations);
   for (const auto& fund : report.funds) {
-    std::cout << fmt::format("fund {}: budget {}, released {}, drawn {}, returned {}, available {}{}\n", fund.id,
+    const bool closed_out = !fund.closeout.is_zero() || !fund.unallocated.is_zero();
+    std::cout << fmt::format("fund {}: budget {}, released {}, drawn {}, returned {}, {}available {}{}\n", fund.id,
                              amount(fund.budget), amount(fund.released), amount(fund.drawn), amount(fund.returned),
+                             closed_out ? fmt::format("close-out {}, unallocated {}, ", amount(fund.closeout),
+                                                      amount(fund.unallocated))
+                                        : std::string(),
                              amount(fund.available),
                              fund.exhausted_at.empty() ? "" : ", exhausted at " + fund.exhausted_at);
   }
   std::cout << "outcomes:";
   for (const auto& [code, count] : report.outcome_counts) std::cout << ' ' << code << ' ' << count;
   std::cout << '\n';
-  std::cout << "top projects by match:";
+  std::cout << (rules.closeout().empty() ? "top projects by match:" : "top projects by match + close-out:");
   for (std::size_t i = 0; i < report.top_projects.size() && i < 5; ++i) {
     std::cout << ' ' << report.top_projects[i].first << ' ' << amount(report.top_projects[i].second);
   }

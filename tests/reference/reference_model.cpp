@@ -1,4 +1,4 @@
-// The reference model: SPEC §4–§6 written out as plainly as possible. Slow on purpose; every
+// The reference model: SPEC §4–§7 written out as plainly as possible. Slow on purpose; every
 // step follows the SPEC's wording so that a reader can check it line by line.
 //
 // Choices made here where neither SPEC nor docs/semantics.md settles the point (to be decided
@@ -34,11 +34,18 @@
 //     max(campaign end, time of the last accepted event).
 // 10. Settlement evaluates every `settle.when` on the state at close (after expiry and the
 //     pending releases) for every project first, then reverses, in processing order of the
-//     donations, every payment of a rule whose project fails, disposition `return`.
+//     donations, every payment of a rule whose project fails, disposition `return`. Settlement
+//     reversals carry the close event's id (empty at the end of input), as close-out lines do.
 // 11. A cap's `max_from` read from an integer attribute on a money cap is whole units; read from
 //     a money attribute on a count cap it is the whole units of the amount.
 // 12. A release at the very time of an event is made before the event (SPEC: released by t).
 //     Releases are made only when an accepted event (or the close) reaches their time.
+// 13. Close-out (SPEC §7, docs/semantics.md "Close-out"): a payout of 0 writes no ledger line.
+//     A challenge `field` that is a missing attribute reads as 0 (like a missing weight).
+//     A rematch step checks the rule's `settle` by the verdict settlement reached at the close
+//     (the same verdict that decided which lines were reversed).
+//     With `partial: skip`, a rematch pays a donation only if it gets all of `want - paid`: a
+//     match cap that clips the aim makes it a partial, as a cap does in SPEC §5.2 step 5.
 #include "reference_model.hpp"
 
 #include <algorithm>
@@ -55,6 +62,8 @@
 #include <variant>
 #include <vector>
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include "matchfund/assert.hpp"
 #include "matchfund/cap_period.hpp"
 #include "matchfund/condition.hpp"
@@ -67,6 +76,9 @@
 
 namespace matchfund::reference {
 namespace {
+
+using boost::multiprecision::cpp_int;
+using boost::multiprecision::cpp_rational;
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -105,10 +117,12 @@ struct fund_state {
   money drawn;
   money returned;
   money forfeited;
+  money closeout;     // paid out by close-out steps (rematch included)
+  money unallocated;  // over all steps: what a step took from this fund and did not pay out
   std::size_t next_release = 0;  // releases before this one have been made
   std::optional<timestamp> exhausted_at;
 
-  [[nodiscard]] money available() const { return released - expired - drawn + returned; }
+  [[nodiscard]] money available() const { return released - expired - drawn + returned - closeout; }
 };
 
 struct project_state {
@@ -117,6 +131,7 @@ struct project_state {
   money raised;  // net of refunds
   money refunded;
   money matched;  // net of reversals
+  money closeout;
 };
 
 // One counter of a cap: the cap, the period index and the scope value.
@@ -154,10 +169,32 @@ struct rule_payment {
   std::vector<cap_charge> charges;
 };
 
+// A cap as one evaluation applied it, remembered for a rematch at the close: its counter, its
+// limit, and what this donation holds on it for the rule.
+struct remembered_cap {
+  std::size_t cap = 0;
+  counter_key key;
+  cap_measure measure = cap_measure::match;
+  std::int64_t max = 0;
+  std::int64_t own_charge = 0;
+};
+
+// What the evaluation of a rule named by a rematch step left for the close (the event itself is
+// gone by then): the want, what is paid so far, base0, the ratio used (none for amount formulas
+// and ratio_of bonuses) and the caps applied.
+struct rematch_memory {
+  money want;
+  money paid;
+  money base0;
+  std::optional<ratio> used_ratio;
+  std::vector<remembered_cap> caps;
+};
+
 struct donation_record {
   event donation;
   money refunded;
   std::vector<rule_payment> payments;
+  std::map<std::size_t, rematch_memory> remembered;  // by rule, for rules named by a rematch step
 };
 
 struct ledger_row {
@@ -205,6 +242,23 @@ struct applied_cap {
   std::int64_t max = 0;
 };
 
+// The money of one close-out step (docs/semantics.md "A step's money").
+struct step_purse {
+  std::vector<std::size_t> funds;  // `from`, then the funds whose leftover names the step, each once
+  std::vector<money> taken;        // what the step took from each of them
+  std::vector<money> left;         // of that, what it has not paid out yet
+  bool outside = false;            // `budget` alone: money from outside (ledger fund empty)
+  money outside_left;
+  money total;  // M: what the step has
+};
+
+// One project's claim in an allocation (SPEC §7 "Allocation of budget M"): weight and cap.
+struct claim {
+  std::size_t project = 0;
+  cpp_int weight;
+  std::optional<cpp_int> cap;  // none: no cap
+};
+
 // ---------------------------------------------------------------------------------------------
 // The model
 
@@ -215,7 +269,11 @@ class model {
         offset_(rules.campaign().timezone),
         digits_(rules.minor_digits()),
         funds_(rules.funds().size()),
-        projects_(rules.projects().size()) {}
+        projects_(rules.projects().size()) {
+    for (const closeout_spec& step : rules.closeout()) {
+      if (step.kind == closeout_kind::rematch && step.rule) rematched_rules_.insert(position(*step.rule));
+    }
+  }
 
   outputs run(std::vector<event> events, std::span<const std::string> file_names);
 
@@ -252,6 +310,31 @@ class model {
   void reverse(donation_record& record, rule_payment& payment, bool in_full,
                std::optional<refund_disposition> disposition, const std::string& event_id, timestamp t);
 
+  // --- close-out (SPEC §7)
+  void run_closeout(timestamp t, const std::string& event_id);
+  [[nodiscard]] step_purse take_money(const closeout_spec& step) const;
+  void keep_untaken(const step_purse& purse);
+  [[nodiscard]] std::vector<std::size_t> receivers(const closeout_spec& step) const;
+  [[nodiscard]] std::optional<money> receiver_cap(const closeout_spec& step, money budget) const;
+  void pay(step_purse& purse, const closeout_spec& step, std::size_t project, money amount, timestamp t,
+           const std::string& event_id);
+  void pay_all(step_purse& purse, const closeout_spec& step, const std::vector<std::size_t>& order,
+               const std::map<std::size_t, money>& amounts, timestamp t, const std::string& event_id);
+  void pay_amounts_or_scale(step_purse& purse, const closeout_spec& step, const std::vector<std::size_t>& order,
+                            std::map<std::size_t, money> amounts, timestamp t, const std::string& event_id);
+  [[nodiscard]] cpp_int weight_of(const closeout_spec& step, std::size_t project) const;
+  [[nodiscard]] money rule_total(std::size_t rule, std::size_t project) const;
+  [[nodiscard]] std::map<std::size_t, cpp_int> quadratic_weights(const closeout_spec& step,
+                                                                 const std::vector<std::size_t>& order,
+                                                                 const cpp_int& scale) const;
+  [[nodiscard]] std::map<std::size_t, money> gitcoin(const closeout_spec& step, const std::vector<std::size_t>& order,
+                                                     money budget) const;
+  [[nodiscard]] std::map<std::size_t, money> fixed_amounts(const closeout_spec& step,
+                                                           const std::vector<std::size_t>& order) const;
+  [[nodiscard]] std::map<std::size_t, money> challenge_amounts(const closeout_spec& step,
+                                                               const std::vector<std::size_t>& order) const;
+  void rematch(const closeout_spec& step, step_purse& purse, timestamp t, const std::string& event_id);
+
   // --- outputs (SPEC §8)
   [[nodiscard]] std::string ledger_csv() const;
   [[nodiscard]] std::string projects_csv() const;
@@ -277,6 +360,8 @@ class model {
   std::set<std::string> revoked_donors_;
   std::set<std::size_t> revoked_projects_;
   bool closed_ = false;
+  std::set<std::size_t> rematched_rules_;             // rules some rematch step names
+  std::vector<std::vector<bool>> settle_fails_;       // [rule][project], decided at the close
 
   std::vector<ledger_row> ledger_;
   std::vector<outcome_row> outcomes_;
@@ -753,6 +838,20 @@ outcome_row model::evaluate(std::size_t r, donation_record& record, std::map<std
   if (full.is_zero()) return outcome("no_match");
   row.want = want;
 
+  // What a rematch at the close will need (docs/semantics.md, `rematch`): from here on the rule
+  // evaluated the donation up to a want.
+  rematch_memory* memory = nullptr;
+  if (rematched_rules_.contains(r)) {
+    memory = &record.remembered[r];
+    *memory = rematch_memory{};
+    memory->want = want;
+    memory->base0 = base0;
+    memory->used_ratio = base_ratio;
+    for (const applied_cap& cap : caps) {
+      if (cap.key) memory->caps.push_back({cap.cap, *cap.key, measure_of(cap), cap.max, 0});
+    }
+  }
+
   // Step 3: cap_reached, in order: donation caps, count caps, match caps.
   for (const cap_measure measure : {cap_measure::donation, cap_measure::count, cap_measure::match}) {
     for (const applied_cap& cap : caps) {
@@ -845,7 +944,13 @@ outcome_row model::evaluate(std::size_t r, donation_record& record, std::map<std
     counter += charge;
     MATCHFUND_ASSERT(counter <= cap.max, "a cap went above its max");
     payment.charges.push_back({*cap.key, measure_of(cap), charge});
+    if (memory != nullptr) {
+      for (remembered_cap& remembered : memory->caps) {
+        if (remembered.cap == cap.cap) remembered.own_charge = charge;
+      }
+    }
   }
+  if (memory != nullptr) memory->paid = paid;
   record.payments.push_back(std::move(payment));
   paid_by_rule[r] = paid;
   matched_now += paid;
@@ -959,7 +1064,8 @@ void model::close(timestamp t, const std::string& event_id) {
   }
 
   // Settlement (SPEC §6): every condition on the state at close first, then the reversals.
-  std::vector<std::vector<bool>> fails(rules_.rules().size(), std::vector<bool>(projects_.size(), false));
+  settle_fails_.assign(rules_.rules().size(), std::vector<bool>(projects_.size(), false));
+  std::vector<std::vector<bool>>& fails = settle_fails_;
   for (std::size_t r = 0; r < rules_.rules().size(); ++r) {
     const rule_spec& rule = rules_.rules()[r];
     if (!rule.settle) continue;
@@ -972,7 +1078,579 @@ void model::close(timestamp t, const std::string& event_id) {
       reverse(record, payment, true, refund_disposition::give_back, event_id, t);
     }
   }
-  // Close-out (SPEC §7) is not modelled: replay() reports the skipped steps.
+  run_closeout(t, event_id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Close-out (SPEC §7, docs/semantics.md "Close-out")
+
+cpp_int power_of_ten(int exponent) {
+  cpp_int result = 1;
+  for (int i = 0; i < exponent; ++i) result *= 10;
+  return result;
+}
+
+// The largest s with s * s <= n (n >= 0), by bisection: slow and plainly right.
+cpp_int integer_square_root(const cpp_int& n) {
+  cpp_int low = 0;
+  cpp_int high = 1;
+  while (high * high <= n) high *= 2;
+  // low * low <= n < high * high
+  while (high - low > 1) {
+    const cpp_int middle = (low + high) / 2;
+    if (middle * middle <= n) {
+      low = middle;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
+}
+
+money money_of(const cpp_int& minor) { return money::from_minor(minor.convert_to<std::int64_t>()); }
+
+// floor(x) of an exact non-negative rational.
+cpp_int floor_of(const cpp_rational& x) {
+  return boost::multiprecision::numerator(x) / boost::multiprecision::denominator(x);
+}
+
+// SPEC §7 "Allocation of budget M over integer weights w >= 0 with caps c". `claims` come in
+// project id byte order, so that the last tie-break (the smaller id) is the earlier claim.
+// Returns what each project gets; the rest of M is unallocated.
+std::map<std::size_t, cpp_int> share_out(cpp_int budget, const std::vector<claim>& claims) {
+  std::map<std::size_t, cpp_int> given;
+  // 1. A = the projects with w > 0.
+  std::vector<std::size_t> active;  // positions in `claims`
+  for (std::size_t i = 0; i < claims.size(); ++i) {
+    if (claims[i].weight > 0) active.push_back(i);
+  }
+  for (;;) {
+    // 3. A is empty: the rest is unallocated.
+    if (active.empty()) return given;
+    cpp_int total_weight = 0;
+    for (const std::size_t i : active) total_weight += claims[i].weight;
+    // share_j = M * w_j / W; every j with share_j >= c_j gets exactly c_j and leaves A.
+    std::vector<std::size_t> staying;
+    cpp_int capped = 0;
+    for (const std::size_t i : active) {
+      const claim& c = claims[i];
+      if (c.cap && budget * c.weight >= *c.cap * total_weight) {
+        given[c.project] = *c.cap;
+        capped += *c.cap;
+      } else {
+        staying.push_back(i);
+      }
+    }
+    if (staying.size() == active.size()) break;
+    budget -= capped;
+    active = staying;
+  }
+  // 2. Each gets floor(share_j); the R units left go one each to the largest remainders
+  // (M * w_j) mod W, ties to the larger w_j, then to the smaller id.
+  cpp_int total_weight = 0;
+  for (const std::size_t i : active) total_weight += claims[i].weight;
+  struct remainder_of {
+    cpp_int remainder;
+    cpp_int weight;
+    std::size_t order = 0;
+    std::size_t project = 0;
+  };
+  std::vector<remainder_of> remainders;
+  cpp_int handed = 0;
+  for (const std::size_t i : active) {
+    const claim& c = claims[i];
+    const cpp_int product = budget * c.weight;
+    given[c.project] = product / total_weight;
+    handed += product / total_weight;
+    remainders.push_back({product % total_weight, c.weight, i, c.project});
+  }
+  std::sort(remainders.begin(), remainders.end(), [](const remainder_of& a, const remainder_of& b) {
+    if (a.remainder != b.remainder) return a.remainder > b.remainder;
+    if (a.weight != b.weight) return a.weight > b.weight;
+    return a.order < b.order;
+  });
+  cpp_int units = budget - handed;
+  MATCHFUND_ASSERT(units >= 0 && units < static_cast<long long>(remainders.size()) + 1, "allocation remainder out of range");
+  for (const remainder_of& r : remainders) {
+    if (units <= 0) break;
+    given[r.project] += 1;
+    units -= 1;
+  }
+  return given;
+}
+
+// A step's funds are `from`, then every fund whose leftover names it (file order), each once;
+// it takes all they have available, stopping at `budget` when one is given. With no funds,
+// `budget` is money from outside.
+step_purse model::take_money(const closeout_spec& step) const {
+  step_purse purse;
+  if (step.from) purse.funds.push_back(position(*step.from));
+  for (const fund_index f : step.leftover_funds) {
+    if (std::find(purse.funds.begin(), purse.funds.end(), position(f)) == purse.funds.end()) {
+      purse.funds.push_back(position(f));
+    }
+  }
+  if (purse.funds.empty()) {
+    if (step.budget) {
+      purse.outside = true;
+      purse.outside_left = *step.budget;
+      purse.total = *step.budget;
+    }
+    return purse;
+  }
+  for (const std::size_t f : purse.funds) {
+    money take = max(money::zero(), funds_[f].available());
+    if (step.budget) take = min(take, *step.budget - purse.total);
+    purse.taken.push_back(take);
+    purse.left.push_back(take);
+    purse.total += take;
+  }
+  return purse;
+}
+
+// What a fund gave the step and got no payout for stays available and is reported unallocated.
+void model::keep_untaken(const step_purse& purse) {
+  for (std::size_t i = 0; i < purse.funds.size(); ++i) funds_[purse.funds[i]].unallocated += purse.left[i];
+}
+
+// Every project not revoked that passes the step's `eligible` now, in id byte order.
+std::vector<std::size_t> model::receivers(const closeout_spec& step) const {
+  std::map<std::string, std::size_t> by_id;
+  for (std::size_t p = 0; p < projects_.size(); ++p) {
+    if (revoked_projects_.contains(p)) continue;
+    if (!holds(step.eligible, context{nullptr, p, nullptr})) continue;
+    by_id[project_id(p)] = p;
+  }
+  std::vector<std::size_t> order;
+  for (const auto& entry : by_id) order.push_back(entry.second);
+  return order;
+}
+
+// `cap`, floor(M * max_share), or the smaller of the two; M is what the step has.
+std::optional<money> model::receiver_cap(const closeout_spec& step, money budget) const {
+  std::optional<money> cap = step.cap;
+  if (step.max_share) {
+    const money share = floor_fraction(budget, step.max_share->millionths(), ratio_denominator);
+    cap = cap ? min(*cap, share) : share;
+  }
+  return cap;
+}
+
+// One payout: drawn from the step's funds in order, each up to what the step took from it (one
+// ledger line per fund), or from outside money.
+void model::pay(step_purse& purse, const closeout_spec& step, std::size_t project, money amount, timestamp t,
+                const std::string& event_id) {
+  if (amount <= money::zero()) return;
+  projects_[project].closeout += amount;
+  if (purse.outside) {
+    MATCHFUND_ASSERT(amount <= purse.outside_left, "a close-out payout beyond the step's budget");
+    purse.outside_left -= amount;
+    ledger_.push_back({t, "closeout", event_id, "", "", project_id(project), step.id, "", amount, "", ""});
+    return;
+  }
+  money need = amount;
+  for (std::size_t i = 0; i < purse.funds.size(); ++i) {
+    const money give = min(need, purse.left[i]);
+    if (give <= money::zero()) continue;
+    purse.left[i] -= give;
+    funds_[purse.funds[i]].closeout += give;
+    need -= give;
+    ledger_.push_back({t, "closeout", event_id, "", "", project_id(project), step.id, rules_.funds()[purse.funds[i]].id,
+                       give, "", ""});
+  }
+  MATCHFUND_ASSERT(need.is_zero(), "a close-out payout beyond what the step took");
+}
+
+void model::pay_all(step_purse& purse, const closeout_spec& step, const std::vector<std::size_t>& order,
+                    const std::map<std::size_t, money>& amounts, timestamp t, const std::string& event_id) {
+  for (const std::size_t p : order) {
+    const auto found = amounts.find(p);
+    if (found != amounts.end()) pay(purse, step, p, found->second, t, event_id);
+  }
+}
+
+// `fixed` and `challenge`: each project its amount, or, when the step has less than the sum of
+// all, the allocation with weight = cap = each project's amount.
+void model::pay_amounts_or_scale(step_purse& purse, const closeout_spec& step, const std::vector<std::size_t>& order,
+                                 std::map<std::size_t, money> amounts, timestamp t, const std::string& event_id) {
+  cpp_int sum = 0;
+  for (const auto& entry : amounts) sum += entry.second.minor_units();
+  if (cpp_int(purse.total.minor_units()) < sum) {
+    std::vector<claim> claims;
+    for (const std::size_t p : order) {
+      const auto found = amounts.find(p);
+      if (found == amounts.end()) continue;
+      claims.push_back({p, cpp_int(found->second.minor_units()), cpp_int(found->second.minor_units())});
+    }
+    amounts.clear();
+    for (const auto& entry : share_out(purse.total.minor_units(), claims)) amounts[entry.first] = money_of(entry.second);
+  }
+  pay_all(purse, step, order, amounts, t, event_id);
+}
+
+// What a rule's match lines paid the project, net of their reversals (close-out not counted).
+money model::rule_total(std::size_t rule, std::size_t project) const {
+  money total;
+  for (const std::string& id : donation_order_) {
+    const donation_record& record = donations_.at(id);
+    if (position(*record.donation.project) != project) continue;
+    for (const rule_payment& payment : record.payments) {
+      if (payment.rule != rule) continue;
+      for (const match_line& line : payment.lines) total += line.amount - line.reversed;
+    }
+  }
+  return total;
+}
+
+// A proportional weight: money in minor units, counts as they are; missing or negative, 0.
+cpp_int model::weight_of(const closeout_spec& step, std::size_t project) const {
+  const field_ref& field = *step.weight;
+  std::int64_t w = 0;
+  if (field.kind == field_kind::rule_total) {
+    w = rule_total(field.index, project).minor_units();
+  } else {
+    const field_reading reading = read_field(field, context{nullptr, project, nullptr});
+    if (reading.scalar) {
+      if (const auto* amount = std::get_if<money>(&*reading.scalar)) w = amount->minor_units();
+      if (const auto* count = std::get_if<std::int64_t>(&*reading.scalar)) w = *count;
+    }
+  }
+  return w < 0 ? cpp_int(0) : cpp_int(w);
+}
+
+// SPEC §7 quadratic: c_ij summed per donor and project over the donations that count;
+// s_ij = isqrt(c_ij * scale); w_j = (sum_i s_ij)^2 - sum_i s_ij^2.
+std::map<std::size_t, cpp_int> model::quadratic_weights(const closeout_spec& step,
+                                                        const std::vector<std::size_t>& order,
+                                                        const cpp_int& scale) const {
+  const std::set<std::size_t> receiving(order.begin(), order.end());
+  const campaign_spec& campaign = rules_.campaign();
+  std::map<std::size_t, std::map<std::string, cpp_int>> contributions;
+  for (const std::string& id : donation_order_) {
+    const donation_record& record = donations_.at(id);
+    const event& d = record.donation;
+    const std::size_t p = position(*d.project);
+    if (!receiving.contains(p)) continue;
+    if (d.time < campaign.start || d.time >= campaign.end) continue;
+    if (revoked_donations_.contains(d.id) || revoked_donors_.contains(d.donor) || revoked_projects_.contains(p)) {
+      continue;
+    }
+    const money net = *d.amount - record.refunded;
+    if (net <= money::zero()) continue;
+    if (step.min_contribution && net < *step.min_contribution) continue;
+    contributions[p][d.donor] += net.minor_units();
+  }
+  std::map<std::size_t, cpp_int> weights;
+  for (const std::size_t p : order) {
+    cpp_int sum = 0;
+    cpp_int sum_of_squares = 0;
+    for (const auto& entry : contributions[p]) {
+      const cpp_int s = integer_square_root(entry.second * scale);
+      sum += s;
+      sum_of_squares += s * s;
+    }
+    weights[p] = sum * sum - sum_of_squares;
+  }
+  return weights;
+}
+
+// SPEC §7 `saturation: gitcoin`: Gitcoin's linear QF in units of 10^-12 minor units.
+std::map<std::size_t, money> model::gitcoin(const closeout_spec& step, const std::vector<std::size_t>& order,
+                                            money budget) const {
+  const cpp_int unit = power_of_ten(12);
+  const std::map<std::size_t, cpp_int> weights = quadratic_weights(step, order, unit);
+  const cpp_int pot = cpp_int(budget.minor_units()) * unit;
+  std::optional<cpp_int> cap;
+  if (step.cap) cap = cpp_int(step.cap->minor_units()) * unit;
+  if (step.max_share) {
+    const cpp_int share = pot * step.max_share->millionths() / ratio_denominator;
+    cap = cap ? std::min(*cap, share) : share;
+  }
+  cpp_int total = 0;
+  for (const auto& entry : weights) total += entry.second;
+  std::map<std::size_t, cpp_int> have;
+  for (const std::size_t p : order) {
+    const cpp_int& w = weights.at(p);
+    if (total < pot) {
+      have[p] = w;
+    } else {
+      have[p] = total == 0 ? cpp_int(0) : cpp_int(w * pot / total);
+    }
+  }
+  if (cap) {
+    for (;;) {
+      // Those above the cap are set to it; the overflow goes to those strictly below it, in
+      // proportion to what they have.
+      cpp_int overflow = 0;
+      for (const std::size_t p : order) {
+        if (have[p] > *cap) {
+          overflow += have[p] - *cap;
+          have[p] = *cap;
+        }
+      }
+      if (overflow == 0) break;
+      cpp_int below = 0;
+      for (const std::size_t p : order) {
+        if (have[p] < *cap) below += have[p];
+      }
+      if (below == 0) break;
+      std::map<std::size_t, cpp_int> extra;
+      for (const std::size_t p : order) {
+        if (have[p] < *cap) extra[p] = have[p] * overflow / below;
+      }
+      for (const auto& entry : extra) have[entry.first] += entry.second;
+    }
+  }
+  std::map<std::size_t, money> amounts;
+  for (const std::size_t p : order) amounts[p] = money_of(have[p] / unit);
+  return amounts;
+}
+
+// `fixed`: every entry to its receivers (eligible projects it names whose `when` holds); an
+// organization's or region's amount split by the allocation with weight 1 and no cap.
+std::map<std::size_t, money> model::fixed_amounts(const closeout_spec& step,
+                                                  const std::vector<std::size_t>& order) const {
+  std::map<std::size_t, money> sums;
+  for (const fixed_allocation& entry : step.amounts) {
+    std::vector<std::size_t> targets;
+    for (const std::size_t p : order) {
+      const project_spec& project = rules_.projects()[p];
+      bool named = false;
+      switch (entry.target) {
+        case fixed_target::project: named = p == entry.index; break;
+        case fixed_target::organization: named = position(project.organization) == entry.index; break;
+        case fixed_target::region: named = project.region && position(*project.region) == entry.index; break;
+      }
+      if (!named) continue;
+      if (entry.when && !holds(*entry.when, context{nullptr, p, nullptr})) continue;
+      targets.push_back(p);
+    }
+    if (targets.empty()) continue;
+    if (entry.target == fixed_target::project) {
+      sums[targets.front()] += entry.amount;
+      continue;
+    }
+    std::vector<claim> claims;
+    for (const std::size_t p : targets) claims.push_back({p, cpp_int(1), std::nullopt});
+    for (const auto& share : share_out(entry.amount.minor_units(), claims)) sums[share.first] += money_of(share.second);
+  }
+  return sums;
+}
+
+// `challenge`: floor(min(pay.amount or pay.ratio * field, pay.cap) * factor), exactly.
+std::map<std::size_t, money> model::challenge_amounts(const closeout_spec& step,
+                                                      const std::vector<std::size_t>& order) const {
+  const auto minor_of = [&](const field_reading& reading) -> std::optional<cpp_rational> {
+    if (!reading.scalar) return std::nullopt;
+    if (const auto* amount = std::get_if<money>(&*reading.scalar)) return cpp_rational(amount->minor_units());
+    if (const auto* units = std::get_if<std::int64_t>(&*reading.scalar)) {
+      return cpp_rational(money::from_units(*units, digits_).minor_units());
+    }
+    return std::nullopt;
+  };
+  std::map<std::size_t, money> amounts;
+  for (const std::size_t p : order) {
+    const context at{nullptr, p, nullptr};
+    const cpp_rational field = minor_of(read_field(step.field, at)).value_or(cpp_rational(0));
+    std::optional<cpp_rational> target;
+    if (step.target) {
+      target = cpp_rational(step.target->minor_units());
+    } else {
+      target = minor_of(read_field(*step.target_from, at));
+    }
+    if (!target) continue;  // no target: skipped
+    cpp_rational pay_out = step.pay_amount
+                               ? cpp_rational(step.pay_amount->minor_units())
+                               : field * cpp_rational(step.pay_ratio->millionths(), ratio_denominator);
+    if (step.pay_cap && pay_out > cpp_rational(step.pay_cap->minor_units())) {
+      pay_out = cpp_rational(step.pay_cap->minor_units());
+    }
+    const bool met = *target <= 0 || field >= *target;
+    cpp_rational factor = met ? 1 : 0;
+    if (!step.all_or_nothing && !met) factor = field / *target;
+    const cpp_rational amount = pay_out * factor;
+    amounts[p] = amount <= 0 ? money::zero() : money_of(floor_of(amount));
+  }
+  return amounts;
+}
+
+// docs/semantics.md, `rematch`, step by step.
+void model::rematch(const closeout_spec& step, step_purse& purse, timestamp t, const std::string& event_id) {
+  const std::size_t r = position(*step.rule);
+  const rule_spec& rule = rules_.rules()[r];
+  const bool step_funds = !purse.funds.empty();
+  const auto counter = [&](const counter_key& key) {
+    const auto found = counters_.find(key);
+    return found == counters_.end() ? std::int64_t{0} : found->second;
+  };
+  for (const std::string& id : donation_order_) {
+    donation_record& record = donations_.at(id);
+    const auto found = record.remembered.find(r);
+    if (found == record.remembered.end()) continue;
+    rematch_memory& memory = found->second;
+    const event& d = record.donation;
+    const std::size_t project = position(*d.project);
+    // Evaluated up to a want and paid less than it.
+    if (memory.paid >= memory.want) continue;
+    // Skipped: any refund, any match line reversed, revoked, or the project fails the step's
+    // eligible or the rule's settle.
+    if (record.refunded > money::zero()) continue;
+    bool reversed = false;
+    for (const rule_payment& payment : record.payments) {
+      for (const match_line& line : payment.lines) {
+        if (line.reversed > money::zero()) reversed = true;
+      }
+    }
+    if (reversed) continue;
+    if (revoked_donations_.contains(d.id) || revoked_donors_.contains(d.donor) || revoked_projects_.contains(project)) {
+      continue;
+    }
+    if (!holds(step.eligible, context{nullptr, project, nullptr})) continue;
+    if (settle_fails_[r][project]) continue;
+
+    // Donation caps re-clip min(amount, matchable_max) to their limit minus their counter
+    // without this donation's own charge; one with nothing left blocks the donation.
+    money base = memory.base0;
+    bool blocked = false;
+    for (const remembered_cap& cap : memory.caps) {
+      if (cap.measure != cap_measure::donation) continue;
+      const std::int64_t left = cap.max - (counter(cap.key) - cap.own_charge);
+      if (left <= 0) {
+        blocked = true;
+      } else {
+        base = min(base, money::from_minor(left));
+      }
+    }
+    if (blocked) continue;
+    // want: recomputed from that base with the ratio the evaluation used, else as recorded.
+    const money want = memory.used_ratio ? round_product(base, *memory.used_ratio, rule.round) : memory.want;
+    const money whole_aim = want - memory.paid;
+    money aim = whole_aim;
+    // Match caps clip the aim; count caps with nothing left block a donation paid nothing.
+    for (const remembered_cap& cap : memory.caps) {
+      if (cap.measure == cap_measure::match) {
+        const std::int64_t left = std::max<std::int64_t>(0, cap.max - counter(cap.key));
+        aim = min(aim, money::from_minor(left));
+      }
+      if (cap.measure == cap_measure::count && memory.paid.is_zero() && counter(cap.key) >= cap.max) blocked = true;
+    }
+    if (blocked || aim <= money::zero()) continue;
+
+    // The draws: the step's funds (what it took, in order) or else the rule's sources (their
+    // available), each limited by the donation's pot.
+    std::vector<std::size_t> funds = purse.funds;
+    if (!step_funds) {
+      for (const fund_index source : rule.sources) funds.push_back(position(source));
+    }
+    std::vector<std::pair<std::size_t, money>> draws;  // (position in `funds`, amount)
+    money need = aim;
+    money paid_now;
+    for (std::size_t i = 0; i < funds.size(); ++i) {
+      const std::size_t f = funds[i];
+      const money has = step_funds ? purse.left[i] : funds_[f].available();
+      const money give = min(need, min(has, pot_remaining(f, d)));
+      if (give <= money::zero()) continue;
+      draws.emplace_back(i, give);
+      need -= give;
+      paid_now += give;
+    }
+    if (rule.partial == partial_mode::skip && paid_now < whole_aim) continue;
+    if (paid_now.is_zero()) continue;
+    for (const auto& draw : draws) {
+      const std::size_t i = draw.first;
+      const money give = draw.second;
+      const std::size_t f = funds[i];
+      if (step_funds) purse.left[i] -= give;
+      funds_[f].closeout += give;
+      const auto entity = pot_entity(rules_.funds()[f], d);
+      if (entity) pot_used_[{f, *entity}] += give;
+      projects_[project].closeout += give;
+      ledger_.push_back({t, "closeout", event_id, d.id, d.donor, project_id(project), step.id, rules_.funds()[f].id,
+                         give, "", ""});
+    }
+    const money paid_before = memory.paid;
+    memory.paid += paid_now;
+    // The caps are charged: match caps by the payout; donation caps so that the charge becomes
+    // base (the want is reached) or floor(base * paid / want); count caps 1 for a donation paid
+    // nothing before.
+    for (remembered_cap& cap : memory.caps) {
+      std::int64_t charge = cap.own_charge;
+      switch (cap.measure) {
+        case cap_measure::match: charge += paid_now.minor_units(); break;
+        case cap_measure::donation:
+          charge = (memory.paid == want ? base : floor_fraction(base, memory.paid.minor_units(), want.minor_units()))
+                       .minor_units();
+          break;
+        case cap_measure::count:
+          if (paid_before.is_zero()) charge = 1;
+          break;
+      }
+      std::int64_t& value = counters_[cap.key];
+      value += charge - cap.own_charge;
+      MATCHFUND_ASSERT(value <= cap.max, "a rematch took a cap above its max");
+      cap.own_charge = charge;
+    }
+  }
+}
+
+// The steps in file order, each on the state the earlier ones left.
+void model::run_closeout(timestamp t, const std::string& event_id) {
+  for (const closeout_spec& step : rules_.closeout()) {
+    step_purse purse = take_money(step);
+    if (step.kind == closeout_kind::rematch) {
+      rematch(step, purse, t, event_id);
+      keep_untaken(purse);
+      continue;
+    }
+    const std::vector<std::size_t> order = receivers(step);
+    const std::optional<money> cap = receiver_cap(step, purse.total);
+    const auto cap_claim = [&]() -> std::optional<cpp_int> {
+      if (!cap) return std::nullopt;
+      return cpp_int(cap->minor_units());
+    };
+    const auto allocate_weights = [&](const std::map<std::size_t, cpp_int>& weights) {
+      std::vector<claim> claims;
+      for (const std::size_t p : order) claims.push_back({p, weights.at(p), cap_claim()});
+      std::map<std::size_t, money> amounts;
+      for (const auto& share : share_out(purse.total.minor_units(), claims)) amounts[share.first] = money_of(share.second);
+      pay_all(purse, step, order, amounts, t, event_id);
+    };
+    const auto limit_by_cap = [&](std::map<std::size_t, money> amounts) {
+      if (cap) {
+        for (auto& entry : amounts) entry.second = min(entry.second, *cap);
+      }
+      return amounts;
+    };
+    switch (step.kind) {
+      case closeout_kind::proportional: {
+        std::map<std::size_t, cpp_int> weights;
+        for (const std::size_t p : order) weights[p] = weight_of(step, p);
+        allocate_weights(weights);
+        break;
+      }
+      case closeout_kind::equal: {
+        std::map<std::size_t, cpp_int> weights;
+        for (const std::size_t p : order) weights[p] = 1;
+        allocate_weights(weights);
+        break;
+      }
+      case closeout_kind::quadratic:
+        if (step.saturation == quadratic_saturation::normalize) {
+          allocate_weights(quadratic_weights(step, order, power_of_ten(24)));
+        } else {
+          pay_all(purse, step, order, gitcoin(step, order, purse.total), t, event_id);
+        }
+        break;
+      case closeout_kind::fixed:
+        pay_amounts_or_scale(purse, step, order, limit_by_cap(fixed_amounts(step, order)), t, event_id);
+        break;
+      case closeout_kind::challenge:
+        pay_amounts_or_scale(purse, step, order, limit_by_cap(challenge_amounts(step, order)), t, event_id);
+        break;
+      case closeout_kind::rematch: break;
+    }
+    keep_untaken(purse);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -995,11 +1673,10 @@ std::string model::projects_csv() const {
   std::string text = "project,organization,donations,donors,raised,refunded,matched,closeout,total\n";
   for (const auto& [id, p] : by_id) {
     const project_state& totals = projects_[p];
-    const money closeout;  // not modelled
     text += csv_row({id, rules_.organizations()[position(rules_.projects()[p].organization)],
                      std::to_string(totals.donations), std::to_string(totals.donors.size()),
                      money_text(totals.raised), money_text(totals.refunded), money_text(totals.matched),
-                     money_text(closeout), money_text(totals.raised + totals.matched + closeout)});
+                     money_text(totals.closeout), money_text(totals.raised + totals.matched + totals.closeout)});
   }
   return text;
 }
@@ -1013,7 +1690,7 @@ std::string model::funds_csv() const {
     const fund_state& fund = funds_[f];
     text += csv_row({id, money_text(rules_.funds()[f].budget), money_text(fund.released), money_text(fund.drawn),
                      money_text(fund.returned), money_text(fund.forfeited), money_text(fund.expired),
-                     money_text(money::zero()), money_text(money::zero()), money_text(fund.available()),
+                     money_text(fund.closeout), money_text(fund.unallocated), money_text(fund.available()),
                      fund.exhausted_at ? format_rfc3339(*fund.exhausted_at, offset_) : ""});
   }
   return text;
@@ -1035,29 +1712,36 @@ void model::check_invariants() const {
     const money unreleased = spec.budget - fund.released;
     const money net_drawn = fund.drawn - fund.returned - fund.forfeited;
     MATCHFUND_ASSERT(unreleased >= money::zero() && fund.available() >= money::zero(), "a fund went negative");
-    MATCHFUND_ASSERT(spec.budget == unreleased + fund.available() + net_drawn + fund.forfeited + fund.expired,
-                     "the fund identity of SPEC §4 does not hold");
+    MATCHFUND_ASSERT(
+        spec.budget == unreleased + fund.available() + net_drawn + fund.forfeited + fund.expired + fund.closeout,
+        "the fund identity of SPEC §4 does not hold");
     money drawn;
     money returned;
     money forfeited;
     money expired;
+    money closeout;
     for (const ledger_row& row : ledger_) {
       if (row.fund != spec.id) continue;
       if (row.kind == "match") drawn += row.amount;
       if (row.kind == "expiry") expired += row.amount;
+      if (row.kind == "closeout") closeout += row.amount;
       if (row.kind == "reversal" && row.disposition == "return") returned -= row.amount;
       if (row.kind == "reversal" && row.disposition == "forfeit") forfeited -= row.amount;
     }
     MATCHFUND_ASSERT(drawn == fund.drawn && returned == fund.returned && forfeited == fund.forfeited &&
-                         expired == fund.expired,
+                         expired == fund.expired && closeout == fund.closeout,
                      "the ledger does not add up to the fund table");
   }
   for (std::size_t p = 0; p < projects_.size(); ++p) {
     money matched;
+    money closeout;
     for (const ledger_row& row : ledger_) {
-      if (row.project == project_id(p) && (row.kind == "match" || row.kind == "reversal")) matched += row.amount;
+      if (row.project != project_id(p)) continue;
+      if (row.kind == "match" || row.kind == "reversal") matched += row.amount;
+      if (row.kind == "closeout") closeout += row.amount;
     }
-    MATCHFUND_ASSERT(matched == projects_[p].matched, "the ledger does not add up to the project table");
+    MATCHFUND_ASSERT(matched == projects_[p].matched && closeout == projects_[p].closeout,
+                     "the ledger does not add up to the project table");
   }
 }
 
@@ -1102,7 +1786,6 @@ outputs model::run(std::vector<event> events, std::span<const std::string> file_
   std::stable_sort(rejected.begin(), rejected.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& entry : rejected) out.rejected.push_back(std::move(entry.second));
-  out.closeout_not_modelled = !rules_.closeout().empty();
   return out;
 }
 

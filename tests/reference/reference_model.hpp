@@ -1,9 +1,10 @@
-// The reference model of the matching semantics (SPEC §4–§6): a deliberately plain and slow
+// The reference model of the matching semantics (SPEC §4–§7): a deliberately plain and slow
 // implementation, written straight from the contract, that the engine is tested against.
 //
 // It favours being obviously right over being fast: ordered maps, linear scans and
-// recomputation everywhere, integers only. Close-out (SPEC §7) is not modelled: at the close it
-// expires, releases and settles, then skips any close-out steps and says so in `outputs`.
+// recomputation everywhere, integers only (arbitrary precision where SPEC §1 asks for wider
+// integers). At the close it expires, releases, settles, then runs the close-out steps of SPEC §7
+// in file order, with its own allocation of a budget by weight.
 //
 //   std::vector<matchfund::event> events = ...;  // in input order: files in order, lines in order
 //   auto out = matchfund::reference::replay(rules, std::move(events));
@@ -23,14 +24,13 @@ namespace matchfund::reference {
 
 struct outputs {
   std::string ledger_csv;    // SPEC §8 ledger.csv, exact bytes
-  std::string projects_csv;  // SPEC §8 projects.csv (closeout column 0)
-  std::string funds_csv;     // SPEC §8 funds.csv (closeout and unallocated 0)
+  std::string projects_csv;  // SPEC §8 projects.csv
+  std::string funds_csv;     // SPEC §8 funds.csv
   std::string outcomes_csv;  // SPEC §8 outcomes.csv: event_id,rule,outcome,want,paid,limited_by
   // Bad events found while processing (SPEC §3.3, the checks that need other events), in input
   // order. They were skipped, as in lenient mode.
   std::vector<rejected_event> rejected;
-  // True when the rules have close-out steps: they were not run, so the close-out columns are 0
-  // and the funds keep what the steps would have taken.
+  // Always false: close-out is modelled. Kept for the callers that still check it.
   bool closeout_not_modelled = false;
 };
 

@@ -1,0 +1,610 @@
+// The engine's state (engine.hpp's pimpl), shared by the files that implement the engine:
+// engine.cpp (events) and closeout.cpp (close-out steps, SPEC §7). Internal.
+#ifndef MATCHFUND_SRC_ENGINE_STATE_HPP
+#define MATCHFUND_SRC_ENGINE_STATE_HPP
+
+#include <boost/container_hash/hash.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "huge_pages.hpp"
+#include "matchfund/assert.hpp"
+#include "matchfund/engine.hpp"
+#include "matchfund/evaluate_condition.hpp"
+#include "string_arena.hpp"
+#include "string_maps.hpp"
+
+namespace matchfund {
+
+namespace engine_detail {
+
+// One counter of one cap: the cap, the scope value (a dense id) and the period.
+struct cap_key {
+  std::uint32_t cap = 0;
+  std::uint64_t scope = 0;
+  std::int64_t period = 0;
+  friend bool operator==(const cap_key&, const cap_key&) = default;
+};
+
+struct cap_key_hash {
+  std::size_t operator()(const cap_key& key) const noexcept {
+    std::uint64_t h = key.cap * 0x9E3779B97F4A7C15ULL;
+    h ^= key.scope + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    h ^= static_cast<std::uint64_t>(key.period) + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    return static_cast<std::size_t>(h);
+  }
+};
+
+// The engine's tables grow with the events: they live on huge pages (see huge_pages.hpp).
+template <class T>
+using table_vector = std::vector<T, detail::huge_page_allocator<T>>;
+template <class Key, class Value, class Hash = boost::hash<Key>>
+using table_map = boost::unordered_flat_map<Key, Value, Hash, std::equal_to<Key>,
+                                            detail::huge_page_allocator<std::pair<const Key, Value>>>;
+
+// Maps keyed by views of strings kept in the engine's arena.
+template <class Value>
+using view_map = boost::unordered_flat_map<std::string_view, Value, detail::string_hash, detail::string_equal,
+                                           detail::huge_page_allocator<std::pair<const std::string_view, Value>>>;
+
+constexpr std::uint32_t no_donation = UINT32_MAX;  // an event id that is not a donation's; end of a list
+
+// What one rule drew from one fund for one donation, and how much of it is reversed.
+struct match_record {
+  rule_index rule{};
+  fund_index fund{};
+  money amount;
+  money reversed;
+  std::uint64_t pot = 0;  // the sub-budget entity charged (fund with sub-budgets)
+  bool has_pot = false;
+};
+
+// One cap counter charged by a rule for a donation: what a refund gives back to.
+struct counter_charge {
+  std::uint32_t counter = 0;
+  cap_measure measure = cap_measure::match;
+};
+
+// What one rule charged to caps for one donation, so refunds can give it back. Kept only when
+// the rule charged some counter; its counters are charged[first_counter, +counter_count).
+struct rule_charge {
+  rule_index rule{};
+  std::uint32_t counter_count = 0;
+  std::uint64_t first_counter = 0;
+  money base_used;           // donation caps
+  money base_given_back;
+  bool counted = false;      // count caps charged 1
+  bool count_given_back = false;
+};
+
+// A donation as refunds, revocations and settlement need it. Its match lines are
+// lines[first_line, +line_count), its charges charges[first_charge, +charge_count); the
+// donations of one donor (one project) are chained in processing order.
+struct donation_record {
+  std::string_view id;  // in the engine's arena
+  std::uint32_t donor = 0;
+  project_index project{};
+  money amount;
+  money refunded;
+  std::uint64_t first_line = 0;
+  std::uint64_t first_charge = 0;
+  std::uint32_t line_count = 0;
+  std::uint32_t charge_count = 0;
+  std::uint32_t next_of_donor = no_donation;
+  std::uint32_t next_of_project = no_donation;
+  bool inside_campaign = false;  // made inside [start, end) before the close (quadratic counts it)
+};
+
+// A donation a rule paid less than its formula wanted, kept for a `rematch` step of that rule
+// (SPEC §7): what the evaluation saw, since the event is gone by the close. Its caps are
+// rematch_caps[first_cap, +cap_count).
+struct rematch_candidate {
+  std::uint32_t donation = 0;
+  rule_index rule{};
+  std::uint32_t cap_count = 0;
+  std::uint64_t first_cap = 0;
+  money base0;                     // min(amount, matchable_max)
+  money want;
+  money paid;
+  money own_base;                  // what the donation charges its donation caps (the base used)
+  std::optional<ratio> used_ratio;  // the ratio of a ratio formula (want is recomputed from it)
+};
+
+// A cap as a donation's evaluation applied it: its counter key and limit.
+struct rematch_cap {
+  std::uint32_t cap = 0;
+  cap_key key;
+  std::int64_t limit = 0;
+};
+
+// The first and last donation of a donor or a project, for walking its chain.
+struct donation_chain {
+  std::uint32_t first = no_donation;
+  std::uint32_t last = no_donation;
+};
+
+struct fund_state {
+  fund_totals totals;
+  std::size_t next_release = 0;
+  boost::unordered_flat_map<std::uint64_t, money> pot_used;  // sub-budget entity -> drawn - returned
+};
+
+// The attribute leaves without default of a condition: values every donation must have.
+inline void collect_required(const condition& c, std::vector<field_ref>& out) {
+  for (const auto& child : c.children) collect_required(child, out);
+  if (c.type == condition::kind::leaf && is_attribute(c.leaf.field.kind) && !c.leaf.fallback) {
+    if (std::find(out.begin(), out.end(), c.leaf.field) == out.end()) out.push_back(c.leaf.field);
+  }
+}
+
+// Whether a condition reads only what a project is (id, organization, region, category, tags,
+// attributes): not its totals, nor anything of the donation, donor or funds.
+inline bool reads_project_only(const condition& c) {
+  switch (c.type) {
+    case condition::kind::always: return true;
+    case condition::kind::leaf:
+      switch (c.leaf.field.kind) {
+        case field_kind::project_id:
+        case field_kind::project_organization:
+        case field_kind::project_region:
+        case field_kind::project_category:
+        case field_kind::project_tags:
+        case field_kind::project_attribute: return true;
+        default: return false;
+      }
+    default:
+      return std::all_of(c.children.begin(), c.children.end(), [](const condition& child) { return reads_project_only(child); });
+  }
+}
+
+// A count that must fit the 32 bits the engine keeps it in.
+inline std::uint32_t checked_u32(std::size_t value, const char* what) {
+  if (value >= no_donation) throw error(std::string("more than 4,294,967,294 ") + what + " in one run");
+  return static_cast<std::uint32_t>(value);
+}
+
+}  // namespace engine_detail
+
+struct engine::state {
+  // The helper types, by their short names.
+  using cap_key = engine_detail::cap_key;
+  using cap_key_hash = engine_detail::cap_key_hash;
+  using match_record = engine_detail::match_record;
+  using counter_charge = engine_detail::counter_charge;
+  using rule_charge = engine_detail::rule_charge;
+  using donation_record = engine_detail::donation_record;
+  using donation_chain = engine_detail::donation_chain;
+  using fund_state = engine_detail::fund_state;
+  using rematch_candidate = engine_detail::rematch_candidate;
+  using rematch_cap = engine_detail::rematch_cap;
+  template <class T>
+  using table_vector = engine_detail::table_vector<T>;
+  template <class Key, class Value, class Hash = boost::hash<Key>>
+  using table_map = engine_detail::table_map<Key, Value, Hash>;
+  template <class Value>
+  using view_map = engine_detail::view_map<Value>;
+  template <class Value>
+  using string_map = detail::string_map<Value>;
+  using string_set = detail::string_set;
+  static constexpr std::uint32_t no_donation = engine_detail::no_donation;
+
+  rule_set rules;
+  std::vector<fund_state> funds;
+  std::vector<project_totals> projects;
+  std::vector<donation_chain> project_donations;
+  table_vector<ledger_line> ledger;
+  std::uint64_t ledger_discarded = 0;  // lines forgotten by discard_ledger()
+
+  // Cap counters: (cap, scope, period) -> a dense counter, created when first charged.
+  table_map<cap_key, std::uint32_t, cap_key_hash> counter_of;
+  table_vector<std::int64_t> counters;
+  table_vector<cap_key> counter_keys;
+
+  detail::string_arena ids;                     // every id the engine keeps
+  view_map<std::uint32_t> event_ids;            // id of each processed event -> donation, or no_donation
+  view_map<std::uint32_t> donor_ids;            // donor id -> dense donor
+  table_vector<std::string_view> donor_names;    // dense donor -> id
+  table_vector<std::optional<donor_index>> donor_specs;  // dense donor -> listed donor
+  table_vector<donation_chain> donor_donations;
+  boost::unordered_flat_set<std::uint64_t, boost::hash<std::uint64_t>, std::equal_to<std::uint64_t>,
+                            detail::huge_page_allocator<std::uint64_t>>
+      project_donors;  // project << 32 | donor
+  string_map<std::uint32_t> scope_values;       // attr:<field> cap scopes -> dense id
+  table_vector<donation_record> donations;
+  table_vector<match_record> lines;
+  table_vector<rule_charge> charges;
+  table_vector<counter_charge> charged;
+  std::vector<bool> rematched;                    // per rule: a rematch step names it
+  std::vector<rematch_candidate> rematch_candidates;
+  std::vector<rematch_cap> rematch_caps;
+  string_set revoked_donations, revoked_donors;
+  boost::unordered_flat_set<std::uint32_t> revoked_projects;
+  std::vector<field_ref> required_attributes;
+  // Per rule: its eligibility per project when it reads only what projects are (decided once
+  // here instead of per donation); empty when it must be evaluated per donation.
+  std::vector<std::vector<bool>> eligible_by_project;
+  std::optional<timestamp> last_time;
+  std::string_view close_event_id;  // the close event's id (kept in the arena); empty at end of input
+  // Per rule with `settle`: per project, whether it settles, decided once at the close.
+  std::vector<std::vector<bool>> settles;
+  bool is_closed = false;
+  bool explaining = false;
+
+  // Buffers of one donation, kept to avoid allocating per event.
+  struct applied_cap {
+    const cap_spec* spec;
+    cap_key key;
+    std::int64_t remaining;
+    std::int64_t limit;
+  };
+  struct draw {
+    std::size_t fund;
+    money amount;
+    std::optional<std::uint64_t> pot;
+  };
+  std::vector<rule_evaluation> evaluations;
+  std::vector<money> paid_by_rule;
+  std::vector<applied_cap> applied;
+  std::vector<draw> draws;
+  std::string scope_buffer;
+
+  explicit state(rule_set r) : rules(std::move(r)) {
+    funds.resize(rules.funds().size());
+    projects.resize(rules.projects().size());
+    project_donations.resize(rules.projects().size());
+    evaluations.resize(rules.rules().size());
+    paid_by_rule.resize(rules.rules().size());
+    eligible_by_project.resize(rules.rules().size());
+    rematched.resize(rules.rules().size());
+    for (const closeout_spec& step : rules.closeout()) {
+      if (step.kind == closeout_kind::rematch && step.rule) rematched[position(*step.rule)] = true;
+    }
+    for (std::size_t k = 0; k < rules.rules().size(); ++k) {
+      const condition& eligible = rules.rules()[k].eligible;
+      if (!engine_detail::reads_project_only(eligible)) continue;
+      eligible_by_project[k].resize(rules.projects().size());
+      for (std::size_t p = 0; p < rules.projects().size(); ++p) {
+        const auto project = index_at<project_index>(p);
+        const auto holds_here = evaluate(eligible, [&](const field_ref& field) {
+          return read_project_field(field, project, projects[p]);
+        });
+        // A missing attribute the condition needs rejects the donation before it is evaluated.
+        eligible_by_project[k][p] = holds_here.value_or(false);
+      }
+    }
+    for (const auto& rule : rules.rules()) {
+      engine_detail::collect_required(rule.eligible, required_attributes);
+      const auto tiers_of = [&](const tiered_ratio_formula& tiers) {
+        for (const auto& tier : tiers.tiers) {
+          if (tier.when) engine_detail::collect_required(*tier.when, required_attributes);
+        }
+      };
+      if (const auto* tiers = std::get_if<tiered_ratio_formula>(&rule.match)) tiers_of(*tiers);
+      if (const auto* bonus = std::get_if<bonus_formula>(&rule.match)) {
+        if (const auto* tiers = std::get_if<tiered_ratio_formula>(&bonus->scale)) tiers_of(*tiers);
+      }
+    }
+  }
+
+  // ---- ledger and funds ------------------------------------------------------------------
+
+  ledger_line& add_line(timestamp t, ledger_kind kind) {
+    ledger_line& line = ledger.emplace_back();
+    line.seq = ledger_discarded + ledger.size();
+    line.time = t;
+    line.kind = kind;
+    return line;
+  }
+
+  // Releases every tranche due by `t` (all of them at close, at `t` when scheduled later), in
+  // time order across funds (then fund order), each expiring what is available first where asked.
+  void release_due(timestamp t, bool everything) {
+    struct due {
+      timestamp at;
+      std::size_t fund;
+    };
+    std::vector<due> releases;
+    for (std::size_t f = 0; f < funds.size(); ++f) {
+      const auto& schedule = rules.funds()[f].releases;
+      for (std::size_t k = funds[f].next_release; k < schedule.size() && (everything || schedule[k].at <= t); ++k) {
+        releases.push_back({std::min(schedule[k].at, t), f});
+      }
+    }
+    if (releases.empty()) return;
+    std::stable_sort(releases.begin(), releases.end(), [](const due& a, const due& b) { return a.at < b.at; });
+    for (const auto& release : releases) {
+      const fund_spec& spec = rules.funds()[release.fund];
+      fund_state& fund = funds[release.fund];
+      if (spec.expire_unused && fund.next_release > 0) expire(release.fund, release.at);
+      fund.totals.released += spec.releases[fund.next_release].amount;
+      ++fund.next_release;
+    }
+  }
+
+  void expire(std::size_t f, timestamp at) {
+    fund_state& fund = funds[f];
+    const money available = fund.totals.available();
+    if (available <= money{}) return;
+    fund.totals.expired += available;
+    ledger_line& line = add_line(at, ledger_kind::expiry);
+    line.fund = index_at<fund_index>(f);
+    line.amount = available;
+  }
+
+  [[nodiscard]] bool release_pending(std::size_t f) const {
+    return funds[f].next_release < rules.funds()[f].releases.size();
+  }
+
+  // ---- donors and scopes -------------------------------------------------------------------
+
+  std::uint32_t intern_donor(std::string_view id) {
+    if (const auto found = donor_ids.find(id); found != donor_ids.end()) return found->second;
+    const std::uint32_t donor = engine_detail::checked_u32(donor_names.size(), "donors");
+    const std::string_view kept = ids.store(id);
+    donor_ids.emplace(kept, donor);
+    donor_names.push_back(kept);
+    donor_specs.push_back(rules.find_donor(id));
+    donor_donations.emplace_back();
+    return donor;
+  }
+
+  // Records a processed event's id (a donation's with its position); returns the kept id.
+  std::string_view remember_event(std::string_view id, std::uint32_t donation) {
+    const std::string_view kept = ids.store(id);
+    event_ids.emplace(kept, donation);
+    return kept;
+  }
+
+  // The counter of a cap key, created at 0 when it was never charged.
+  std::uint32_t counter_for(const cap_key& key) {
+    const auto [found, inserted] = counter_of.try_emplace(key, static_cast<std::uint32_t>(counters.size()));
+    if (inserted) {
+      engine_detail::checked_u32(counters.size(), "cap counters");
+      counters.push_back(0);
+      counter_keys.push_back(key);
+    }
+    return found->second;
+  }
+
+  [[nodiscard]] std::int64_t charged_to(const cap_key& key) const {
+    const auto found = counter_of.find(key);
+    return found == counter_of.end() ? 0 : counters[found->second];
+  }
+
+  [[nodiscard]] const donor_spec* donor_of(std::uint32_t donor) const {
+    const auto& spec = donor_specs[donor];
+    return spec ? &rules.donors()[position(*spec)] : nullptr;
+  }
+
+  // ---- field values --------------------------------------------------------------------------
+
+  struct donation_context {
+    const event* e = nullptr;
+    std::uint32_t donor = 0;
+    project_index project{};
+    const project_totals* before = nullptr;  // the project's totals before this donation
+    const std::vector<money>* paid_by_rule = nullptr;
+  };
+
+  [[nodiscard]] field_reading read_project_field(const field_ref& field, project_index p,
+                                                 const project_totals& totals) const {
+    const project_spec& project = rules.project(p);
+    switch (field.kind) {
+      case field_kind::project_id: return field_value{std::string_view(project.id)};
+      case field_kind::project_organization:
+        return field_value{std::string_view(rules.organizations()[position(project.organization)])};
+      case field_kind::project_region:
+        if (!project.region) return no_value{};
+        return field_value{std::string_view(rules.regions()[position(*project.region)])};
+      case field_kind::project_category:
+        if (!project.category) return no_value{};
+        return field_value{std::string_view(rules.categories()[position(*project.category)])};
+      case field_kind::project_tags: return field_value{std::span<const std::string>(project.tags)};
+      case field_kind::project_attribute: return attribute_reading(project.attributes, field.index);
+      case field_kind::project_raised: return field_value{totals.raised};
+      case field_kind::project_donors: return field_value{totals.donors};
+      case field_kind::project_donations: return field_value{totals.donations};
+      case field_kind::project_matched: return field_value{totals.matched};
+      default: return no_value{};
+    }
+  }
+
+  static field_reading attribute_reading(const attribute_values& values, std::uint32_t slot) {
+    if (slot >= values.size() || !values[slot]) return no_value{};
+    return detail::view_of(*values[slot]);
+  }
+
+  [[nodiscard]] field_reading read_fund_field(const field_ref& field) const {
+    const fund_totals& totals = funds[field.index].totals;
+    switch (field.kind) {
+      case field_kind::fund_budget: return field_value{rules.funds()[field.index].budget};
+      case field_kind::fund_drawn: return field_value{totals.drawn};
+      default: return field_value{totals.available()};
+    }
+  }
+
+  // Reads a field for a donation. Without an event (a rematch at the close) donation fields have
+  // no value; sub-budget pots, the only fields a rematch reads, never name them.
+  [[nodiscard]] field_reading read_field(const field_ref& field, const donation_context& context) const {
+    const event* e = context.e;
+    switch (field.kind) {
+      case field_kind::donation_id:
+      case field_kind::donation_amount:
+      case field_kind::donation_channel:
+      case field_kind::donation_local_date:
+      case field_kind::donation_local_clock:
+      case field_kind::donation_attribute:
+        if (e == nullptr) return no_value{};
+        break;
+      default: break;
+    }
+    switch (field.kind) {
+      case field_kind::donation_id: return field_value{std::string_view(e->id)};
+      case field_kind::donation_amount: return field_value{*e->amount};
+      case field_kind::donation_channel:
+        if (e->channel.empty()) return no_value{};
+        return field_value{std::string_view(e->channel)};
+      case field_kind::donation_local_date: return field_value{local_day_of(e->time, rules.campaign().timezone)};
+      case field_kind::donation_local_clock: return field_value{local_clock_of(e->time, rules.campaign().timezone)};
+      case field_kind::donation_attribute: return attribute_reading(e->attributes, field.index);
+      case field_kind::donor_id: return field_value{std::string_view(donor_names[context.donor])};
+      case field_kind::donor_attribute: {
+        const donor_spec* donor = donor_of(context.donor);
+        if (donor == nullptr) return no_value{};
+        return attribute_reading(donor->attributes, field.index);
+      }
+      case field_kind::fund_budget:
+      case field_kind::fund_drawn:
+      case field_kind::fund_available: return read_fund_field(field);
+      case field_kind::rule_matched:
+      case field_kind::rule_total: return field_value{(*context.paid_by_rule)[field.index]};
+      default: return read_project_field(field, context.project, *context.before);
+    }
+  }
+
+  bool holds(const condition& c, const donation_context& context) const {
+    const auto result = evaluate(c, [&](const field_ref& field) { return read_field(field, context); });
+    MATCHFUND_ASSERT(result.has_value(), "a required attribute was missing after the up-front check");
+    return *result;
+  }
+
+  // The dense scope value of a cap for this donation; nullopt when the scope value is missing.
+  std::optional<std::uint64_t> scope_of(const cap_spec& cap, const donation_context& context,
+                                        std::uint64_t donation_position) {
+    const project_spec& project = rules.project(context.project);
+    const auto pair = [](std::uint64_t high, std::uint64_t low) { return high << 32 | low; };
+    switch (cap.per) {
+      case cap_scope::donation: return donation_position;
+      case cap_scope::donor: return context.donor;
+      case cap_scope::project: return position(context.project);
+      case cap_scope::organization: return position(project.organization);
+      case cap_scope::region:
+        if (!project.region) return std::nullopt;
+        return position(*project.region);
+      case cap_scope::category:
+        if (!project.category) return std::nullopt;
+        return position(*project.category);
+      case cap_scope::donor_project: return pair(context.donor, position(context.project));
+      case cap_scope::donor_organization: return pair(context.donor, position(project.organization));
+      case cap_scope::campaign: return 0;
+      case cap_scope::field: {
+        const field_reading reading = read_field(*cap.scope_field, context);
+        const auto* value_read = std::get_if<field_value>(&reading);
+        if (value_read == nullptr) return std::nullopt;
+        write_scope_text(*value_read, scope_buffer);
+        if (const auto found = scope_values.find(std::string_view(scope_buffer)); found != scope_values.end()) {
+          return found->second;
+        }
+        const auto id = static_cast<std::uint32_t>(scope_values.size());
+        scope_values.emplace(scope_buffer, id);
+        return id;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // A scope value as a typed text ("i:42", "s:north"), so values of different types never meet.
+  static void write_scope_text(const field_value& v, std::string& out) {
+    const auto number = [&](char type, std::int64_t n) {
+      char digits[24];
+      const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+      out = type;
+      out += ':';
+      out.append(digits, end);
+    };
+    switch (v.index()) {
+      case 0: out = std::get<bool>(v) ? "b:true" : "b:false"; return;
+      case 1: number('i', std::get<std::int64_t>(v)); return;
+      case 2: number('m', std::get<money>(v).minor_units()); return;
+      case 3:
+        out = "s:";
+        out += std::get<std::string_view>(v);
+        return;
+      case 4: number('d', std::get<local_date>(v).days_since_epoch()); return;
+      case 5: number('c', std::get<local_clock>(v).seconds_since_midnight()); return;
+      default: out = "t:"; return;
+    }
+  }
+
+  // A cap's limit for this donation: `max`, or the field `max_from` names (missing: 0).
+  std::int64_t limit_of(const cap_spec& cap, const donation_context& context) const {
+    if (cap.max) return *cap.max;
+    const field_reading reading = read_field(*cap.max_from, context);
+    const auto* value_read = std::get_if<field_value>(&reading);
+    if (value_read == nullptr) return 0;
+    if (const auto* amount = std::get_if<money>(value_read)) return amount->minor_units();
+    if (const auto* count = std::get_if<std::int64_t>(value_read)) return *count;
+    return 0;
+  }
+
+  // The sub-budget entity of a fund for this donation; nullopt for a fund without sub-budgets.
+  std::optional<std::uint64_t> pot_of(const fund_spec& fund, const donation_context& context) const {
+    if (!fund.sub_budgets) return std::nullopt;
+    switch (fund.sub_budgets->per) {
+      case sub_budget_scope::project: return position(context.project);
+      case sub_budget_scope::organization: return position(rules.project(context.project).organization);
+      case sub_budget_scope::donor: return context.donor;
+    }
+    return std::nullopt;
+  }
+
+  // What a pot still allows: its amount (a field; missing: 0) minus what the entity has used.
+  money pot_remaining(std::size_t f, std::uint64_t pot, const donation_context& context) const {
+    const fund_spec& spec = rules.funds()[f];
+    const field_reading reading = read_field(spec.sub_budgets->amount_from, context);
+    money size;
+    if (const auto* value_read = std::get_if<field_value>(&reading)) {
+      if (const auto* amount = std::get_if<money>(value_read)) size = *amount;
+    }
+    const auto used = funds[f].pot_used.find(pot);
+    const money left = size - (used == funds[f].pot_used.end() ? money{} : used->second);
+    return max(left, money{});
+  }
+
+  // ---- the donation --------------------------------------------------------------------------
+
+  event_result process_donation(const event& e);
+  void reverse_line(donation_record& donation, match_record& line, money amount, refund_disposition disposition,
+                    timestamp t, std::string_view event_id);
+  void reverse_payment(donation_record& donation, rule_index rule, bool in_full,
+                       std::optional<refund_disposition> disposition, timestamp t, std::string_view event_id);
+  void reverse_donation(donation_record& donation, bool in_full, std::optional<refund_disposition> disposition,
+                        timestamp t, std::string_view event_id, const std::vector<bool>* only_rules);
+  event_result process_refund(const event& e);
+  event_result process_revoke(const event& e);
+  void close(timestamp t);
+  [[nodiscard]] bool fails_settlement(rule_index rule, project_index project) const {
+    const auto& verdicts = settles[position(rule)];
+    return !verdicts.empty() && !verdicts[position(project)];
+  }
+
+  // ---- close-out (closeout.cpp) ----------------------------------------------------------------
+
+  struct step_purse;
+  void run_closeout(timestamp t);
+  step_purse open_purse(const closeout_spec& step);
+  void pay_out(step_purse& purse, closeout_index step, project_index p, money amount, timestamp t,
+               std::string_view donation_id, std::string_view donor);
+  void close_purse(step_purse& purse);
+  [[nodiscard]] bool eligible_at_close(const condition& c, project_index p) const;
+  [[nodiscard]] std::optional<money> step_cap(const closeout_spec& step, money budget) const;
+  std::vector<money> closeout_amounts(const closeout_spec& step, std::span<const project_index> receivers,
+                                     money budget);
+  static std::vector<money> scale_when_short(std::vector<money> amounts, money budget, const std::optional<money>& cap);
+  std::vector<money> fixed_amounts(const closeout_spec& step, std::span<const project_index> receivers);
+  std::vector<money> challenge_amounts(const closeout_spec& step, std::span<const project_index> receivers);
+  [[nodiscard]] std::vector<money> net_paid_by_project(rule_index rule) const;
+  std::vector<money> quadratic_amounts(const closeout_spec& step, std::span<const project_index> receivers,
+                                       money budget, const std::optional<money>& cap);
+  void run_rematch(const closeout_spec& step, closeout_index index, timestamp t);
+};
+
+}  // namespace matchfund
+
+#endif

@@ -178,3 +178,59 @@ TEST_CASE("rematch: donations paid short get another draw from the step's money"
   CHECK(e.project(project_index{0}).matched == yuan("10.00"));
   CHECK(e.project(project_index{0}).closeout == yuan("10.00"));
 }
+
+TEST_CASE("quadratic edge cases: every project capped, a one-unit budget, ties, no weight at all", "[closeout]") {
+  // p1 and p2 get the same contributions (a tie); p3 one donor only.
+  const char* const even =
+      "kind,id,time,donor,project,amount\n"
+      "donation,d1,2024-01-01T10:00:00+08:00,a,p1,1.00\n"
+      "donation,d2,2024-01-01T10:01:00+08:00,b,p1,1.00\n"
+      "donation,d3,2024-01-01T10:02:00+08:00,a,p2,1.00\n"
+      "donation,d4,2024-01-01T10:03:00+08:00,b,p2,1.00\n"
+      "donation,d5,2024-01-01T10:04:00+08:00,c,p3,9.00\n";
+  SECTION("every project capped: the rest stays unallocated") {
+    const engine e = run(
+        "funds:\n  - { id: f, funder: F, budget: \"100.00\" }\nrules: []\n"
+        "closeout:\n  - { id: qf, kind: quadratic, from: f, cap: \"0.40\" }\n",
+        even);
+    CHECK(closeout_lines(e) == std::vector<std::string>{"qf p1 f 0.40", "qf p2 f 0.40"});
+    CHECK(e.fund(fund_index{0}).unallocated == yuan("99.20"));
+  }
+  SECTION("a one-unit budget goes to the tie's smaller id") {
+    const engine e = run(
+        "funds:\n  - { id: f, funder: F, budget: \"100.00\" }\nrules: []\n"
+        "closeout:\n  - { id: qf, kind: quadratic, from: f, budget: \"0.01\" }\n",
+        even);
+    CHECK(closeout_lines(e) == std::vector<std::string>{"qf p1 f 0.01"});
+    CHECK(e.fund(fund_index{0}).unallocated.is_zero());
+  }
+  SECTION("an odd budget over a tie: the smaller id takes the odd unit") {
+    const engine e = run(
+        "funds:\n  - { id: f, funder: F, budget: \"100.00\" }\nrules: []\n"
+        "closeout:\n  - { id: qf, kind: quadratic, from: f, budget: \"0.03\" }\n",
+        even);
+    CHECK(closeout_lines(e) == std::vector<std::string>{"qf p1 f 0.02", "qf p2 f 0.01"});
+  }
+  SECTION("no project with two donors: nothing paid, normalize and gitcoin alike") {
+    const char* const lonely =
+        "kind,id,time,donor,project,amount\n"
+        "donation,d1,2024-01-01T10:00:00+08:00,a,p1,5.00\n"
+        "donation,d2,2024-01-01T10:01:00+08:00,a,p1,5.00\n"  // the same donor twice: still one
+        "donation,d3,2024-01-01T10:02:00+08:00,b,p2,5.00\n";
+    for (const char* saturation : {"normalize", "gitcoin"}) {
+      INFO(saturation);
+      const engine e = run(std::string("funds:\n  - { id: f, funder: F, budget: \"100.00\" }\nrules: []\n"
+                                       "closeout:\n  - { id: qf, kind: quadratic, from: f, saturation: ") +
+                               saturation + " }\n",
+                           lonely);
+      CHECK(closeout_lines(e).empty());
+      CHECK(e.fund(fund_index{0}).unallocated == yuan("100.00"));
+    }
+    // A pool of 0 with every weight 0 (0 / 0 in SPEC's formula) pays nothing either.
+    const engine empty = run(
+        "funds:\n  - { id: f, funder: F, budget: \"100.00\" }\nrules: []\n"
+        "closeout:\n  - { id: qf, kind: quadratic, budget: \"0.00\", saturation: gitcoin }\n",
+        lonely);
+    CHECK(closeout_lines(empty).empty());
+  }
+}

@@ -73,11 +73,11 @@ engine::state::step_purse engine::state::open_purse(const closeout_spec& step) {
     purse.total = step.budget.value_or(money{});
     return purse;
   }
-  money wanted = step.budget.value_or(money::from_minor(money_limit_minor));
   for (std::size_t f : sources) {
-    const money take = max(min(funds[f].totals.available(), wanted - purse.total), money{});
+    money take = max(funds[f].totals.available(), money{});
+    if (step.budget) take = min(take, *step.budget - purse.total);
     purse.parts.push_back({f, take, money{}});
-    purse.total += take;
+    purse.total += take;  // beyond the money limit: overflow_error, named with the step (SPEC §11.13)
   }
   return purse;
 }

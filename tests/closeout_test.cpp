@@ -234,3 +234,16 @@ TEST_CASE("quadratic edge cases: every project capped, a one-unit budget, ties, 
     CHECK(closeout_lines(empty).empty());
   }
 }
+
+TEST_CASE("a step whose money passes the money limit stops the run with an error naming the step", "[closeout]") {
+  const rule_set rules = load_rules_text(std::string(campaign_head) +
+                                             "funds:\n"
+                                             "  - { id: a, funder: A, budget: \"6000000000000.00\", leftover: all }\n"
+                                             "  - { id: b, funder: B, budget: \"6000000000000.00\", leftover: all }\n"
+                                             "rules: []\n"
+                                             "closeout:\n"
+                                             "  - { id: all, kind: equal }\n",
+                                         "closeout.yaml", ".");
+  engine e(rules);
+  CHECK_THROWS_WITH(e.finish(), Catch::Matchers::StartsWith("close-out step all: "));
+}

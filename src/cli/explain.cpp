@@ -67,8 +67,9 @@ std::string explain_donation(const rule_set& rules, const std::vector<std::files
   for (const auto& line : matcher.ledger()) {
     if (line.donation_id != donation_id) continue;
     if (line.kind == ledger_kind::closeout) {
-      text += fmt::format("  later: {} close-out step {} paid {} from fund {}\n", time(line.time),
-                          rules.closeout()[position(*line.step)].id, amount(line.amount), rules.fund(*line.fund).id);
+      text += fmt::format("  later: {} close-out step {} paid {} from {}\n", time(line.time),
+                          rules.closeout()[position(*line.step)].id, amount(line.amount),
+                          line.fund ? "fund " + rules.fund(*line.fund).id : std::string("outside money"));
       continue;
     }
     if (line.kind != ledger_kind::reversal) continue;

@@ -192,7 +192,8 @@ void engine::state::run_rematch(const closeout_spec& step, closeout_index index,
     if (!eligible_at_close(step.eligible, donation.project)) continue;
     if (fails_settlement(rule_id, donation.project)) continue;  // the verdict of settlement at close
 
-    // What the donation charged its donation caps (the base used) when it was matched.
+    // The donation's stored charge for the rule, if it charged any counter: a later refund gives
+    // back what it says, so a rematch keeps it up to date.
     rule_charge* charge = nullptr;
     for (std::uint64_t c = donation.first_charge; c < donation.first_charge + donation.charge_count; ++c) {
       if (charges[c].rule == rule_id) charge = &charges[c];
@@ -415,7 +416,6 @@ std::vector<money> engine::state::quadratic_amounts(const closeout_spec& step, s
 
   // c_ij, keyed project << 32 | donor.
   boost::unordered_flat_map<std::uint64_t, money> contributions;
-  const campaign_spec& campaign = rules.campaign();
   for (const donation_record& donation : donations) {
     if (!donation.inside_campaign || slot[position(donation.project)] < 0) continue;
     if (!revoked_donations.empty() && revoked_donations.contains(donation.id)) continue;
@@ -425,7 +425,6 @@ std::vector<money> engine::state::quadratic_amounts(const closeout_spec& step, s
     if (net <= money{}) continue;
     contributions[static_cast<std::uint64_t>(position(donation.project)) << 32 | donation.donor] += net;
   }
-  (void)campaign;
   const bool gitcoin = step.saturation == quadratic_saturation::gitcoin;
   const wide scale = gitcoin ? wide("1000000000000") : wide("1000000000000000000000000");
   std::vector<wide> sum_s(receivers.size()), sum_s2(receivers.size());

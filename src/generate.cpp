@@ -10,25 +10,13 @@
 #include "matchfund/detail/int128.hpp"
 #include "matchfund/error.hpp"
 #include "matchfund/random_draw.hpp"
+#include "splitmix64.hpp"
 
 namespace matchfund {
 
 namespace {
 
-// SplitMix64: a tiny generator whose output is fixed by its definition on every platform.
-class splitmix64 {
- public:
-  explicit splitmix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    state_ += 0x9E3779B97F4A7C15ULL;
-    return detail::splitmix64_finalize(state_ - 0x9E3779B97F4A7C15ULL);
-  }
-  // Uniform in [0, n).
-  std::uint64_t below(std::uint64_t n) { return uniform_below(next(), n); }
-
- private:
-  std::uint64_t state_;
-};
+using detail::splitmix64;
 
 // Picks an index with the given integer weights (cumulative table, binary search).
 class weighted_choice {

@@ -13,6 +13,7 @@
 
 #include "matchfund/embedded_tests.hpp"
 #include "matchfund/generate.hpp"
+#include "matchfund/workload.hpp"
 #include "matchfund/load_rules.hpp"
 #include "matchfund/read_events.hpp"
 #include "matchfund/replay.hpp"
@@ -39,6 +40,7 @@ Usage:
   matchfund explain RULES.yaml EVENTS... --event ID
   matchfund test RULES.yaml
   matchfund generate RULES.yaml --donations N --seed S [--out FILE]
+  matchfund generate --workload national-2021|chongqing-2021 --seed S --out DIR [--donations N]
   matchfund --help
   matchfund --version
 
@@ -97,7 +99,32 @@ int validate(const std::vector<std::string>& files) {
   return status;
 }
 
+// `generate --workload NAME --seed S --out DIR [--donations N]`: a whole synthetic campaign.
+int generate_workload_command(const po::variables_map& options) {
+  const auto kind = matchfund::workload_from_string(options["workload"].as<std::string>());
+  if (!kind || !options.count("seed") || !options.count("out")) {
+    std::cerr << "matchfund generate: give --workload national-2021 or chongqing-2021, --seed S and --out DIR\n";
+    return exit_invalid;
+  }
+  matchfund::workload_options workload;
+  workload.kind = *kind;
+  workload.seed = options["seed"].as<std::uint64_t>();
+  if (options.count("donations")) workload.donations = options["donations"].as<std::uint64_t>();
+  const auto summary = matchfund::generate_workload(workload, options["out"].as<std::string>());
+  std::cout << fmt::format("{} donations by {} donors to {} projects of {} organizations\nrules: {}\nevents: {}\n",
+                           summary.donations, summary.donors, summary.projects, summary.organizations,
+                           summary.rules_file.generic_string(), summary.events_file.generic_string());
+  return exit_ok;
+}
+
 int generate_command(const std::vector<std::string>& arguments, const po::variables_map& options) {
+  if (options.count("workload")) {
+    if (!arguments.empty()) {
+      std::cerr << "matchfund generate: --workload writes its own rules file; give no RULES.yaml\n";
+      return exit_invalid;
+    }
+    return generate_workload_command(options);
+  }
   if (arguments.size() != 1 || !options.count("donations") || !options.count("seed")) {
     std::cerr << "matchfund generate: give RULES.yaml, --donations N and --seed S\n";
     return exit_invalid;
@@ -241,7 +268,9 @@ int main(int argc, char** argv) {
       "out", po::value<std::string>(), "replay: the output directory; generate: the file")("trace", "replay: write outcomes.csv")(
       "lenient", "replay: bad events go to rejected.csv")("donations", po::value<std::uint64_t>(),
                                                           "generate: how many donations")(
-      "seed", po::value<std::uint64_t>(), "generate: the seed")("event", po::value<std::string>(),
+      "seed", po::value<std::uint64_t>(), "generate: the seed")(
+      "workload", po::value<std::string>(), "generate: national-2021 or chongqing-2021 (rules, projects and events)")(
+      "event", po::value<std::string>(),
                                                                   "explain: the donation id")(
       "command", po::value<std::string>(), "the command")("arguments", po::value<std::vector<std::string>>(),
                                                           "its arguments");

@@ -42,12 +42,12 @@ struct workload_shape {
 
 constexpr workload_shape national_2021{"national-2021", "99公益日 2021 (synthetic, national)", 68'700'000, 20'000'000,
                                        10'000, 2'300, "2021-09-01", 10, 6, 3, 1};
-constexpr workload_shape chongqing_2021{"chongqing-2021", "重庆市慈善总会 99公益日 2021 (synthetic)", 3'100'000, 1'000'000,
+constexpr workload_shape chongqing_2021{"chongqing-2021", "重庆市慈善总会 99公益日 2021 (synthetic)", 3'260'000, 1'050'000,
                                         530, 94, "2021-09-01", 10, 6, 3, 3};
 
 // Gift amounts in yuan and their weights: most gifts small, a few large. Mean about 52 yuan
 // nationally (35.69亿 over 6,870万 donations in 2021); Chongqing's table is three times that
-// (5.03亿 over about 310万 donations).
+// (5.03亿 over about 326万 donations).
 constexpr std::array<std::uint64_t, 15> gift_yuan{1, 2, 5, 9, 10, 20, 50, 99, 100, 200, 500, 1000, 2000, 5000, 10000};
 constexpr std::array<std::uint64_t, 15> gift_weight{300, 80, 160, 60, 140, 90, 70, 30, 40, 15, 10, 5, 4, 1, 1};
 
@@ -158,8 +158,10 @@ std::string rules_yaml(const workload_shape& shape, std::uint64_t donations) {
   y += "rules:\n";
   y += "  - id: tencent-random\n    priority: 10\n    sources: [tencent]\n";
   y += "    windows: " + window + "\n";
-  y += "    min_donation: \"1.00\"\n    probability: \"0.7\"\n";
-  y += "    ratio: { random: { min: \"0.05\", max: \"1.00\", step: \"0.05\" } }\n";
+  // Chongqing's federation doubled Tencent's match with its own 配套: a likelier, larger random
+  // match and a higher personal cap, calibrated to its 8,813万 matched.
+  y += fmt::format("    min_donation: \"1.00\"\n    probability: \"{}\"\n", national ? "0.7" : "1");
+  y += fmt::format("    ratio: {{ random: {{ min: \"{}\", max: \"1.00\", step: \"0.05\" }} }}\n", national ? "0.05" : "0.40");
   y += "    caps:\n      - { id: one-match-per-project-per-day, per: donor_project, period: day, measure: count, max: 1 }\n";
   y += "  - id: red-flower-bonus\n    priority: 20\n    sources: [tencent]\n";
   y += "    windows: " + window + "\n";
@@ -175,7 +177,7 @@ std::string rules_yaml(const workload_shape& shape, std::uint64_t donations) {
     y += "    caps:\n      - { per: donor, period: day, measure: match, max: \"500.00\" }\n";
   }
   y += "caps:\n  - id: tencent-999-per-person-per-day\n    per: donor\n    period: day\n    measure: match\n";
-  y += "    max: \"999.00\"\n    rules: [tencent-random, red-flower-bonus]\n";
+  y += fmt::format("    max: \"{}\"\n    rules: [tencent-random, red-flower-bonus]\n", national ? "999.00" : "5000.00");
   y += "closeout:\n  - id: unrestricted-by-donors\n    kind: proportional\n    from: unrestricted\n";
   y += "    weight: project.donors\n    eligible: { field: project.donors, op: \">=\", value: 10 }\n";
   return y;

@@ -9,7 +9,9 @@
 //                   20 enterprise funds tied to project subsets, an unrestricted close-out by
 //                   donors).
 //   chongqing-2021  the Chongqing charity federation's 2021 campaign at its published size:
-//                   530 projects, about 5.03亿 raised and 8,813万 matched.
+//                   530 projects, about 5.03亿 raised and 8,813万 matched (seed 2021 gives
+//                   5.02亿 and 8,552万: a likelier, larger random match than the national one,
+//                   for the federation's own 配套, and a 5,000 yuan personal cap).
 //
 // A smaller `donations` count scales donors and every budget with it, so that pools run out at
 // about the same moments as in the full-size campaign.

@@ -1,11 +1,19 @@
-// How fast a campaign replays, phase by phase: reading and ordering the events, the engine
-// alone on events already in memory, and the whole `matchfund replay` (read, sort, match, write
-// every output). Prints its figures:
+// How fast a campaign replays, phase by phase, and how far the engine is from the bare state
+// lookups it cannot avoid. Prints its figures:
 //
+//   build/bench/matchfund_bench_replay --workload national-2021 [donations] [seed]
 //   build/bench/matchfund_bench_replay RULES.yaml [donations] [seed]
 //
-// The events are generated for the campaign (as `matchfund generate` does) into a temporary
-// file, so any bundled rules file can be measured at any size.
+// A workload (workload.hpp) writes its own rules, projects and events; a rules file gets a
+// generated stream (`matchfund generate`). Phases: generating the events, reading and ordering
+// them, the engine alone on events already in memory, a floor over the same events, and the
+// whole `matchfund replay` (read, sort, match, write every output, check the invariants).
+//
+// The floor is a bare loop doing only the per-donor and per-project state work any engine
+// needs: the donor id looked up in a hash table (interned when new), a per-donor-per-day counter
+// and a per-project total updated. engine / floor says how much the rules cost on top.
+#include <boost/unordered/unordered_flat_map.hpp>
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -15,12 +23,15 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "matchfund/engine.hpp"
 #include "matchfund/generate.hpp"
 #include "matchfund/load_rules.hpp"
 #include "matchfund/replay.hpp"
+#include "matchfund/workload.hpp"
+#include "string_maps.hpp"
 
 namespace {
 
@@ -30,80 +41,138 @@ double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
 }
 
-// Peak resident memory of this process so far, in MiB (Linux: VmHWM).
-long peak_rss_mib() {
+// A line of /proc/self/status in MiB (Linux; -1 elsewhere): VmHWM (peak) or VmRSS (now).
+long status_mib(std::string_view field) {
   std::ifstream status("/proc/self/status");
   std::string key;
   while (status >> key) {
     long kib = 0;
-    if (key == "VmHWM:" && status >> kib) return kib / 1024;
+    if (key == field && status >> kib) return kib / 1024;
     status.ignore(256, '\n');
   }
   return -1;
 }
 
+// The floor: per donation, the donor interned by id, a donor-day counter, a project total.
+std::uint64_t floor_loop(const std::vector<matchfund::event>& events, std::size_t projects) {
+  matchfund::detail::string_map<std::uint32_t> donors;
+  boost::unordered_flat_map<std::uint64_t, std::int64_t> donor_days;
+  std::vector<std::int64_t> project_totals(projects);
+  for (const auto& e : events) {
+    if (e.kind != matchfund::event_kind::donation) continue;
+    auto found = donors.find(std::string_view(e.donor));
+    if (found == donors.end()) found = donors.emplace(e.donor, static_cast<std::uint32_t>(donors.size())).first;
+    const auto day = static_cast<std::uint64_t>(e.time.epoch_ms() / 86'400'000);
+    donor_days[std::uint64_t{found->second} << 20 | day] += e.amount->minor_units();
+    project_totals[matchfund::position(*e.project)] += e.amount->minor_units();
+  }
+  std::uint64_t check = donor_days.size();
+  for (auto total : project_totals) check += static_cast<std::uint64_t>(total);
+  return check;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    fmt::print(stderr, "usage: {} RULES.yaml [donations] [seed]\n", argv[0]);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::optional<matchfund::workload_kind> workload;
+  if (!args.empty() && args.front() == "--workload" && args.size() >= 2) {
+    workload = matchfund::workload_from_string(args[1]);
+    if (!workload) {
+      fmt::print(stderr, "unknown workload {}\n", args[1]);
+      return 2;
+    }
+    args.erase(args.begin(), args.begin() + 2);
+  } else if (args.empty()) {
+    fmt::print(stderr, "usage: {} (--workload NAME | RULES.yaml) [donations] [seed]\n", argv[0]);
     return 2;
   }
-  const std::uint64_t donations = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1'000'000;
-  const std::uint64_t seed = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 2018;
-  const matchfund::rule_set rules = matchfund::load_rules(argv[1]);
+  const std::string rules_argument = workload ? std::string() : args.front();
+  if (!workload) args.erase(args.begin());
+  const std::uint64_t seed = args.size() > 1 ? std::strtoull(args[1].c_str(), nullptr, 10) : 2021;
   const auto directory = std::filesystem::temp_directory_path() / fmt::format("matchfund-bench-replay-{}", seed);
   std::filesystem::create_directories(directory);
-  const std::vector<std::filesystem::path> files = {directory / "events.csv"};
 
+  // Generate.
   auto start = clock_type::now();
-  {
+  std::filesystem::path rules_file = rules_argument;
+  std::vector<std::filesystem::path> files = {directory / "events.csv"};
+  std::uint64_t donations = 0;
+  std::uint64_t donors = 0;
+  if (workload) {
+    matchfund::workload_options options;
+    options.kind = *workload;
+    options.seed = seed;
+    if (!args.empty()) options.donations = std::strtoull(args[0].c_str(), nullptr, 10);
+    const auto summary = matchfund::generate_workload(options, directory);
+    rules_file = summary.rules_file;
+    donations = summary.donations;
+    donors = summary.donors;
+  } else {
+    const matchfund::rule_set rules = matchfund::load_rules(rules_file);
+    matchfund::generate_options options;
+    options.donations = donations = args.empty() ? 1'000'000 : std::strtoull(args[0].c_str(), nullptr, 10);
+    options.seed = seed;
+    donors = std::max<std::uint64_t>(1, donations / 3);
     std::FILE* out = std::fopen(files.front().c_str(), "wb");
     if (out == nullptr) {
       fmt::print(stderr, "cannot write {}\n", files.front().string());
       return 1;
     }
-    matchfund::generate_options options;
-    options.donations = donations;
-    options.seed = seed;
     matchfund::generate_donations(rules, options, out);
     std::fclose(out);
   }
   const double generate_s = seconds_since(start);
   const auto file_mib = static_cast<double>(std::filesystem::file_size(files.front())) / (1024.0 * 1024.0);
+  const matchfund::rule_set rules = matchfund::load_rules(rules_file);
 
   start = clock_type::now();
   const std::vector<matchfund::event> events = matchfund::load_events(rules, files, [](matchfund::rejected_event&&) {});
   const double load_s = seconds_since(start);
+  const long before_engine_mib = status_mib("VmRSS:");
 
   start = clock_type::now();
   std::uint64_t matched = 0;
+  long engine_state_mib = 0;
   {
     matchfund::engine engine(rules);
     for (const auto& e : events) {
-      for (const auto& evaluation : engine.process(e).evaluations) if (!evaluation.paid.is_zero()) ++matched;
+      for (const auto& evaluation : engine.process(e).evaluations) {
+        if (!evaluation.paid.is_zero()) ++matched;
+      }
       engine.discard_ledger();
     }
     engine.finish();
+    engine_state_mib = status_mib("VmRSS:") - before_engine_mib;
   }
   const double engine_s = seconds_since(start);
-  const long after_engine_mib = peak_rss_mib();
+
+  start = clock_type::now();
+  const std::uint64_t floor_check = floor_loop(events, rules.projects().size());
+  const double floor_s = seconds_since(start);
+  const long peak_before_replay_mib = status_mib("VmHWM:");
 
   start = clock_type::now();
   const auto report = matchfund::replay(rules, files, directory / "out", matchfund::replay_options{});
   const double replay_s = seconds_since(start);
 
   const auto per_second = [](std::uint64_t n, double s) { return static_cast<double>(n) / s; };
-  fmt::print("rules: {}\n", argv[1]);
-  fmt::print("events: {} donations (seed {}), {:.0f} MiB of CSV, generated in {:.2f} s\n", donations, seed, file_mib,
-             generate_s);
+  const auto ns_each = [&](double s) { return s * 1e9 / static_cast<double>(donations); };
+  fmt::print("rules: {}\n", workload ? fmt::format("workload (seed {})", seed) : rules_argument);
+  fmt::print("events: {} donations by {} donors, {:.0f} MiB of CSV\n", donations, donors, file_mib);
+  fmt::print("generate:             {:7.2f} s  {:10.0f} rows/s\n", generate_s, per_second(donations, generate_s));
   fmt::print("read + order events:  {:7.2f} s  {:10.0f} events/s  {:7.1f} MiB/s\n", load_s,
              per_second(events.size(), load_s), file_mib / load_s);
-  fmt::print("engine only:          {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation ({} matches)\n", engine_s,
-             per_second(donations, engine_s), engine_s * 1e9 / static_cast<double>(donations), matched);
+  fmt::print("engine only:          {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation ({} rule payments)\n", engine_s,
+             per_second(donations, engine_s), ns_each(engine_s), matched);
+  fmt::print("floor:                {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation (check {})\n", floor_s,
+             per_second(donations, floor_s), ns_each(floor_s), floor_check % 1000);
+  fmt::print("engine / floor:       {:7.1f}\n", engine_s / floor_s);
   fmt::print("replay end to end:    {:7.2f} s  {:10.0f} donations/s ({} events processed)\n", replay_s,
              per_second(report.donations, replay_s), report.events_processed);
-  fmt::print("peak RSS: {} MiB after the engine alone, {} MiB at the end\n", after_engine_mib, peak_rss_mib());
+  fmt::print("engine state:         {} MiB, {:.0f} bytes per donor\n", engine_state_mib,
+             static_cast<double>(engine_state_mib) * 1024.0 * 1024.0 / static_cast<double>(donors));
+  fmt::print("peak RSS: {} MiB before the replay, {} MiB at the end\n", peak_before_replay_mib, status_mib("VmHWM:"));
   std::filesystem::remove_all(directory);
   return 0;
 }

@@ -10,29 +10,15 @@
 #include "matchfund/detail/int128.hpp"
 #include "matchfund/error.hpp"
 #include "matchfund/random_draw.hpp"
-#include "splitmix64.hpp"
+#include "sampling.hpp"
 
 namespace matchfund {
 
 namespace {
 
 using detail::splitmix64;
+using detail::weighted_choice;
 
-// Picks an index with the given integer weights (cumulative table, binary search).
-class weighted_choice {
- public:
-  explicit weighted_choice(const std::vector<std::uint64_t>& weights) {
-    std::uint64_t total = 0;
-    for (auto w : weights) cumulative_.push_back(total += w);
-  }
-  std::size_t pick(splitmix64& random) const {
-    const std::uint64_t x = random.below(cumulative_.back());
-    return static_cast<std::size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), x) - cumulative_.begin());
-  }
-
- private:
-  std::vector<std::uint64_t> cumulative_;
-};
 
 // Zipf-like weights 10^9 / (rank + 16): a few projects and donors take a large share of the gifts.
 std::vector<std::uint64_t> zipf_weights(std::size_t count) {
@@ -70,7 +56,7 @@ void generate_donations(const rule_set& rules, const generate_options& options, 
   const weighted_choice project_choice(zipf_weights(rules.projects().size()));
   // Amounts in whole units, heavy-tailed: most gifts small, a few large.
   constexpr std::array<std::int64_t, 12> amounts{1, 2, 5, 9, 10, 20, 50, 99, 100, 200, 500, 1000};
-  const weighted_choice amount_choice({300, 80, 160, 60, 140, 90, 70, 30, 40, 15, 10, 5});
+  const weighted_choice amount_choice(std::array<std::uint64_t, 12>{300, 80, 160, 60, 140, 90, 70, 30, 40, 15, 10, 5});
   const auto units = [&](std::int64_t whole) {
     std::int64_t minor = whole;
     for (int i = 0; i < rules.minor_digits(); ++i) minor *= 10;

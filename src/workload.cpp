@@ -17,13 +17,14 @@
 #include "matchfund/error.hpp"
 #include "matchfund/timestamp.hpp"
 #include "output_files.hpp"
-#include "splitmix64.hpp"
+#include "sampling.hpp"
 
 namespace matchfund {
 
 namespace {
 
 using detail::splitmix64;
+using detail::weighted_choice;
 
 // What a workload is made of; money in yuan (whole units), budgets at full size.
 struct workload_shape {
@@ -51,22 +52,6 @@ constexpr workload_shape chongqing_2021{"chongqing-2021", "重庆市慈善总会
 constexpr std::array<std::uint64_t, 15> gift_yuan{1, 2, 5, 9, 10, 20, 50, 99, 100, 200, 500, 1000, 2000, 5000, 10000};
 constexpr std::array<std::uint64_t, 15> gift_weight{300, 80, 160, 60, 140, 90, 70, 30, 40, 15, 10, 5, 4, 1, 1};
 
-// Picks an index by integer weights (cumulative table, binary search): for small tables.
-class weighted_choice {
- public:
-  template <class Weights>
-  explicit weighted_choice(const Weights& weights) {
-    std::uint64_t total = 0;
-    for (auto w : weights) cumulative_.push_back(total += w);
-  }
-  std::size_t pick(splitmix64& random) const {
-    const std::uint64_t x = random.below(cumulative_.back());
-    return static_cast<std::size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), x) - cumulative_.begin());
-  }
-
- private:
-  std::vector<std::uint64_t> cumulative_;
-};
 
 // A Zipf-like law over ranks 0..n-1 with weight 10^9 / (rank + 16), drawn in two steps: a tier
 // of ranks [2^k - 1, 2^(k+1) - 1) by the tier's total weight, then a rank uniformly inside it.
@@ -104,12 +89,13 @@ constexpr std::array<std::uint64_t, 24> matching_hours{4, 2, 1, 1, 1, 2, 6, 12, 
 
 std::string yuan_text(std::uint64_t yuan) { return std::to_string(yuan) + ".00"; }
 
-// Scales a full-size money amount (yuan) to the workload's size, in fen, at least 1 yuan.
-std::string scaled_money(std::uint64_t full_yuan, std::uint64_t donations, std::uint64_t full_donations) {
+// A full-size amount (yuan) scaled to the workload's size, in fen, at least 1 yuan.
+std::uint64_t scaled_fen(std::uint64_t full_yuan, std::uint64_t donations, std::uint64_t full_donations) {
   const auto fen = static_cast<std::uint64_t>(detail::uint128{full_yuan} * 100 * donations / full_donations);
-  const std::uint64_t at_least = std::max<std::uint64_t>(fen, 100);
-  return fmt::format("{}.{:02}", at_least / 100, at_least % 100);
+  return std::max<std::uint64_t>(fen, 100);
 }
+
+std::string fen_text(std::uint64_t fen) { return fmt::format("{}.{:02}", fen / 100, fen % 100); }
 
 std::string day_text(const local_date& start, int day) {
   return format_local_date(local_date::from_days(start.days_since_epoch() + day));
@@ -118,7 +104,7 @@ std::string day_text(const local_date& start, int day) {
 // The rules file of a workload, budgets scaled to its size.
 std::string rules_yaml(const workload_shape& shape, std::uint64_t donations) {
   const local_date start = *parse_local_date(shape.start_date);
-  const auto money_of = [&](std::uint64_t full_yuan) { return scaled_money(full_yuan, donations, shape.donations); };
+  const auto money_of = [&](std::uint64_t full_yuan) { return fen_text(scaled_fen(full_yuan, donations, shape.donations)); };
   const bool national = &shape == &national_2021;
   std::string y;
   y += fmt::format("# {}: a synthetic campaign written by `matchfund generate --workload {}`.\n", shape.name, shape.id);
@@ -131,24 +117,21 @@ std::string rules_yaml(const workload_shape& shape, std::uint64_t donations) {
   // Tencent's three daily pools (2021: 9,999万 / 1亿 / 1亿 nationally; Chongqing: 8,813万 matched).
   const std::array<std::uint64_t, 3> tranches = national ? std::array<std::uint64_t, 3>{99'990'000, 100'000'000, 100'000'000}
                                                          : std::array<std::uint64_t, 3>{29'376'667, 29'376'667, 29'376'666};
+  // The budget is the sum of the scaled tranches (scaling each can round past the scaled total).
   std::string releases;
+  std::uint64_t budget_fen = 0;
   for (int d = 0; d < shape.matching_days; ++d) {
+    const std::uint64_t fen = scaled_fen(tranches[static_cast<std::size_t>(d)], donations, shape.donations);
+    budget_fen += fen;
     releases += fmt::format("      - {{ at: {}T10:00:00+08:00, amount: \"{}\" }}\n",
-                            day_text(start, shape.first_matching_day + d), money_of(tranches[static_cast<std::size_t>(d)]));
+                            day_text(start, shape.first_matching_day + d), fen_text(fen));
   }
-  // The sum of scaled tranches can pass the scaled total by rounding: the budget is their sum.
-  std::uint64_t scaled_sum = 0;
-  for (int d = 0; d < shape.matching_days; ++d) {
-    const auto fen = static_cast<std::uint64_t>(detail::uint128{tranches[static_cast<std::size_t>(d)]} * 100 * donations /
-                                                shape.donations);
-    scaled_sum += std::max<std::uint64_t>(fen, 100);
-  }
-  y += fmt::format("  - id: tencent\n    funder: 腾讯公益慈善基金会\n    budget: \"{}.{:02}\"\n    releases:\n{}", scaled_sum / 100,
-                   scaled_sum % 100, releases);
+  y += fmt::format("  - id: tencent\n    funder: 腾讯公益慈善基金会\n    budget: \"{}\"\n    releases:\n{}",
+                   fen_text(budget_fen), releases);
   const int enterprises = national ? 20 : 0;
   for (int k = 1; k <= enterprises; ++k) {
     // 20 enterprise pools of 300万 to 2,200万 (1.4亿 in all).
-    y += fmt::format("  - {{ id: ent-{:02}, funder: 爱心企业{:02}, budget: \"{}\" }}\n", k, k, money_of(2'000'000 + 1'000'000 * static_cast<std::uint64_t>(k % 20) + 1'000'000));
+    y += fmt::format("  - {{ id: ent-{:02}, funder: 爱心企业{:02}, budget: \"{}\" }}\n", k, k, money_of(3'000'000 + 1'000'000 * static_cast<std::uint64_t>(k % 20)));
   }
   y += fmt::format("  - {{ id: unrestricted, funder: 腾讯公益慈善基金会 (非限定性配捐), budget: \"{}\" }}\n",
                    money_of(national ? 100'000'000 : 5'000'000));

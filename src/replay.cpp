@@ -6,6 +6,7 @@
 #include <array>
 
 #include "csv_reader.hpp"
+#include "event_pipe.hpp"
 #include "matchfund/engine.hpp"
 #include "matchfund/read_events.hpp"
 #include "matchfund/version.hpp"
@@ -70,24 +71,162 @@ std::string json_string(std::string_view text) {
   return out + "\"";
 }
 
-struct replay_run {
-  const rule_set& rules;
-  const replay_options& options;
-  std::vector<rejected_event> rejected;
-  std::vector<std::string> file_names;
-  std::uint64_t paid_above_want = 0;
+// A bad event as a strict run reports it.
+std::string rejection_message(const rejected_event& bad) {
+  return bad.file + ":" + std::to_string(bad.line) + ": event " + (bad.id.empty() ? std::string("without id") : bad.id) +
+         ": " + bad.reason;
+}
 
-  [[nodiscard]] std::string amount(money value) const { return format_money(value, rules.minor_digits()); }
-  [[nodiscard]] std::string time(timestamp t) const { return format_rfc3339(t, rules.campaign().timezone); }
+// One run of the engine over events in processing order, writing the outputs as it goes.
+class replay_run {
+ public:
+  // How a rejection of a processed event (a repeated id, or one the engine refuses) is met in
+  // strict mode: at once, or kept until every event has been seen (see replay_in_time_order).
+  enum class strict_errors { throw_at_once, throw_at_finish };
 
-  void reject(rejected_event&& bad) {
-    if (!options.lenient) {
-      throw bad_event_error(bad.file + ":" + std::to_string(bad.line) + ": event " +
-                            (bad.id.empty() ? std::string("without id") : bad.id) + ": " + bad.reason);
+  replay_run(const rule_set& rules, std::span<const std::filesystem::path> event_files,
+             const std::filesystem::path& output_directory, const replay_options& options, strict_errors when)
+      : rules_(rules), options_(options), when_(when), outputs_(output_directory), matcher_(rules),
+        ledger_file_(outputs_.create("ledger.csv")),
+        ledger_("seq,time,kind,event_id,donation_id,donor,project,rule,fund,amount,limited_by,disposition",
+                &ledger_file_),
+        project_ledger_(rules.projects().size()), fund_ledger_(rules.funds().size()) {
+    for (const auto& file : event_files) file_names_.push_back(file.generic_string());
+    if (options.trace) {
+      outcomes_file_ = &outputs_.create("outcomes.csv");
+      outcomes_.emplace("event_id,rule,outcome,want,paid,limited_by", outcomes_file_);
     }
-    rejected.push_back(std::move(bad));
   }
+
+  [[nodiscard]] const std::vector<std::string>& file_names() const noexcept { return file_names_; }
+
+  // A bad event: kept for rejected.csv (lenient), else the run's error.
+  void reject(rejected_event&& bad) {
+    ++events_read_;
+    if (!options_.lenient) throw bad_event_error(rejection_message(bad));
+    rejected_.push_back(std::move(bad));
+  }
+
+  // A rejection of an event that reached processing: a repeated id or the engine's refusal.
+  void reject_processed(rejected_event&& bad) {
+    if (options_.lenient || when_ == strict_errors::throw_at_once) return reject(std::move(bad));
+    ++events_read_;
+    // Strict, in time order: the first repeated id beats the first refusal (SPEC §11.8 finds
+    // repeated ids before anything is processed); both wait for errors of reading.
+    auto& first = bad.reason == "duplicate_id" ? first_repeated_ : first_refused_;
+    if (!first) first = rejection_message(bad);
+  }
+
+  void read_rejected(std::vector<rejected_event>&& already_read) {
+    for (auto& bad : already_read) reject(std::move(bad));
+  }
+
+  // Processes one event; false when the engine refused it (it is rejected then).
+  bool process(const event& e) {
+    ++events_read_;
+    auto result = matcher_.process(e);
+    if (result.rejected) {
+      --events_read_;  // counted again by the rejection
+      reject_processed({file_names_[e.file_index], e.line, e.id, *result.rejected});
+      return false;
+    }
+    ++events_processed_;
+    if (!matcher_.ledger().empty()) write_ledger();
+    if (e.kind != event_kind::donation) return true;
+    ++donations_;
+    for (const auto& evaluation : result.evaluations) {
+      ++outcome_count_[position(evaluation.code)];
+      if (evaluation.paid > evaluation.want && !evaluation.want.is_zero()) ++paid_above_want_;
+      if (!outcomes_) continue;
+      outcome_text_ = to_string(evaluation.code);
+      if (outcome_has_limit(evaluation.code)) {  // SPEC §5.2 spelling: cap_reached:<cap id>
+        outcome_text_ += ':';
+        outcome_text_ += evaluation.limit;
+      }
+      outcomes_->field(e.id)
+          .field(rules_.rule(evaluation.rule).id)
+          .field(outcome_text_)
+          .field(amount(evaluation.want))
+          .field(amount(evaluation.paid))
+          .field(evaluation.limit);
+      outcomes_->end_row();
+    }
+    return true;
+  }
+
+  // Ends the run: the close at the end of input, the tables, the invariants, summary.json, and
+  // every output renamed into place.
+  replay_report finish();
+
+ private:
+  [[nodiscard]] std::string amount(money value) const { return format_money(value, rules_.minor_digits()); }
+  [[nodiscard]] std::string time(timestamp t) const { return format_rfc3339(t, rules_.campaign().timezone); }
+  void write_ledger();
+
+  const rule_set& rules_;
+  const replay_options& options_;
+  strict_errors when_;
+  std::vector<std::string> file_names_;
+  detail::output_set outputs_;
+  engine matcher_;
+  detail::output_file& ledger_file_;
+  csv_writer ledger_;
+  detail::output_file* outcomes_file_ = nullptr;
+  std::optional<csv_writer> outcomes_;
+  std::string outcome_text_;
+
+  // What the ledger says of each project and fund, checked against the engine's tables.
+  struct project_sums {
+    money matched, closeout;
+  };
+  std::vector<project_sums> project_ledger_;
+  struct fund_sums {
+    money drawn, returned, forfeited, expired, closeout;
+  };
+  std::vector<fund_sums> fund_ledger_;
+
+  std::vector<rejected_event> rejected_;
+  std::optional<std::string> first_repeated_, first_refused_;  // strict errors kept to the end
+  std::uint64_t events_read_ = 0;
+  std::uint64_t events_processed_ = 0;
+  std::uint64_t donations_ = 0;
+  std::array<std::uint64_t, outcome_code_count> outcome_count_{};
+  std::uint64_t paid_above_want_ = 0;
 };
+
+void replay_run::write_ledger() {
+  for (const auto& line : matcher_.ledger()) {
+    ledger_.field(std::to_string(line.seq))
+        .field(time(line.time))
+        .field(to_string(line.kind))
+        .field(line.event_id)
+        .field(line.donation_id)
+        .field(line.donor)
+        .field(line.project ? std::string_view(rules_.project(*line.project).id) : std::string_view())
+        .field(line.step   ? std::string_view(rules_.closeout()[position(*line.step)].id)
+               : line.rule ? std::string_view(rules_.rule(*line.rule).id)
+                           : std::string_view())
+        .field(line.fund ? std::string_view(rules_.fund(*line.fund).id) : std::string_view())
+        .field(amount(line.amount))
+        .field(line.limited_by)
+        .field(line.disposition ? (*line.disposition == refund_disposition::give_back ? "return" : "forfeit") : "");
+    ledger_.end_row();
+    if (line.project && (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal)) {
+      project_ledger_[position(*line.project)].matched += line.amount;
+    }
+    if (line.project && line.kind == ledger_kind::closeout) project_ledger_[position(*line.project)].closeout += line.amount;
+    if (line.fund) {
+      fund_sums& sums = fund_ledger_[position(*line.fund)];
+      if (line.kind == ledger_kind::match) sums.drawn += line.amount;
+      if (line.kind == ledger_kind::closeout) sums.closeout += line.amount;
+      if (line.kind == ledger_kind::expiry) sums.expired += line.amount;
+      if (line.kind == ledger_kind::reversal) {
+        (*line.disposition == refund_disposition::give_back ? sums.returned : sums.forfeited) -= line.amount;
+      }
+    }
+  }
+  matcher_.discard_ledger();
+}
 
 }  // namespace
 
@@ -146,110 +285,23 @@ std::vector<event> load_events(const rule_set& rules, std::span<const std::files
   return events;
 }
 
-replay_report replay(const rule_set& rules, std::span<const std::filesystem::path> event_files,
-                     const std::filesystem::path& output_directory, const replay_options& options) {
-  replay_run run{rules, options, {}, {}, 0};
-  replay_report report;
-  for (const auto& file : event_files) run.file_names.push_back(file.generic_string());
-  std::vector<event> events = load_events(rules, event_files, [&](rejected_event&& bad) {
-    ++report.events_read;
-    run.reject(std::move(bad));
-  });
-  report.events_read += events.size();
-  std::array<std::uint64_t, outcome_code_count> outcome_count{};
-
-  // The outputs are written as the run goes (under temporary names: see output_set).
-  detail::output_set outputs(output_directory);
-  detail::output_file& ledger_file = outputs.create("ledger.csv");
-  csv_writer ledger("seq,time,kind,event_id,donation_id,donor,project,rule,fund,amount,limited_by,disposition",
-                    &ledger_file);
-  detail::output_file* outcomes_file = options.trace ? &outputs.create("outcomes.csv") : nullptr;
-  std::optional<csv_writer> outcomes;
-  if (outcomes_file != nullptr) outcomes.emplace("event_id,rule,outcome,want,paid,limited_by", outcomes_file);
-
-  // ledger.csv, in processing order, and what the ledger says of each project and fund.
-  struct project_sums {
-    money matched, closeout;
-  };
-  std::vector<project_sums> project_ledger(rules.projects().size());
-  struct fund_sums {
-    money drawn, returned, forfeited, expired, closeout;
-  };
-  std::vector<fund_sums> fund_ledger(rules.funds().size());
-  engine matcher(rules);
-  const auto write_ledger = [&] {
-    for (const auto& line : matcher.ledger()) {
-      ledger.field(std::to_string(line.seq))
-          .field(run.time(line.time))
-          .field(to_string(line.kind))
-          .field(line.event_id)
-          .field(line.donation_id)
-          .field(line.donor)
-          .field(line.project ? std::string_view(rules.project(*line.project).id) : std::string_view())
-          .field(line.step   ? std::string_view(rules.closeout()[position(*line.step)].id)
-                 : line.rule ? std::string_view(rules.rule(*line.rule).id)
-                             : std::string_view())
-          .field(line.fund ? std::string_view(rules.fund(*line.fund).id) : std::string_view())
-          .field(run.amount(line.amount))
-          .field(line.limited_by)
-          .field(line.disposition ? (*line.disposition == refund_disposition::give_back ? "return" : "forfeit") : "");
-      ledger.end_row();
-      if (line.project && (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal)) {
-        project_ledger[position(*line.project)].matched += line.amount;
-      }
-      if (line.project && line.kind == ledger_kind::closeout) project_ledger[position(*line.project)].closeout += line.amount;
-      if (line.fund) {
-        fund_sums& sums = fund_ledger[position(*line.fund)];
-        if (line.kind == ledger_kind::match) sums.drawn += line.amount;
-        if (line.kind == ledger_kind::closeout) sums.closeout += line.amount;
-        if (line.kind == ledger_kind::expiry) sums.expired += line.amount;
-        if (line.kind == ledger_kind::reversal) {
-          (*line.disposition == refund_disposition::give_back ? sums.returned : sums.forfeited) -= line.amount;
-        }
-      }
-    }
-    matcher.discard_ledger();
-  };
-
-  std::uint64_t done = 0;
-  std::string outcome_text;
-  for (const auto& e : events) {
-    if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, events.size());
-    auto result = matcher.process(e);
-    if (result.rejected) {
-      run.reject({run.file_names[e.file_index], e.line, e.id, *result.rejected});
-      continue;
-    }
-    ++report.events_processed;
-    if (!matcher.ledger().empty()) write_ledger();
-    if (e.kind != event_kind::donation) continue;
-    ++report.donations;
-    for (const auto& evaluation : result.evaluations) {
-      ++outcome_count[position(evaluation.code)];
-      if (evaluation.paid > evaluation.want && !evaluation.want.is_zero()) ++run.paid_above_want;
-      if (!outcomes) continue;
-      outcome_text = to_string(evaluation.code);
-      if (outcome_has_limit(evaluation.code)) {  // SPEC §5.2 spelling: cap_reached:<cap id>
-        outcome_text += ':';
-        outcome_text += evaluation.limit;
-      }
-      outcomes->field(e.id)
-          .field(rules.rule(evaluation.rule).id)
-          .field(outcome_text)
-          .field(run.amount(evaluation.want))
-          .field(run.amount(evaluation.paid))
-          .field(evaluation.limit);
-      outcomes->end_row();
-    }
-  }
-  matcher.finish();
+replay_report replay_run::finish() {
+  if (first_repeated_) throw bad_event_error(*first_repeated_);
+  if (first_refused_) throw bad_event_error(*first_refused_);
+  matcher_.finish();
   write_ledger();
-  ledger.flush();
-  if (outcomes) outcomes->flush();
-  report.events_rejected = run.rejected.size();
-  for (std::size_t code = 0; code < outcome_count.size(); ++code) {
-    if (outcome_count[code] > 0) report.outcome_counts[std::string(to_string(static_cast<outcome>(code)))] = outcome_count[code];
+  ledger_.flush();
+  if (outcomes_) outcomes_->flush();
+  replay_report report;
+  report.events_read = events_read_;
+  report.events_processed = events_processed_;
+  report.donations = donations_;
+  report.events_rejected = rejected_.size();
+  for (std::size_t code = 0; code < outcome_count_.size(); ++code) {
+    if (outcome_count_[code] > 0) report.outcome_counts[std::string(to_string(static_cast<outcome>(code)))] = outcome_count_[code];
   }
+  const rule_set& rules = rules_;
+  const engine& matcher = matcher_;
 
   // projects.csv and funds.csv, by id in byte order.
   const auto by_id = [](const auto& specs) {
@@ -269,17 +321,17 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
         .field(rules.organizations()[position(spec.organization)])
         .field(std::to_string(totals.donations))
         .field(std::to_string(totals.donors))
-        .field(run.amount(totals.raised))
-        .field(run.amount(totals.refunded))
-        .field(run.amount(totals.matched))
-        .field(run.amount(totals.closeout))
-        .field(run.amount(totals.raised + totals.matched + totals.closeout));
+        .field(amount(totals.raised))
+        .field(amount(totals.refunded))
+        .field(amount(totals.matched))
+        .field(amount(totals.closeout))
+        .field(amount(totals.raised + totals.matched + totals.closeout));
     projects.end_row();
     total_raised += totals.raised;
     total_matched += totals.matched;
     total_closeout += totals.closeout;
     report.top_projects.emplace_back(spec.id, totals.matched + totals.closeout);
-    if (project_ledger[p].matched != totals.matched || project_ledger[p].closeout != totals.closeout) {
+    if (project_ledger_[p].matched != totals.matched || project_ledger_[p].closeout != totals.closeout) {
       ledger_mismatch += " project " + spec.id;
     }
   }
@@ -292,17 +344,17 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
   for (std::size_t f : by_id(rules.funds())) {
     const fund_spec& spec = rules.funds()[f];
     const fund_totals& totals = matcher.fund(index_at<fund_index>(f));
-    const std::string exhausted = totals.exhausted_at ? run.time(*totals.exhausted_at) : std::string();
+    const std::string exhausted = totals.exhausted_at ? time(*totals.exhausted_at) : std::string();
     funds.field(spec.id)
-        .field(run.amount(spec.budget))
-        .field(run.amount(totals.released))
-        .field(run.amount(totals.drawn))
-        .field(run.amount(totals.returned))
-        .field(run.amount(totals.forfeited))
-        .field(run.amount(totals.expired))
-        .field(run.amount(totals.closeout))
-        .field(run.amount(totals.unallocated))
-        .field(run.amount(totals.available()))
+        .field(amount(spec.budget))
+        .field(amount(totals.released))
+        .field(amount(totals.drawn))
+        .field(amount(totals.returned))
+        .field(amount(totals.forfeited))
+        .field(amount(totals.expired))
+        .field(amount(totals.closeout))
+        .field(amount(totals.unallocated))
+        .field(amount(totals.available()))
         .field(exhausted);
     funds.end_row();
     report.funds.push_back({spec.id, spec.budget, totals.released, totals.drawn, totals.returned, totals.forfeited,
@@ -312,7 +364,7 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
     const money accounted = unreleased + totals.available() + (totals.drawn - totals.returned - totals.forfeited) +
                             totals.forfeited + totals.expired + totals.closeout;
     if (accounted != spec.budget || totals.available() < money{} || unreleased < money{}) identity_broken += " " + spec.id;
-    const auto& sums = fund_ledger[f];
+    const auto& sums = fund_ledger_[f];
     if (sums.drawn != totals.drawn || sums.returned != totals.returned || sums.forfeited != totals.forfeited ||
         sums.expired != totals.expired || sums.closeout != totals.closeout) {
       ledger_mismatch += " fund " + spec.id;
@@ -326,8 +378,8 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
   const auto violations = matcher.cap_violations();
   check("caps_within_max", violations.empty(), violations.empty() ? "" : violations.front());
   check("ledger_matches_tables", ledger_mismatch.empty(), "differs for" + ledger_mismatch);
-  check("matches_within_formula", run.paid_above_want == 0,
-        std::to_string(run.paid_above_want) + " matches above their formula");
+  check("matches_within_formula", paid_above_want_ == 0,
+        std::to_string(paid_above_want_) + " matches above their formula");
   check("every_event_accounted", report.events_read == report.events_processed + report.events_rejected,
         std::to_string(report.events_read) + " read, " + std::to_string(report.events_processed) + " processed, " +
             std::to_string(report.events_rejected) + " rejected");
@@ -337,29 +389,29 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
   }
 
   // rejected.csv: file-argument order, then line order (SPEC §11.11).
-  std::stable_sort(run.rejected.begin(), run.rejected.end(), [&](const rejected_event& a, const rejected_event& b) {
+  std::stable_sort(rejected_.begin(), rejected_.end(), [&](const rejected_event& a, const rejected_event& b) {
     const auto rank = [&](const std::string& file) {
-      return std::find(run.file_names.begin(), run.file_names.end(), file) - run.file_names.begin();
+      return std::find(file_names_.begin(), file_names_.end(), file) - file_names_.begin();
     };
     return std::pair(rank(a.file), a.line) < std::pair(rank(b.file), b.line);
   });
   csv_writer rejected_csv("file,line,id,reason");
-  for (const auto& bad : run.rejected) {
+  for (const auto& bad : rejected_) {
     rejected_csv.field(bad.file).field(std::to_string(bad.line)).field(bad.id).field(bad.reason);
     rejected_csv.end_row();
   }
 
   // The tables, then summary.json with the digest of every output.
-  detail::output_file& projects_file = outputs.create("projects.csv");
+  detail::output_file& projects_file = outputs_.create("projects.csv");
   projects_file.write(projects.text());
-  detail::output_file& funds_file = outputs.create("funds.csv");
+  detail::output_file& funds_file = outputs_.create("funds.csv");
   funds_file.write(funds.text());
-  report.digests = {{"ledger.csv", ledger_file.complete()},
+  report.digests = {{"ledger.csv", ledger_file_.complete()},
                     {"projects.csv", projects_file.complete()},
                     {"funds.csv", funds_file.complete()}};
-  if (outcomes_file != nullptr) report.digests.emplace_back("outcomes.csv", outcomes_file->complete());
-  if (options.lenient) {
-    detail::output_file& rejected_file = outputs.create("rejected.csv");
+  if (outcomes_file_ != nullptr) report.digests.emplace_back("outcomes.csv", outcomes_file_->complete());
+  if (options_.lenient) {
+    detail::output_file& rejected_file = outputs_.create("rejected.csv");
     rejected_file.write(rejected_csv.text());
     report.digests.emplace_back("rejected.csv", rejected_file.complete());
   }
@@ -390,18 +442,83 @@ replay_report replay(const rule_set& rules, std::span<const std::filesystem::pat
     first = false;
   }
   summary += "},\n";
-  summary += "  \"totals\": {\"raised\": " + json_string(run.amount(total_raised)) +
-             ", \"matched\": " + json_string(run.amount(total_matched)) +
-             ", \"closeout\": " + json_string(run.amount(total_closeout)) + "},\n";
+  summary += "  \"totals\": {\"raised\": " + json_string(amount(total_raised)) +
+             ", \"matched\": " + json_string(amount(total_matched)) +
+             ", \"closeout\": " + json_string(amount(total_closeout)) + "},\n";
   summary += "  \"invariants\": {";
   for (std::size_t i = 0; i < invariants.size(); ++i) {
     summary += (i == 0 ? "" : ", ") + json_string(invariants[i].name) + ": " + (invariants[i].holds ? "true" : "false");
   }
   summary += "}\n}\n";
 
-  outputs.create("summary.json").write(summary);
-  outputs.commit();
+  outputs_.create("summary.json").write(summary);
+  outputs_.commit();
   return report;
+}
+
+namespace {
+
+// The streaming path, for events whose times never decrease in input order (then processing
+// order is input order, SPEC §3.3): a second thread reads the files while the engine matches,
+// and no event is held after it is processed. Returns nullopt at the first event earlier than
+// the one before it; the caller then replays from the start, loading every event first.
+//
+// It decides exactly as loading does. A repeated id is the engine's duplicate_id, or the id of
+// an event the engine refused before. Strict errors rank as when loading: a bad field (thrown by
+// the reading thread, whatever was processed before), then the first repeated id, then the first
+// refusal, so the last two wait until every event is read.
+std::optional<replay_report> replay_in_time_order(const rule_set& rules,
+                                                  std::span<const std::filesystem::path> event_files,
+                                                  const std::filesystem::path& output_directory,
+                                                  const replay_options& options) {
+  std::vector<rejected_event> read_rejections;  // lenient; filled by the reading thread
+  replay_run run(rules, event_files, output_directory, options, replay_run::strict_errors::throw_at_finish);
+  detail::event_pipe pipe(rules, event_files, [&](rejected_event&& bad) {
+    if (!options.lenient) throw bad_event_error(rejection_message(bad));
+    read_rejections.push_back(std::move(bad));
+  });
+  const auto& names = run.file_names();
+  detail::string_set refused;  // ids of events the engine refused
+  std::optional<timestamp> last;
+  std::uint64_t done = 0;
+  for (auto batch = pipe.next(); !batch.empty(); batch = pipe.next()) {
+    for (const event& e : batch) {
+      if (last && e.time < *last) return std::nullopt;
+      last = e.time;
+      if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, 0);
+      if (!refused.empty() && refused.contains(std::string_view(e.id))) {
+        run.reject_processed({names[e.file_index], e.line, e.id, "duplicate_id"});
+      } else if (!run.process(e)) {
+        refused.insert(e.id);
+      }
+    }
+  }
+  run.read_rejected(std::move(read_rejections));  // the reading thread is done with them
+  return run.finish();
+}
+
+// The loading path: every event read, repeated ids refused, sorted (load_events), then matched.
+replay_report replay_loaded(const rule_set& rules, std::span<const std::filesystem::path> event_files,
+                            const std::filesystem::path& output_directory, const replay_options& options) {
+  replay_run run(rules, event_files, output_directory, options, replay_run::strict_errors::throw_at_once);
+  const std::vector<event> events =
+      load_events(rules, event_files, [&](rejected_event&& bad) { run.reject(std::move(bad)); });
+  std::uint64_t done = 0;
+  for (const auto& e : events) {
+    if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, events.size());
+    run.process(e);
+  }
+  return run.finish();
+}
+
+}  // namespace
+
+replay_report replay(const rule_set& rules, std::span<const std::filesystem::path> event_files,
+                     const std::filesystem::path& output_directory, const replay_options& options) {
+  if (options.stream_in_time_order) {
+    if (auto report = replay_in_time_order(rules, event_files, output_directory, options)) return std::move(*report);
+  }
+  return replay_loaded(rules, event_files, output_directory, options);
 }
 
 }  // namespace matchfund

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -40,18 +41,37 @@ std::string read_file(const fs::path& path) {
 // Returns the model's ledger.
 std::string check_agreement(const rule_set& rules, const fs::path& events_file, const fs::path& dump = {}) {
   std::vector<event> events;
+  std::vector<rejected_event> all_rejected;  // for their fields here, then the model's
   read_event_file(
-      rules, events_file, 0, [&](event&& e) { events.push_back(std::move(e)); }, [](rejected_event&&) {});
+      rules, events_file, 0, [&](event&& e) { events.push_back(std::move(e)); },
+      [&](rejected_event&& bad) { all_rejected.push_back(std::move(bad)); });
   const std::vector<std::string> names{events_file.generic_string()};
   const auto expected = reference::replay(rules, events, names);
 
   const fs::path out = fs::temp_directory_path() / ("matchfund-differential-" + std::to_string(::getpid()));
+  const fs::path loaded_out = out.string() + "-loaded";
   fs::remove_all(out);
+  fs::remove_all(loaded_out);
   const std::vector<fs::path> files{events_file};
   replay_options options;
   options.trace = true;
   options.lenient = true;
   (void)matchfund::replay(rules, files, out, options);
+  // Streamed (events in time order) or not, the replay writes the same bytes.
+  options.stream_in_time_order = false;
+  (void)matchfund::replay(rules, files, loaded_out, options);
+  for (const char* name : {"ledger.csv", "projects.csv", "funds.csv", "outcomes.csv", "rejected.csv", "summary.json"}) {
+    INFO(name);
+    CHECK(read_file(out / name) == read_file(loaded_out / name));
+  }
+  fs::remove_all(loaded_out);
+  std::string rejected_ids;  // every rejection, as rejected.csv lists them: in line order
+  all_rejected.insert(all_rejected.end(), expected.rejected.begin(), expected.rejected.end());
+  std::stable_sort(all_rejected.begin(), all_rejected.end(),
+                   [](const rejected_event& a, const rejected_event& b) { return a.line < b.line; });
+  for (const auto& bad : all_rejected) {
+    rejected_ids += bad.file + "," + std::to_string(bad.line) + "," + bad.id + "," + bad.reason + "\n";
+  }
   if (!dump.empty()) {
     for (const auto& [name, text] : {std::pair{"ledger.csv", expected.ledger_csv}, std::pair{"projects.csv", expected.projects_csv},
                                      std::pair{"funds.csv", expected.funds_csv}, std::pair{"outcomes.csv", expected.outcomes_csv}}) {
@@ -63,6 +83,7 @@ std::string check_agreement(const rule_set& rules, const fs::path& events_file, 
   CHECK(read_file(out / "projects.csv") == expected.projects_csv);
   CHECK(read_file(out / "funds.csv") == expected.funds_csv);
   CHECK(read_file(out / "outcomes.csv") == expected.outcomes_csv);
+  CHECK(read_file(out / "rejected.csv") == "file,line,id,reason\n" + rejected_ids);
   fs::remove_all(out);
   return expected.ledger_csv;
 }
@@ -447,7 +468,69 @@ scenario random_scenario(std::uint64_t seed) {
     add_close("c0", chance2(50) ? last_time : std::string("2021-09-10T06:00:00+08:00"));
   }
   if (second_close) add_close("c1", "2021-09-10T07:00:00+08:00");  // rejected: a second close
+
+  // Sometimes events out of time order (two lines swapped) or a repeated id (a later event takes
+  // an earlier one's id), from a stream of their own so the campaigns above stay as they were.
+  std::mt19937_64 order_random(seed ^ 0xD1B54A32D192ED03ULL);
+  const auto pick3 = [&](int low, int high) {
+    return static_cast<int>(std::uniform_int_distribution<int>(low, high)(order_random));
+  };
+  std::vector<std::string> lines;
+  for (std::size_t at = 0; at < e.size();) {
+    const std::size_t end = e.find('\n', at);
+    lines.push_back(e.substr(at, end - at));
+    at = end + 1;
+  }
+  const auto rows = static_cast<int>(lines.size()) - 1;  // lines[0] is the header
+  if (rows >= 2 && pick3(1, 100) <= 15) {
+    const int a = pick3(1, rows - 1);
+    std::swap(lines[static_cast<std::size_t>(a)], lines[static_cast<std::size_t>(pick3(a + 1, rows))]);
+  }
+  if (rows >= 2 && pick3(1, 100) <= 15) {
+    const auto id_of = [](const std::string& line) {
+      const std::size_t from = line.find(',') + 1;
+      return std::pair(from, line.find(',', from));
+    };
+    const int earlier = pick3(1, rows - 1);
+    auto& later = lines[static_cast<std::size_t>(pick3(earlier + 1, rows))];
+    const auto [from, to] = id_of(lines[static_cast<std::size_t>(earlier)]);
+    const auto [later_from, later_to] = id_of(later);
+    later.replace(later_from, later_to - later_from, lines[static_cast<std::size_t>(earlier)].substr(from, to - from));
+  }
+  e.clear();
+  for (const auto& line : lines) e += line + "\n";
   return s;
+}
+
+}  // namespace
+
+namespace {
+
+// The second column (id) and third (time) of the data lines of a scenario's events.csv.
+std::vector<std::pair<std::string, std::string>> ids_and_times(const std::string& csv) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);  // the header
+  while (std::getline(lines, line)) {
+    const std::size_t id = line.find(',') + 1;
+    const std::size_t time = line.find(',', id) + 1;
+    rows.emplace_back(line.substr(id, time - 1 - id), line.substr(time, line.find(',', time) - time));
+  }
+  return rows;
+}
+
+bool repeats_an_id(const std::string& csv) {
+  std::set<std::string> ids;
+  for (const auto& row : ids_and_times(csv)) {
+    if (!ids.insert(row.first).second) return true;
+  }
+  return false;
+}
+
+bool in_time_order(const std::string& csv) {  // times are written in one offset: text order is time order
+  const auto rows = ids_and_times(csv);
+  return std::is_sorted(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
 }
 
 }  // namespace
@@ -461,6 +544,8 @@ TEST_CASE("engine and reference model agree on random campaigns", "[differential
   int compared = 0;
   int with_closeout = 0;
   int with_close_event = 0;
+  int with_repeated_id = 0;
+  int out_of_order = 0;
   std::map<std::string, int> seeds_paid;  // step kind -> seeds where a step of that kind paid
   for (std::uint64_t seed = 1; seed <= static_cast<std::uint64_t>(seeds); ++seed) {
     INFO("seed " << seed);
@@ -488,6 +573,8 @@ TEST_CASE("engine and reference model agree on random campaigns", "[differential
     // An exception (in the engine or the model) fails this seed only, so that it hides no other.
     std::string ledger;
     CHECK_NOTHROW(ledger = check_agreement(*loaded.rules, events, dump_directory));
+    if (repeats_an_id(s.events_csv)) ++with_repeated_id;
+    if (!in_time_order(s.events_csv)) ++out_of_order;
     ++compared;
     if (!s.step_kinds.empty()) ++with_closeout;
     if (s.close_event) ++with_close_event;
@@ -498,6 +585,10 @@ TEST_CASE("engine and reference model agree on random campaigns", "[differential
   // out in a good number of them (out of 300: 10 each at the very least).
   INFO(with_closeout << " campaigns with close-out steps, " << with_close_event << " with a close event");
   CHECK(with_closeout >= seeds * 2 / 3);
+  // Both replay paths run: streamed (in time order) and loaded (out of order), with repeated ids.
+  INFO(out_of_order << " campaigns out of time order, " << with_repeated_id << " with a repeated id");
+  CHECK(out_of_order >= seeds / 20);
+  CHECK(with_repeated_id >= seeds / 20);
   CHECK(with_close_event >= seeds / 6);
   for (const char* kind : {"proportional", "equal", "quadratic", "quadratic/gitcoin", "fixed", "challenge", "rematch"}) {
     INFO("close-out kind " << kind << " paid in " << seeds_paid[kind] << " seeds");

@@ -27,8 +27,12 @@ namespace matchfund {
 struct replay_options {
   bool trace = false;    // write outcomes.csv
   bool lenient = false;  // bad events go to rejected.csv instead of stopping the run
+  // Events whose times never decrease in input order are matched while a second thread reads
+  // them, without holding them all; other input is loaded whole and sorted first. false: always
+  // load first. The outputs are the same either way.
+  bool stream_in_time_order = true;
   // Called now and then while events are processed (processed, total), e.g. for a progress line;
-  // it cannot change any result.
+  // total is 0 while it is not known (events streamed). It cannot change any result.
   std::function<void(std::uint64_t, std::uint64_t)> on_progress;
 };
 

@@ -212,8 +212,12 @@ int replay_command(const std::vector<std::string>& arguments, const po::variable
   bool progress_shown = false;
   if (::isatty(STDERR_FILENO) != 0) {
     replay_options.on_progress = [&progress_shown](std::uint64_t processed, std::uint64_t total) {
-      std::fprintf(stderr, "\rmatchfund replay: %llu of %llu events", static_cast<unsigned long long>(processed),
-                   static_cast<unsigned long long>(total));
+      if (total == 0) {  // streamed: the total is not known yet
+        std::fprintf(stderr, "\rmatchfund replay: %llu events", static_cast<unsigned long long>(processed));
+      } else {
+        std::fprintf(stderr, "\rmatchfund replay: %llu of %llu events", static_cast<unsigned long long>(processed),
+                     static_cast<unsigned long long>(total));
+      }
       progress_shown = true;
     };
   }

@@ -17,8 +17,9 @@
 //     conditions: only != and not_in hold (docs/semantics.md); as a cap scope it is missing and
 //     the cap does not limit.
 //     An empty `channel` is likewise a missing scope value for `attr:donation.channel`.
-//  5. Ids of rejected events (for any reason, not only for their fields) do not count for
-//     duplicate ids: a rejected event is not processed.
+//  5. Duplicate ids are found in input order before anything is processed (SPEC §11.8): the
+//     later is bad, also when the earlier is refused later on (only events rejected for their
+//     fields do not count, and those never reach the model).
 //  6. `missing_attribute` is checked for every donation, also those outside the campaign or after
 //     the close; the leaves checked are the rules' `eligible` conditions and every tier's `when`
 //     (ratio tiers and bonus tiers), in evaluation order, first missing reported.
@@ -1751,11 +1752,15 @@ outputs model::run(std::vector<event> events, std::span<const std::string> file_
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return events[a].time < events[b].time; });
 
+  std::vector<bool> repeated(events.size());
+  std::set<std::string> ids_in_input;
+  for (std::size_t i = 0; i < events.size(); ++i) repeated[i] = !ids_in_input.insert(events[i].id).second;
+
   std::vector<std::pair<std::size_t, rejected_event>> rejected;
   std::optional<timestamp> last_time;
   for (const std::size_t i : order) {
     const event& e = events[i];
-    if (auto reason = bad_event_reason(e)) {
+    if (auto reason = repeated[i] ? std::optional<std::string>("duplicate_id") : bad_event_reason(e)) {
       const std::string file = e.file_index < file_names.size() ? file_names[e.file_index] : std::string();
       rejected.emplace_back(i, rejected_event{file, e.line, e.id, *reason});
       continue;

@@ -1,0 +1,84 @@
+#include "event_pipe.hpp"
+
+#include <utility>
+
+namespace matchfund::detail {
+
+event_pipe::event_pipe(const rule_set& rules, std::span<const std::filesystem::path> files,
+                       rejected_event_handler on_rejected)
+    : on_rejected_(std::move(on_rejected)) {
+  reader_ = std::thread([this, &rules, files] { read(rules, files); });
+}
+
+event_pipe::~event_pipe() {
+  {
+    const std::lock_guard lock(mutex_);
+    cancelled_ = true;
+  }
+  changed_.notify_all();
+  reader_.join();
+}
+
+void event_pipe::read(const rule_set& rules, std::span<const std::filesystem::path> files) {
+  batch current;
+  current.events.reserve(batch_size);
+  try {
+    read_event_files(
+        rules, files,
+        [&](event&& e) {
+          current.events.push_back(std::move(e));
+          if (current.events.size() == batch_size) {
+            hand_over(std::move(current));
+            current = batch{};
+            const std::lock_guard lock(mutex_);
+            if (!spare_.empty()) {
+              current.events = std::move(spare_.back());
+              spare_.pop_back();
+            }
+          }
+        },
+        [&](rejected_event&& bad) { on_rejected_(std::move(bad)); });
+    current.last = true;
+    hand_over(std::move(current));
+  } catch (const cancelled&) {
+    // The pipe is being destroyed: nobody waits for more.
+  } catch (...) {
+    current.error = std::current_exception();
+    current.last = true;
+    try {
+      hand_over(std::move(current));
+    } catch (const cancelled&) {
+    }
+  }
+}
+
+void event_pipe::hand_over(batch&& full) {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return cancelled_ || ready_.size() < batches_ahead; });
+  if (cancelled_) throw cancelled{};
+  ready_.push_back(std::move(full));
+  lock.unlock();
+  changed_.notify_all();
+}
+
+std::span<const event> event_pipe::next() {
+  if (finished_) return {};
+  std::unique_lock lock(mutex_);
+  if (!held_.events.empty()) {
+    held_.events.clear();
+    spare_.push_back(std::move(held_.events));
+  }
+  changed_.wait(lock, [&] { return !ready_.empty(); });
+  held_ = std::move(ready_.front());
+  ready_.pop_front();
+  lock.unlock();
+  changed_.notify_all();
+  if (held_.last) {
+    finished_ = true;
+    if (held_.error) std::rethrow_exception(held_.error);
+  }
+  // A last batch may be empty; a batch before it never is.
+  return held_.events;
+}
+
+}  // namespace matchfund::detail

@@ -1,0 +1,67 @@
+// Event files read on a thread of their own and handed over in batches, in file order, so that
+// parsing one batch overlaps matching the previous one. Internal (replay.cpp).
+//
+//   detail::event_pipe pipe(rules, files, on_rejected);
+//   for (auto batch = pipe.next(); !batch.empty(); batch = pipe.next()) {
+//     for (const event& e : batch) ...
+//   }
+//
+// `on_rejected` runs on the reading thread. What it throws (and any event_file_error) ends the
+// reading: next() hands over the full batches read before it, then rethrows it. Destroying the
+// pipe early stops the reading thread and waits for it.
+#ifndef MATCHFUND_SRC_EVENT_PIPE_HPP
+#define MATCHFUND_SRC_EVENT_PIPE_HPP
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include "matchfund/event.hpp"
+#include "matchfund/read_events.hpp"
+#include "matchfund/rule_set.hpp"
+
+namespace matchfund::detail {
+
+class event_pipe {
+ public:
+  event_pipe(const rule_set& rules, std::span<const std::filesystem::path> files, rejected_event_handler on_rejected);
+  ~event_pipe();
+  event_pipe(const event_pipe&) = delete;
+  event_pipe& operator=(const event_pipe&) = delete;
+
+  // The next events in file order, valid until the next call; empty when every file is read.
+  std::span<const event> next();
+
+ private:
+  struct batch {
+    std::vector<event> events;
+    std::exception_ptr error;  // set on the last batch when the reading failed
+    bool last = false;
+  };
+  struct cancelled {};  // thrown inside the reading thread when the pipe is destroyed early
+
+  void read(const rule_set& rules, std::span<const std::filesystem::path> files);
+  void hand_over(batch&& full);
+
+  static constexpr std::size_t batch_size = 4096;
+  static constexpr std::size_t batches_ahead = 16;  // how far reading may run ahead of matching
+
+  rejected_event_handler on_rejected_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<batch> ready_;
+  std::vector<std::vector<event>> spare_;  // emptied batches, reused for their capacity
+  bool cancelled_ = false;
+  batch held_;  // the batch next() returned last
+  bool finished_ = false;
+  std::thread reader_;
+};
+
+}  // namespace matchfund::detail
+
+#endif

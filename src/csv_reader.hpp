@@ -76,6 +76,7 @@ class csv_record {
 
   // Line on which the record starts.
   std::uint64_t line() const noexcept { return line_; }
+  std::size_t begin_offset() const noexcept { return begin_; }  // of its first byte in the input
 
   // Where field i starts: its opening quote when quoted. A field after a quoted field holding a
   // line break starts on a later line than the record. Found by rescanning the record, so it is

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "chunked_vector.hpp"
 #include "huge_pages.hpp"
 #include "matchfund/assert.hpp"
 #include "matchfund/engine.hpp"
@@ -41,9 +42,10 @@ struct cap_key_hash {
   }
 };
 
-// The engine's tables grow with the events: they live on huge pages (see huge_pages.hpp).
+// The engine's tables grow with the events: they live on huge pages (see huge_pages.hpp), the
+// per-event and per-donor ones in chunks that never move (chunked_vector.hpp).
 template <class T>
-using table_vector = std::vector<T, detail::huge_page_allocator<T>>;
+using table_vector = detail::chunked_vector<T>;
 template <class Key, class Value, class Hash = boost::hash<Key>>
 using table_map = boost::unordered_flat_map<Key, Value, Hash, std::equal_to<Key>,
                                             detail::huge_page_allocator<std::pair<const Key, Value>>>;
@@ -198,7 +200,7 @@ struct engine::state {
   std::vector<fund_state> funds;
   std::vector<project_totals> projects;
   std::vector<donation_chain> project_donations;
-  table_vector<ledger_line> ledger;
+  std::vector<ledger_line, detail::huge_page_allocator<ledger_line>> ledger;  // contiguous: engine::ledger() is a span
   std::uint64_t ledger_discarded = 0;  // lines forgotten by discard_ledger()
 
   // Cap counters: (cap, scope, period) -> a dense counter, created when first charged.

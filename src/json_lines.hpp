@@ -65,6 +65,7 @@ struct json_member {
 class json_record {
  public:
   std::uint64_t line() const noexcept { return line_; }
+  std::size_t begin_offset() const noexcept { return line_begin_; }  // of its line in the input
   const std::vector<json_member>& members() const noexcept { return members_; }
 
   // Where an input offset on this line is, for error messages.

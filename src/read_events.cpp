@@ -230,157 +230,6 @@ std::string check_event(const event_context& context, const field_texts& texts, 
 }
 
 // Checks a record and hands it to the right handler.
-class event_sink {
- public:
-  event_sink(const event_context& context, const std::string& file_name, std::uint32_t file_index,
-             const event_handler& on_event, const rejected_event_handler& on_rejected)
-      : context_(context), file_name_(file_name), file_index_(file_index), on_event_(on_event), on_rejected_(on_rejected) {}
-
-  void operator()(const field_texts& texts, std::uint64_t line) const {
-    event e;
-    e.file_index = file_index_;
-    e.line = line;
-    std::string reason = check_event(context_, texts, e);
-    if (reason.empty()) {
-      on_event_(std::move(e));
-    } else {
-      on_rejected_(rejected_event{file_name_, line, std::string(texts.fields[fields::id]), std::move(reason)});
-    }
-  }
-
- private:
-  const event_context& context_;
-  const std::string& file_name_;
-  std::uint32_t file_index_;
-  const event_handler& on_event_;
-  const rejected_event_handler& on_rejected_;
-};
-
-std::string list_of_fields() {
-  std::string list;
-  for (std::size_t i = 0; i < field_count; ++i) {
-    list += std::string(field_names[i]) + ", ";
-  }
-  return list;
-}
-
-// ---------------------------------------------------------------------------------------------
-// CSV
-
-void read_csv_events(const event_context& context, std::string_view text, const std::string& file_name,
-                     const event_sink& sink) {
-  const auto file_error = [&](detail::csv_position at, std::string message) {
-    return event_file_error(file_name, at.line, at.column, std::move(message));
-  };
-  try {
-    detail::csv_reader reader(text);
-    detail::csv_record record;
-    if (!reader.next(record)) throw file_error({1, 1}, "the file is empty: a header row is required");
-    const detail::csv_header header(record);
-
-    // What each column holds: a field, a donation attribute slot, or an attribute no rule reads.
-    struct column {
-      enum class holds : std::uint8_t { event_field, attribute, ignored } what;
-      std::size_t index;
-    };
-    std::vector<column> columns;
-    columns.reserve(header.size());
-    for (std::size_t i = 0; i < header.size(); ++i) {
-      const std::string_view name = header.name(i);
-      if (const auto known = find_field(name)) {
-        columns.push_back({column::holds::event_field, *known});
-      } else if (name.starts_with("attr.")) {
-        if (name.size() == 5) throw file_error(record.position(i), "column \"attr.\" has no attribute name");
-        const auto slot = context.attribute_slot(name.substr(5));
-        columns.push_back({slot ? column::holds::attribute : column::holds::ignored, slot.value_or(0)});
-      } else {
-        throw file_error(record.position(i), "unknown column \"" + std::string(name) + "\" (the columns are " +
-                                                 list_of_fields() + "and attr.NAME)");
-      }
-    }
-
-    field_texts texts;
-    texts.attributes.resize(context.attributes().size());
-    while (reader.next(record)) {
-      if (record.size() != header.size()) {
-        const auto at = record.size() > header.size() ? record.position(header.size()) : record.end_position();
-        throw file_error(at, "expected " + std::to_string(header.size()) + " fields as in the header, found " +
-                                 std::to_string(record.size()));
-      }
-      texts.clear();
-      for (std::size_t i = 0; i < columns.size(); ++i) {
-        switch (columns[i].what) {
-          case column::holds::event_field: texts.fields[columns[i].index] = record[i]; break;
-          case column::holds::attribute: texts.attributes[columns[i].index] = record[i]; break;
-          case column::holds::ignored: break;
-        }
-      }
-      sink(texts, record.line());
-    }
-  } catch (const detail::csv_error& e) {
-    throw file_error(e.position(), e.what());
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// JSON Lines
-
-void read_json_lines_events(const event_context& context, std::string_view text, const std::string& file_name,
-                            const event_sink& sink) {
-  detail::json_lines_reader reader(text);
-  detail::json_record record;
-  const auto file_error = [&](std::size_t offset, std::string message) {
-    const detail::json_position at = record.position_at(offset);
-    return event_file_error(file_name, at.line, at.column, std::move(message));
-  };
-  const auto must_be_scalar = [](std::string_view key) {
-    return "the value of \"" + std::string(key) + "\" must be a string, number, boolean or null";
-  };
-  field_texts texts;
-  texts.attributes.resize(context.attributes().size());
-  try {
-    while (reader.next(record)) {
-      texts.clear();
-      std::uint32_t attr_member = detail::json_no_parent;
-      const auto& members = record.members();
-      for (std::size_t i = 0; i < members.size(); ++i) {
-        const detail::json_member& member = members[i];
-        if (member.parent == detail::json_no_parent) {
-          if (const auto known = find_field(member.key)) {
-            if (member.kind == detail::json_kind::object) throw file_error(member.value_offset, must_be_scalar(member.key));
-            texts.fields[*known] = member.text;
-          } else if (member.key == "attr") {
-            if (member.kind == detail::json_kind::object) {
-              attr_member = static_cast<std::uint32_t>(i);
-            } else if (member.kind != detail::json_kind::null) {
-              throw file_error(member.value_offset, "the value of \"attr\" must be an object");
-            }
-          } else {
-            throw file_error(member.key_offset, "unknown key \"" + std::string(member.key) + "\" (the keys are " +
-                                                    list_of_fields() + "and attr)");
-          }
-        } else {
-          // Only attr may hold an object: any other was refused when its key was met.
-          MATCHFUND_ASSERT(member.parent == attr_member, "JSON member outside attr");
-          if (member.key.empty()) throw file_error(member.key_offset, "empty attribute name");
-          if (const auto slot = context.attribute_slot(member.key)) texts.attributes[*slot] = member.text;
-        }
-      }
-      sink(texts, record.line());
-    }
-  } catch (const detail::json_error& e) {
-    throw event_file_error(file_name, e.line(), e.column(), e.what());
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Files
-
-std::string display_name(const std::filesystem::path& file) {
-  const std::u8string utf8 = file.u8string();
-  return {utf8.begin(), utf8.end()};
-}
-
 // A whole file's bytes: mapped into memory where the system allows, else read into a string
 // (pipes, character devices, systems without mmap).
 class file_bytes {
@@ -449,6 +298,21 @@ class file_bytes {
 
   std::string_view text() const noexcept { return text_; }
 
+  // Gives the mapped pages before `offset` back to the system: reading a file of gigabytes
+  // keeps only what is being read resident. The bytes stay readable (they come back from the
+  // file), so nothing that still looks at them breaks.
+  void release_before(std::size_t offset) noexcept {
+#ifdef MATCHFUND_HAVE_MMAP
+    constexpr std::size_t granule = std::size_t{1} << 20;
+    const std::size_t end = offset / granule * granule;
+    if (mapped_ == nullptr || end <= released_) return;
+    (void)::madvise(static_cast<char*>(mapped_) + released_, end - released_, MADV_DONTNEED);
+    released_ = end;
+#else
+    (void)offset;
+#endif
+  }
+
  private:
   [[noreturn]] static void cannot_read(const std::string& name, int failure) {
     throw event_file_error(name, 0, 0,
@@ -456,9 +320,171 @@ class file_bytes {
   }
 
   void* mapped_ = nullptr;
+  std::size_t released_ = 0;  // pages before it are given back
   std::string copy_;
   std::string_view text_;
 };
+
+class event_sink {
+ public:
+  event_sink(const event_context& context, const std::string& file_name, std::uint32_t file_index,
+             const event_handler& on_event, const rejected_event_handler& on_rejected, file_bytes* source = nullptr)
+      : context_(context), file_name_(file_name), file_index_(file_index), on_event_(on_event), on_rejected_(on_rejected),
+        source_(source) {}
+
+  // Reading has reached `offset` of the text: what lies before it is not needed any more.
+  void reached(std::size_t offset) const noexcept {
+    if (source_ != nullptr && (++records_ & 0xFFFF) == 0) source_->release_before(offset);
+  }
+
+  void operator()(const field_texts& texts, std::uint64_t line) const {
+    event e;
+    e.file_index = file_index_;
+    e.line = line;
+    std::string reason = check_event(context_, texts, e);
+    if (reason.empty()) {
+      on_event_(std::move(e));
+    } else {
+      on_rejected_(rejected_event{file_name_, line, std::string(texts.fields[fields::id]), std::move(reason)});
+    }
+  }
+
+ private:
+  const event_context& context_;
+  const std::string& file_name_;
+  std::uint32_t file_index_;
+  const event_handler& on_event_;
+  const rejected_event_handler& on_rejected_;
+  file_bytes* source_;
+  mutable std::uint64_t records_ = 0;
+};
+
+std::string list_of_fields() {
+  std::string list;
+  for (std::size_t i = 0; i < field_count; ++i) {
+    list += std::string(field_names[i]) + ", ";
+  }
+  return list;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+void read_csv_events(const event_context& context, std::string_view text, const std::string& file_name,
+                     const event_sink& sink) {
+  const auto file_error = [&](detail::csv_position at, std::string message) {
+    return event_file_error(file_name, at.line, at.column, std::move(message));
+  };
+  try {
+    detail::csv_reader reader(text);
+    detail::csv_record record;
+    if (!reader.next(record)) throw file_error({1, 1}, "the file is empty: a header row is required");
+    const detail::csv_header header(record);
+
+    // What each column holds: a field, a donation attribute slot, or an attribute no rule reads.
+    struct column {
+      enum class holds : std::uint8_t { event_field, attribute, ignored } what;
+      std::size_t index;
+    };
+    std::vector<column> columns;
+    columns.reserve(header.size());
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      const std::string_view name = header.name(i);
+      if (const auto known = find_field(name)) {
+        columns.push_back({column::holds::event_field, *known});
+      } else if (name.starts_with("attr.")) {
+        if (name.size() == 5) throw file_error(record.position(i), "column \"attr.\" has no attribute name");
+        const auto slot = context.attribute_slot(name.substr(5));
+        columns.push_back({slot ? column::holds::attribute : column::holds::ignored, slot.value_or(0)});
+      } else {
+        throw file_error(record.position(i), "unknown column \"" + std::string(name) + "\" (the columns are " +
+                                                 list_of_fields() + "and attr.NAME)");
+      }
+    }
+
+    field_texts texts;
+    texts.attributes.resize(context.attributes().size());
+    while (reader.next(record)) {
+      if (record.size() != header.size()) {
+        const auto at = record.size() > header.size() ? record.position(header.size()) : record.end_position();
+        throw file_error(at, "expected " + std::to_string(header.size()) + " fields as in the header, found " +
+                                 std::to_string(record.size()));
+      }
+      texts.clear();
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        switch (columns[i].what) {
+          case column::holds::event_field: texts.fields[columns[i].index] = record[i]; break;
+          case column::holds::attribute: texts.attributes[columns[i].index] = record[i]; break;
+          case column::holds::ignored: break;
+        }
+      }
+      sink(texts, record.line());
+      sink.reached(record.begin_offset());
+    }
+  } catch (const detail::csv_error& e) {
+    throw file_error(e.position(), e.what());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Lines
+
+void read_json_lines_events(const event_context& context, std::string_view text, const std::string& file_name,
+                            const event_sink& sink) {
+  detail::json_lines_reader reader(text);
+  detail::json_record record;
+  const auto file_error = [&](std::size_t offset, std::string message) {
+    const detail::json_position at = record.position_at(offset);
+    return event_file_error(file_name, at.line, at.column, std::move(message));
+  };
+  const auto must_be_scalar = [](std::string_view key) {
+    return "the value of \"" + std::string(key) + "\" must be a string, number, boolean or null";
+  };
+  field_texts texts;
+  texts.attributes.resize(context.attributes().size());
+  try {
+    while (reader.next(record)) {
+      texts.clear();
+      std::uint32_t attr_member = detail::json_no_parent;
+      const auto& members = record.members();
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        const detail::json_member& member = members[i];
+        if (member.parent == detail::json_no_parent) {
+          if (const auto known = find_field(member.key)) {
+            if (member.kind == detail::json_kind::object) throw file_error(member.value_offset, must_be_scalar(member.key));
+            texts.fields[*known] = member.text;
+          } else if (member.key == "attr") {
+            if (member.kind == detail::json_kind::object) {
+              attr_member = static_cast<std::uint32_t>(i);
+            } else if (member.kind != detail::json_kind::null) {
+              throw file_error(member.value_offset, "the value of \"attr\" must be an object");
+            }
+          } else {
+            throw file_error(member.key_offset, "unknown key \"" + std::string(member.key) + "\" (the keys are " +
+                                                    list_of_fields() + "and attr)");
+          }
+        } else {
+          // Only attr may hold an object: any other was refused when its key was met.
+          MATCHFUND_ASSERT(member.parent == attr_member, "JSON member outside attr");
+          if (member.key.empty()) throw file_error(member.key_offset, "empty attribute name");
+          if (const auto slot = context.attribute_slot(member.key)) texts.attributes[*slot] = member.text;
+        }
+      }
+      sink(texts, record.line());
+      sink.reached(record.begin_offset());
+    }
+  } catch (const detail::json_error& e) {
+    throw event_file_error(file_name, e.line(), e.column(), e.what());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+std::string display_name(const std::filesystem::path& file) {
+  const std::u8string utf8 = file.u8string();
+  return {utf8.begin(), utf8.end()};
+}
 
 bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) noexcept {
   if (text.size() < suffix.size()) return false;
@@ -479,11 +505,13 @@ event_format event_format_of(const std::filesystem::path& file) {
   return event_format::csv;
 }
 
-void read_event_text(const rule_set& rules, std::string_view text, event_format format, const std::string& file_name,
-                     std::uint32_t file_index, const event_handler& on_event,
-                     const rejected_event_handler& on_rejected) {
+namespace {
+
+void read_events_from(const rule_set& rules, std::string_view text, event_format format, const std::string& file_name,
+                      std::uint32_t file_index, const event_handler& on_event, const rejected_event_handler& on_rejected,
+                      file_bytes* source) {
   const event_context context(rules);
-  const event_sink sink(context, file_name, file_index, on_event, on_rejected);
+  const event_sink sink(context, file_name, file_index, on_event, on_rejected, source);
   if (format == event_format::json_lines) {
     read_json_lines_events(context, text, file_name, sink);
   } else {
@@ -491,11 +519,19 @@ void read_event_text(const rule_set& rules, std::string_view text, event_format 
   }
 }
 
+}  // namespace
+
+void read_event_text(const rule_set& rules, std::string_view text, event_format format, const std::string& file_name,
+                     std::uint32_t file_index, const event_handler& on_event,
+                     const rejected_event_handler& on_rejected) {
+  read_events_from(rules, text, format, file_name, file_index, on_event, on_rejected, nullptr);
+}
+
 void read_event_file(const rule_set& rules, const std::filesystem::path& file, std::uint32_t file_index,
                      const event_handler& on_event, const rejected_event_handler& on_rejected) {
   const std::string name = display_name(file);
-  const file_bytes bytes(file, name);
-  read_event_text(rules, bytes.text(), event_format_of(file), name, file_index, on_event, on_rejected);
+  file_bytes bytes(file, name);
+  read_events_from(rules, bytes.text(), event_format_of(file), name, file_index, on_event, on_rejected, &bytes);
 }
 
 void read_event_files(const rule_set& rules, std::span<const std::filesystem::path> files,

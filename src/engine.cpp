@@ -35,7 +35,8 @@ engine::event_result engine::state::process_donation(const event& e) {
     }
   }
 
-  const std::uint32_t donation_position = checked_u32(donations.size(), "donations");
+  if (donations.size() >= other_event) throw error("more than 2,147,483,648 donations in one run");
+  const std::uint32_t donation_position = static_cast<std::uint32_t>(donations.size());
   donation_record& donation = donations.emplace_back();
   donation.id = remember_event(e.id, donation_position);
   donation.donor = donor;
@@ -451,12 +452,12 @@ void engine::state::reverse_donation(donation_record& donation, bool in_full,
 
 engine::event_result engine::state::process_refund(const event& e) {
   event_result result;
-  const auto found = event_ids.find(std::string_view(e.ref));
-  if (found == event_ids.end() || found->second == no_donation) {
+  const auto found = donation_named(e.ref);
+  if (!found) {
     result.rejected = "unknown_donation";
     return result;
   }
-  donation_record& donation = donations[found->second];
+  donation_record& donation = donations[*found];
   const money left = donation.amount - donation.refunded;
   const money amount = e.amount.value_or(left);
   if (amount > left || amount <= money{}) {
@@ -478,17 +479,16 @@ engine::event_result engine::state::process_revoke(const event& e) {
   switch (*e.scope) {
     case revoke_scope::donation: {
       revoked_donations.insert(e.ref);
-      const auto found = event_ids.find(std::string_view(e.ref));
-      if (found != event_ids.end() && found->second != no_donation) {
-        reverse_donation(donations[found->second], true, e.disposition, e.time, id, nullptr);
+      if (const auto found = donation_named(e.ref)) {
+        reverse_donation(donations[*found], true, e.disposition, e.time, id, nullptr);
       }
       break;
     }
     case revoke_scope::donor: {
       revoked_donors.insert(e.ref);
-      const auto found = donor_ids.find(std::string_view(e.ref));
-      if (found == donor_ids.end()) break;
-      for (auto d = donor_donations[found->second].first; d != no_donation; d = donations[d].next_of_donor) {
+      const auto found = donor_ids.find(e.ref);
+      if (!found) break;
+      for (auto d = donor_donations[*found].first; d != no_donation; d = donations[d].next_of_donor) {
         reverse_donation(donations[d], true, e.disposition, e.time, id, nullptr);
       }
       break;

@@ -15,6 +15,7 @@
 
 #include "chunked_vector.hpp"
 #include "huge_pages.hpp"
+#include "id_index.hpp"
 #include "matchfund/assert.hpp"
 #include "matchfund/engine.hpp"
 #include "matchfund/evaluate_condition.hpp"
@@ -209,8 +210,12 @@ struct engine::state {
   table_vector<cap_key> counter_keys;
 
   detail::string_arena ids;                     // every id the engine keeps
-  view_map<std::uint32_t> event_ids;            // id of each processed event -> donation, or no_donation
-  view_map<std::uint32_t> donor_ids;            // donor id -> dense donor
+  // Every processed event's id: a donation's position, or other_event | its position in
+  // other_event_ids (refunds, revocations, the close). Dense donors by id.
+  static constexpr std::uint32_t other_event = 0x8000'0000;
+  table_vector<std::string_view> other_event_ids;
+  detail::id_index event_ids{&event_id_at, this};
+  detail::id_index donor_ids{&donor_id_at, this};
   table_vector<std::string_view> donor_names;    // dense donor -> id
   table_vector<std::optional<donor_index>> donor_specs;  // dense donor -> listed donor
   table_vector<donation_chain> donor_donations;
@@ -345,11 +350,26 @@ struct engine::state {
 
   // ---- donors and scopes -------------------------------------------------------------------
 
+  static std::string_view event_id_at(const void* owner, std::uint32_t at) {
+    const state& s = *static_cast<const state*>(owner);
+    return (at & other_event) != 0 ? s.other_event_ids[at & ~other_event] : s.donations[at].id;
+  }
+  static std::string_view donor_id_at(const void* owner, std::uint32_t at) {
+    return static_cast<const state*>(owner)->donor_names[at];
+  }
+
+  // The donation an event id names, if it names one.
+  [[nodiscard]] std::optional<std::uint32_t> donation_named(std::string_view id) const {
+    const auto found = event_ids.find(id);
+    if (!found || (*found & other_event) != 0) return std::nullopt;
+    return found;
+  }
+
   std::uint32_t intern_donor(std::string_view id) {
-    if (const auto found = donor_ids.find(id); found != donor_ids.end()) return found->second;
+    if (const auto found = donor_ids.find(id)) return *found;
     const std::uint32_t donor = engine_detail::checked_u32(donor_names.size(), "donors");
     const std::string_view kept = ids.store(id);
-    donor_ids.emplace(kept, donor);
+    donor_ids.insert(kept, donor);
     donor_names.push_back(kept);
     donor_specs.push_back(rules.find_donor(id));
     donor_donations.emplace_back();
@@ -359,7 +379,13 @@ struct engine::state {
   // Records a processed event's id (a donation's with its position); returns the kept id.
   std::string_view remember_event(std::string_view id, std::uint32_t donation) {
     const std::string_view kept = ids.store(id);
-    event_ids.emplace(kept, donation);
+    if (donation == no_donation) {
+      if (other_event_ids.size() >= other_event) throw error("more than 2,147,483,648 refunds and revocations in one run");
+      event_ids.insert(kept, other_event | static_cast<std::uint32_t>(other_event_ids.size()));
+      other_event_ids.push_back(kept);
+    } else {
+      event_ids.insert(kept, donation);
+    }
     return kept;
   }
 

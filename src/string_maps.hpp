@@ -7,15 +7,42 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
 
+#include "matchfund/detail/int128.hpp"
+
 namespace matchfund::detail {
+
+// A 64-bit hash of a string, quick on short ids: eight bytes at a time, each folded in with a
+// 128-bit multiplication (as wyhash does). Only the layout of hash tables depends on it.
+inline std::uint64_t hash_text(std::string_view text) noexcept {
+  constexpr std::uint64_t k0 = 0x9E3779B97F4A7C15ULL;
+  constexpr std::uint64_t k1 = 0xD6E8FEB86659FD93ULL;
+  const auto fold = [](std::uint64_t a, std::uint64_t b) {
+    const uint128 product = uint128{a} * b;
+    return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+  };
+  std::uint64_t h = k0 ^ text.size();
+  const char* p = text.data();
+  std::size_t n = text.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, 8);
+    h = fold(h ^ word, k1);
+  }
+  std::uint64_t tail = 0;
+  if (n > 0) std::memcpy(&tail, p, n);
+  return fold(h ^ tail, k0 ^ k1);
+}
 
 struct string_hash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+  using is_avalanching = void;  // every bit of hash_text depends on every input bit: no extra mixing
+  std::size_t operator()(std::string_view text) const noexcept { return static_cast<std::size_t>(hash_text(text)); }
 };
 
 struct string_equal {

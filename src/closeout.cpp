@@ -176,16 +176,17 @@ void engine::state::run_rematch(const closeout_spec& step, closeout_index index,
 
   for (rematch_candidate& candidate : rematch_candidates) {
     if (candidate.rule != rule_id) continue;
-    donation_record& donation = donations[candidate.donation];
+    const donation_record& donation = donations[candidate.donation];
     const std::size_t p = position(donation.project);
-    if (!donation.refunded.is_zero()) continue;
+    if (!refunded_of(candidate.donation).is_zero()) continue;
     bool reversed = false;
-    for (std::uint64_t l = donation.first_line; l < donation.first_line + donation.line_count; ++l) {
+    const index_range own_lines = lines_of(donation);
+    for (std::uint32_t l = own_lines.first; l < own_lines.first + own_lines.count; ++l) {
       if (lines[l].reversed > money{}) reversed = true;
     }
     if (reversed) continue;
-    if ((!revoked_donations.empty() && revoked_donations.contains(donation.id)) ||
-        (!revoked_donors.empty() && revoked_donors.contains(donor_names[donation.donor])) ||
+    if ((!revoked_donations.empty() && revoked_donations.contains(id_of(donation))) ||
+        (!revoked_donors.empty() && revoked_donors.contains(donor_name(donation.donor))) ||
         revoked_projects.contains(static_cast<std::uint32_t>(p))) {
       continue;
     }
@@ -195,7 +196,8 @@ void engine::state::run_rematch(const closeout_spec& step, closeout_index index,
     // The donation's stored charge for the rule, if it charged any counter: a later refund gives
     // back what it says, so a rematch keeps it up to date.
     rule_charge* charge = nullptr;
-    for (std::uint64_t c = donation.first_charge; c < donation.first_charge + donation.charge_count; ++c) {
+    const index_range own_charges = charges_of(donation);
+    for (std::uint32_t c = own_charges.first; c < own_charges.first + own_charges.count; ++c) {
       if (charges[c].rule == rule_id) charge = &charges[c];
     }
     const money own_base = candidate.own_base;  // the evaluation's charge, or an earlier rematch's
@@ -251,8 +253,8 @@ void engine::state::run_rematch(const closeout_spec& step, closeout_index index,
     for (const auto& d : draws) {
       ledger_line& line = add_line(t, ledger_kind::closeout);
       line.event_id = close_event_id;
-      line.donation_id = donation.id;
-      line.donor = donor_names[donation.donor];
+      line.donation_id = id_of(donation);
+      line.donor = donor_name(donation.donor);
       line.project = donation.project;
       line.step = index;
       line.fund = index_at<fund_index>(d.fund);
@@ -398,9 +400,10 @@ std::vector<money> engine::state::challenge_amounts(const closeout_spec& step,
 // What each rule paid each project, net of reversals: the `rule.ID.total` weight.
 std::vector<money> engine::state::net_paid_by_project(rule_index rule) const {
   std::vector<money> totals(rules.projects().size());
-  for (const donation_record& donation : donations) {
-    for (std::uint64_t l = donation.first_line; l < donation.first_line + donation.line_count; ++l) {
-      if (lines[l].rule == rule) totals[position(donation.project)] += lines[l].amount - lines[l].reversed;
+  for (const payment_record& payment : payments) {
+    const std::size_t p = position(donations[payment.donation].project);
+    for (std::uint32_t l = payment.first_line; l < payment.first_line + payment.line_count; ++l) {
+      if (lines[l].rule == rule) totals[p] += lines[l].amount - lines[l].reversed;
     }
   }
   return totals;
@@ -416,11 +419,12 @@ std::vector<money> engine::state::quadratic_amounts(const closeout_spec& step, s
 
   // c_ij, keyed project << 32 | donor.
   boost::unordered_flat_map<std::uint64_t, money> contributions;
-  for (const donation_record& donation : donations) {
+  for (std::uint32_t k = 0; k < donations.size(); ++k) {
+    const donation_record& donation = donations[k];
     if (!donation.inside_campaign || slot[position(donation.project)] < 0) continue;
-    if (!revoked_donations.empty() && revoked_donations.contains(donation.id)) continue;
-    if (!revoked_donors.empty() && revoked_donors.contains(donor_names[donation.donor])) continue;
-    const money net = donation.amount - donation.refunded;
+    if (!revoked_donations.empty() && revoked_donations.contains(id_of(donation))) continue;
+    if (!revoked_donors.empty() && revoked_donors.contains(donor_name(donation.donor))) continue;
+    const money net = donation.amount - refunded_of(k);
     if (step.min_contribution && net < *step.min_contribution) continue;
     if (net <= money{}) continue;
     contributions[static_cast<std::uint64_t>(position(donation.project)) << 32 | donation.donor] += net;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <utility>
 
 #include "engine_state.hpp"
 #include "matchfund/random_draw.hpp"
@@ -38,22 +39,15 @@ engine::event_result engine::state::process_donation(const event& e) {
   if (donations.size() >= other_event) throw error("more than 2,147,483,648 donations in one run");
   const std::uint32_t donation_position = static_cast<std::uint32_t>(donations.size());
   donation_record& donation = donations.emplace_back();
-  donation.id = remember_event(e.id, donation_position);
+  donation.id = ids.store_counted(e.id);
+  event_ids.insert(e.id, donation_position);
+  const std::string_view donation_id = id_of(donation);
+  const std::string_view donor_id = donor_name(donor);
   donation.donor = donor;
   donation.project = project;
   donation.amount = *e.amount;
-  donation.first_line = lines.size();
-  donation.first_charge = charges.size();
-  const auto chain = [&](donation_chain& c, auto next_of) {
-    if (c.last == no_donation) {
-      c.first = donation_position;
-    } else {
-      donations[c.last].*next_of = donation_position;
-    }
-    c.last = donation_position;
-  };
-  chain(donor_donations[donor], &donation_record::next_of_donor);
-  chain(project_donations[position(project)], &donation_record::next_of_project);
+  const std::size_t first_line = lines.size();
+  const std::size_t first_charge = charges.size();
 
   const campaign_spec& campaign = rules.campaign();
   const bool revoked = (!revoked_donations.empty() && revoked_donations.contains(e.id)) ||
@@ -102,7 +96,8 @@ engine::event_result engine::state::process_donation(const event& e) {
         const cap_spec& cap = rules.cap(c);
         const auto scope = scope_of(cap, context, donation_position);
         if (!scope) continue;  // the scope value is missing: not limited by this cap
-        const cap_key key{static_cast<std::uint32_t>(position(c)), *scope, cap.period.index_of(e.time, campaign.timezone)};
+        const cap_key key{*scope, static_cast<std::int32_t>(cap.period.index_of(e.time, campaign.timezone)),
+                          static_cast<std::uint32_t>(position(c))};
         const std::int64_t limit = limit_of(cap, context);
         applied.push_back({&cap, key, std::max<std::int64_t>(0, limit - charged_to(key)), limit});
       }
@@ -298,24 +293,23 @@ engine::event_result engine::state::process_donation(const event& e) {
       fund.totals.drawn += d.amount;
       if (d.pot) fund.pot_used[*d.pot] += d.amount;
       ledger_line& line = add_line(e.time, ledger_kind::match);
-      line.event_id = donation.id;
-      line.donation_id = donation.id;
-      line.donor = donor_names[donor];
+      line.event_id = donation_id;
+      line.donation_id = donation_id;
+      line.donor = donor_id;
       line.project = project;
       line.rule = evaluation.rule;
       line.fund = index_at<fund_index>(d.fund);
       line.amount = d.amount;
       line.limited_by = evaluation.code == outcome::partial ? evaluation.limit : std::string_view();
-      lines.push_back({evaluation.rule, index_at<fund_index>(d.fund), d.amount, money{}, d.pot.value_or(0),
-                       d.pot.has_value()});
-      ++donation.line_count;
+      lines.push_back({evaluation.rule, index_at<fund_index>(d.fund), d.amount, money{},
+                       d.pot.value_or(engine_detail::no_pot)});
       if (!fund.totals.exhausted_at && fund.totals.available().is_zero() && !release_pending(d.fund)) {
         fund.totals.exhausted_at = e.time;
       }
     }
     rule_charge charge;
     charge.rule = evaluation.rule;
-    charge.first_counter = charged.size();
+    charge.first_counter = checked_u32(charged.size(), "cap charges");
     // Donation caps are charged by the base used: all of it when paid = want, else in proportion
     // (SPEC §5.2 step 6); a base clipped to a want of 0 is charged whole with clip (§11.4).
     if (want.is_zero()) {
@@ -342,16 +336,25 @@ engine::event_result engine::state::process_donation(const event& e) {
     if (explaining) {
       for (const auto& d : draws) evaluation.draws.emplace_back(index_at<fund_index>(d.fund), d.amount);
     }
-    if (charge.counter_count > 0) {
-      charges.push_back(charge);
-      ++donation.charge_count;
-    }
+    if (charge.counter_count > 0) charges.push_back(charge);
     keep_for_rematch(paid, charge.base_used);
     paid_by_rule[r] = paid;
     if (rule.exclusive && paid > money{}) excluded = true;
   }
 
-  // After all rules: the project's totals.
+  // After all rules: a payment record when some rule paid or charged, chained to the donor's
+  // and the project's previous ones; the project's totals.
+  if (lines.size() > first_line || charges.size() > first_charge) {
+    donation.payment = checked_u32(payments.size(), "paid donations");
+    payment_record& payment = payments.emplace_back();
+    payment.donation = donation_position;
+    payment.first_line = checked_u32(first_line, "match lines");
+    payment.line_count = static_cast<std::uint32_t>(lines.size() - first_line);
+    payment.first_charge = checked_u32(first_charge, "cap charges");
+    payment.charge_count = static_cast<std::uint32_t>(charges.size() - first_charge);
+    payment.previous_of_donor = std::exchange(donors[donor].last_payment, donation.payment);
+    payment.previous_of_project = std::exchange(project_last_payment[position(project)], donation.payment);
+  }
   project_totals& totals = projects[position(project)];
   totals.donations += 1;
   totals.raised += *e.amount;
@@ -361,21 +364,21 @@ engine::event_result engine::state::process_donation(const event& e) {
   return result;
 }
 
-void engine::state::reverse_line(donation_record& donation, match_record& line, money amount,
+void engine::state::reverse_line(const donation_record& donation, match_record& line, money amount,
                                  refund_disposition disposition, timestamp t, std::string_view event_id) {
   line.reversed += amount;
   fund_state& fund = funds[position(line.fund)];
   if (disposition == refund_disposition::give_back) {
     fund.totals.returned += amount;
-    if (line.has_pot) fund.pot_used[line.pot] -= amount;  // forfeits stay used
+    if (line.pot != engine_detail::no_pot) fund.pot_used[line.pot] -= amount;  // forfeits stay used
   } else {
     fund.totals.forfeited += amount;
   }
   projects[position(donation.project)].matched -= amount;
   ledger_line& ledger_entry = add_line(t, ledger_kind::reversal);
   ledger_entry.event_id = event_id;
-  ledger_entry.donation_id = donation.id;
-  ledger_entry.donor = donor_names[donation.donor];
+  ledger_entry.donation_id = id_of(donation);
+  ledger_entry.donor = donor_name(donation.donor);
   ledger_entry.project = donation.project;
   ledger_entry.rule = line.rule;
   ledger_entry.fund = line.fund;
@@ -387,20 +390,22 @@ void engine::state::reverse_line(donation_record& donation, match_record& line, 
 // refunded (refund: each line to floor(line × refunded / amount)); then its caps give back
 // (SPEC §6, §11.9): match caps the reversal; donation caps down to floor(base_used × refunded /
 // amount), all of it in full; count caps 1 in full or once the rule's lines are all reversed.
-void engine::state::reverse_payment(donation_record& donation, rule_index rule, bool in_full,
+void engine::state::reverse_payment(std::uint32_t donation_position, rule_index rule, bool in_full,
                                     std::optional<refund_disposition> disposition, timestamp t,
                                     std::string_view event_id) {
+  const donation_record& donation = donations[donation_position];
+  const money refunded = refunded_of(donation_position);
   const refund_disposition how = disposition.value_or(rules.rule(rule).on_refund);
   money reversed_now;
   bool has_lines = false;
   bool all_reversed = true;
-  for (std::uint64_t l = donation.first_line; l < donation.first_line + donation.line_count; ++l) {
+  const index_range own_lines = lines_of(donation);
+  for (std::uint32_t l = own_lines.first; l < own_lines.first + own_lines.count; ++l) {
     match_record& line = lines[l];
     if (line.rule != rule) continue;
     has_lines = true;
     const money target =
-        in_full ? line.amount
-                : floor_fraction(line.amount, donation.refunded.minor_units(), donation.amount.minor_units());
+        in_full ? line.amount : floor_fraction(line.amount, refunded.minor_units(), donation.amount.minor_units());
     const money reversal = target - line.reversed;
     if (reversal > money{}) {
       reverse_line(donation, line, reversal, how, t, event_id);
@@ -409,18 +414,19 @@ void engine::state::reverse_payment(donation_record& donation, rule_index rule, 
     if (line.reversed < line.amount) all_reversed = false;
   }
   rule_charge* charge = nullptr;
-  for (std::uint64_t c = donation.first_charge; c < donation.first_charge + donation.charge_count; ++c) {
+  const index_range own_charges = charges_of(donation);
+  for (std::uint32_t c = own_charges.first; c < own_charges.first + own_charges.count; ++c) {
     if (charges[c].rule == rule) charge = &charges[c];
   }
   if (charge == nullptr) return;
-  const money base_target = in_full ? charge->base_used
-                                    : floor_fraction(charge->base_used, donation.refunded.minor_units(),
-                                                     donation.amount.minor_units());
+  const money base_target =
+      in_full ? charge->base_used
+              : floor_fraction(charge->base_used, refunded.minor_units(), donation.amount.minor_units());
   const money base_back = max(base_target - charge->base_given_back, money{});
   charge->base_given_back += base_back;
   const bool count_back = (in_full || (has_lines && all_reversed)) && charge->counted && !charge->count_given_back;
   if (count_back) charge->count_given_back = true;
-  for (std::uint64_t k = charge->first_counter; k < charge->first_counter + charge->counter_count; ++k) {
+  for (std::uint32_t k = charge->first_counter; k < charge->first_counter + charge->counter_count; ++k) {
     std::int64_t amount = 0;
     switch (charged[k].measure) {
       case cap_measure::match: amount = reversed_now.minor_units(); break;
@@ -433,17 +439,20 @@ void engine::state::reverse_payment(donation_record& donation, rule_index rule, 
 
 // Every rule that paid or charged a donation, in evaluation order, reversed in full or to the
 // share refunded.
-void engine::state::reverse_donation(donation_record& donation, bool in_full,
+void engine::state::reverse_donation(std::uint32_t donation, bool in_full,
                                      std::optional<refund_disposition> disposition, timestamp t,
                                      std::string_view event_id, const std::vector<bool>* only_rules) {
+  const index_range own_lines = lines_of(donations[donation]);
+  const index_range own_charges = charges_of(donations[donation]);
+  if (own_lines.count == 0 && own_charges.count == 0) return;
   for (std::size_t r = 0; r < rules.rules().size(); ++r) {
     if (only_rules != nullptr && !(*only_rules)[r]) continue;
     const auto rule = index_at<rule_index>(r);
     bool involved = false;
-    for (std::uint64_t l = donation.first_line; l < donation.first_line + donation.line_count; ++l) {
+    for (std::uint32_t l = own_lines.first; l < own_lines.first + own_lines.count; ++l) {
       if (lines[l].rule == rule) involved = true;
     }
-    for (std::uint64_t c = donation.first_charge; c < donation.first_charge + donation.charge_count; ++c) {
+    for (std::uint32_t c = own_charges.first; c < own_charges.first + own_charges.count; ++c) {
       if (charges[c].rule == rule) involved = true;
     }
     if (involved) reverse_payment(donation, rule, in_full, disposition, t, event_id);
@@ -457,30 +466,30 @@ engine::event_result engine::state::process_refund(const event& e) {
     result.rejected = "unknown_donation";
     return result;
   }
-  donation_record& donation = donations[*found];
-  const money left = donation.amount - donation.refunded;
+  const donation_record& donation = donations[*found];
+  const money left = donation.amount - refunded_of(*found);
   const money amount = e.amount.value_or(left);
   if (amount > left || amount <= money{}) {
     result.rejected = "refund_exceeds";
     return result;
   }
-  const std::string_view id = remember_event(e.id, no_donation);
-  donation.refunded += amount;
+  const std::string_view id = remember_event(e.id);
+  refunded_amounts[*found] += amount;
   project_totals& totals = projects[position(donation.project)];
   totals.raised -= amount;
   totals.refunded += amount;
-  reverse_donation(donation, false, e.disposition, e.time, id, nullptr);
+  reverse_donation(*found, false, e.disposition, e.time, id, nullptr);
   return result;
 }
 
 engine::event_result engine::state::process_revoke(const event& e) {
-  const std::string_view id = remember_event(e.id, no_donation);
+  const std::string_view id = remember_event(e.id);
   // What is revoked stays revoked: later donations in scope are not matched either.
   switch (*e.scope) {
     case revoke_scope::donation: {
       revoked_donations.insert(e.ref);
       if (const auto found = donation_named(e.ref)) {
-        reverse_donation(donations[*found], true, e.disposition, e.time, id, nullptr);
+        reverse_donation(*found, true, e.disposition, e.time, id, nullptr);
       }
       break;
     }
@@ -488,16 +497,17 @@ engine::event_result engine::state::process_revoke(const event& e) {
       revoked_donors.insert(e.ref);
       const auto found = donor_ids.find(e.ref);
       if (!found) break;
-      for (auto d = donor_donations[*found].first; d != no_donation; d = donations[d].next_of_donor) {
-        reverse_donation(donations[d], true, e.disposition, e.time, id, nullptr);
+      for (const std::uint32_t d : donations_paid_from(donors[*found].last_payment, &payment_record::previous_of_donor)) {
+        reverse_donation(d, true, e.disposition, e.time, id, nullptr);
       }
       break;
     }
     case revoke_scope::project: {
       if (!e.project) break;
       revoked_projects.insert(static_cast<std::uint32_t>(position(*e.project)));
-      for (auto d = project_donations[position(*e.project)].first; d != no_donation; d = donations[d].next_of_project) {
-        reverse_donation(donations[d], true, e.disposition, e.time, id, nullptr);
+      const std::uint32_t last = project_last_payment[position(*e.project)];
+      for (const std::uint32_t d : donations_paid_from(last, &payment_record::previous_of_project)) {
+        reverse_donation(d, true, e.disposition, e.time, id, nullptr);
       }
       break;
     }
@@ -525,13 +535,14 @@ void engine::state::close(timestamp t) {
     }
   }
   std::vector<bool> failing(rules.rules().size());
-  for (donation_record& donation : donations) {
+  for (const payment_record& payment : payments) {  // the donations that have anything to reverse
+    const project_index project = donations[payment.donation].project;
     bool any = false;
     for (std::size_t r = 0; r < rules.rules().size(); ++r) {
-      failing[r] = fails_settlement(index_at<rule_index>(r), donation.project);
+      failing[r] = fails_settlement(index_at<rule_index>(r), project);
       any = any || failing[r];
     }
-    if (any) reverse_donation(donation, true, refund_disposition::give_back, t, close_event_id, &failing);
+    if (any) reverse_donation(payment.donation, true, refund_disposition::give_back, t, close_event_id, &failing);
   }
   run_closeout(t);
   is_closed = true;
@@ -556,7 +567,7 @@ engine::event_result engine::process(const event& e) {
     case event_kind::revoke: result = s.process_revoke(e); break;
     case event_kind::close:
       if (s.is_closed) return {"second_close", {}};
-      s.close_event_id = s.remember_event(e.id, no_donation);
+      s.close_event_id = s.remember_event(e.id);
       s.close(e.time);
       break;
   }
@@ -588,7 +599,7 @@ std::vector<std::string> engine::cap_violations() const {
   std::vector<std::string> violations;
   for (std::size_t k = 0; k < state_->counters.size(); ++k) {
     const std::int64_t used = state_->counters[k];
-    const cap_spec& cap = state_->rules.caps()[state_->counter_keys[k].cap];
+    const cap_spec& cap = state_->rules.caps()[state_->counter_caps[k]];
     if (used < 0 || (cap.max && used > *cap.max)) {
       violations.push_back(cap.id + " counter at " + std::to_string(used));
     }

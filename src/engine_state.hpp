@@ -26,20 +26,20 @@ namespace matchfund {
 
 namespace engine_detail {
 
-// One counter of one cap: the cap, the scope value (a dense id) and the period.
+// One counter of one cap: the scope value (a dense id), the period and the cap. 16 bytes: a
+// period index is a day or a year number (cap_period.hpp), far inside 32 bits.
 struct cap_key {
-  std::uint32_t cap = 0;
   std::uint64_t scope = 0;
-  std::int64_t period = 0;
+  std::int32_t period = 0;
+  std::uint32_t cap = 0;
   friend bool operator==(const cap_key&, const cap_key&) = default;
 };
 
 struct cap_key_hash {
   std::size_t operator()(const cap_key& key) const noexcept {
-    std::uint64_t h = key.cap * 0x9E3779B97F4A7C15ULL;
-    h ^= key.scope + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
-    h ^= static_cast<std::uint64_t>(key.period) + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
-    return static_cast<std::size_t>(h);
+    const std::uint64_t rest = std::uint64_t{static_cast<std::uint32_t>(key.period)} << 32 | key.cap;
+    const detail::uint128 product = detail::uint128{key.scope ^ 0x9E3779B97F4A7C15ULL} * (rest ^ 0xD6E8FEB86659FD93ULL);
+    return static_cast<std::size_t>(static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64));
   }
 };
 
@@ -58,14 +58,15 @@ using view_map = boost::unordered_flat_map<std::string_view, Value, detail::stri
 
 constexpr std::uint32_t no_donation = UINT32_MAX;  // an event id that is not a donation's; end of a list
 
+constexpr std::uint64_t no_pot = UINT64_MAX;
+
 // What one rule drew from one fund for one donation, and how much of it is reversed.
 struct match_record {
   rule_index rule{};
   fund_index fund{};
   money amount;
   money reversed;
-  std::uint64_t pot = 0;  // the sub-budget entity charged (fund with sub-budgets)
-  bool has_pot = false;
+  std::uint64_t pot = no_pot;  // the sub-budget entity charged (fund with sub-budgets)
 };
 
 // One cap counter charged by a rule for a donation: what a refund gives back to.
@@ -79,29 +80,45 @@ struct counter_charge {
 struct rule_charge {
   rule_index rule{};
   std::uint32_t counter_count = 0;
-  std::uint64_t first_counter = 0;
+  std::uint32_t first_counter = 0;
   money base_used;           // donation caps
   money base_given_back;
   bool counted = false;      // count caps charged 1
   bool count_given_back = false;
 };
 
-// A donation as refunds, revocations and settlement need it. Its match lines are
-// lines[first_line, +line_count), its charges charges[first_charge, +charge_count); the
-// donations of one donor (one project) are chained in processing order.
+constexpr std::uint32_t no_payment = UINT32_MAX;
+
+// A donation as refunds and close-out need it: 32 bytes, kept for every donation (tens of
+// millions in a national replay). What refunds took back is kept apart (refunded_amounts):
+// few donations have any.
 struct donation_record {
-  std::string_view id;  // in the engine's arena
+  const char* id = nullptr;  // counted text in the engine's arena (string_arena::store_counted)
+  money amount;
   std::uint32_t donor = 0;
   project_index project{};
-  money amount;
-  money refunded;
-  std::uint64_t first_line = 0;
-  std::uint64_t first_charge = 0;
-  std::uint32_t line_count = 0;
-  std::uint32_t charge_count = 0;
-  std::uint32_t next_of_donor = no_donation;
-  std::uint32_t next_of_project = no_donation;
+  std::uint32_t payment = no_payment;  // its payment record, when some rule paid or charged it
   bool inside_campaign = false;  // made inside [start, end) before the close (quadratic counts it)
+};
+
+// A donation some rule paid or charged to caps: its match lines lines[first_line, +line_count)
+// and charges charges[first_charge, +charge_count). Revocations and settlement reverse only
+// these, so only these are chained per donor and per project, each to the one before it.
+struct payment_record {
+  std::uint32_t donation = 0;
+  std::uint32_t first_line = 0;
+  std::uint32_t line_count = 0;
+  std::uint32_t first_charge = 0;
+  std::uint32_t charge_count = 0;
+  std::uint32_t previous_of_donor = no_payment;
+  std::uint32_t previous_of_project = no_payment;
+};
+
+// A donor seen in the events: its id, its entry in the rules' donor list, its last payment.
+struct donor_record {
+  const char* id = nullptr;  // counted text in the engine's arena
+  std::uint32_t spec = UINT32_MAX;  // position in rules.donors(); UINT32_MAX: not listed
+  std::uint32_t last_payment = no_payment;
 };
 
 // A donation a rule paid less than its formula wanted, kept for a `rematch` step of that rule
@@ -126,11 +143,6 @@ struct rematch_cap {
   std::int64_t limit = 0;
 };
 
-// The first and last donation of a donor or a project, for walking its chain.
-struct donation_chain {
-  std::uint32_t first = no_donation;
-  std::uint32_t last = no_donation;
-};
 
 struct fund_state {
   fund_totals totals;
@@ -182,7 +194,9 @@ struct engine::state {
   using counter_charge = engine_detail::counter_charge;
   using rule_charge = engine_detail::rule_charge;
   using donation_record = engine_detail::donation_record;
-  using donation_chain = engine_detail::donation_chain;
+  using payment_record = engine_detail::payment_record;
+  using donor_record = engine_detail::donor_record;
+  static constexpr std::uint32_t no_payment = engine_detail::no_payment;
   using fund_state = engine_detail::fund_state;
   using rematch_candidate = engine_detail::rematch_candidate;
   using rematch_cap = engine_detail::rematch_cap;
@@ -200,14 +214,14 @@ struct engine::state {
   rule_set rules;
   std::vector<fund_state> funds;
   std::vector<project_totals> projects;
-  std::vector<donation_chain> project_donations;
+  std::vector<std::uint32_t> project_last_payment;  // per project, or no_payment
   std::vector<ledger_line, detail::huge_page_allocator<ledger_line>> ledger;  // contiguous: engine::ledger() is a span
   std::uint64_t ledger_discarded = 0;  // lines forgotten by discard_ledger()
 
   // Cap counters: (cap, scope, period) -> a dense counter, created when first charged.
   table_map<cap_key, std::uint32_t, cap_key_hash> counter_of;
   table_vector<std::int64_t> counters;
-  table_vector<cap_key> counter_keys;
+  table_vector<std::uint32_t> counter_caps;  // the cap of each counter
 
   detail::string_arena ids;                     // every id the engine keeps
   // Every processed event's id: a donation's position, or other_event | its position in
@@ -216,14 +230,14 @@ struct engine::state {
   table_vector<std::string_view> other_event_ids;
   detail::id_index event_ids{&event_id_at, this};
   detail::id_index donor_ids{&donor_id_at, this};
-  table_vector<std::string_view> donor_names;    // dense donor -> id
-  table_vector<std::optional<donor_index>> donor_specs;  // dense donor -> listed donor
-  table_vector<donation_chain> donor_donations;
+  table_vector<donor_record> donors;            // by dense donor
   boost::unordered_flat_set<std::uint64_t, boost::hash<std::uint64_t>, std::equal_to<std::uint64_t>,
                             detail::huge_page_allocator<std::uint64_t>>
       project_donors;  // project << 32 | donor
   string_map<std::uint32_t> scope_values;       // attr:<field> cap scopes -> dense id
   table_vector<donation_record> donations;
+  table_vector<payment_record> payments;
+  boost::unordered_flat_map<std::uint32_t, money> refunded_amounts;  // donation -> refunded so far
   table_vector<match_record> lines;
   table_vector<rule_charge> charges;
   table_vector<counter_charge> charged;
@@ -264,7 +278,7 @@ struct engine::state {
   explicit state(rule_set r) : rules(std::move(r)) {
     funds.resize(rules.funds().size());
     projects.resize(rules.projects().size());
-    project_donations.resize(rules.projects().size());
+    project_last_payment.resize(rules.projects().size(), no_payment);
     evaluations.resize(rules.rules().size());
     paid_by_rule.resize(rules.rules().size());
     eligible_by_project.resize(rules.rules().size());
@@ -352,10 +366,44 @@ struct engine::state {
 
   static std::string_view event_id_at(const void* owner, std::uint32_t at) {
     const state& s = *static_cast<const state*>(owner);
-    return (at & other_event) != 0 ? s.other_event_ids[at & ~other_event] : s.donations[at].id;
+    return (at & other_event) != 0 ? s.other_event_ids[at & ~other_event] : detail::string_arena::counted(s.donations[at].id);
   }
   static std::string_view donor_id_at(const void* owner, std::uint32_t at) {
-    return static_cast<const state*>(owner)->donor_names[at];
+    return detail::string_arena::counted(static_cast<const state*>(owner)->donors[at].id);
+  }
+
+  [[nodiscard]] std::string_view id_of(const donation_record& donation) const noexcept {
+    return detail::string_arena::counted(donation.id);
+  }
+  [[nodiscard]] std::string_view donor_name(std::uint32_t donor) const noexcept {
+    return detail::string_arena::counted(donors[donor].id);
+  }
+  [[nodiscard]] money refunded_of(std::uint32_t donation) const {
+    const auto found = refunded_amounts.find(donation);
+    return found == refunded_amounts.end() ? money{} : found->second;
+  }
+  // A donation's match lines and charges, as [first, first + count) ranges (empty without payment).
+  struct index_range {
+    std::uint32_t first = 0;
+    std::uint32_t count = 0;
+  };
+  [[nodiscard]] index_range lines_of(const donation_record& donation) const noexcept {
+    if (donation.payment == no_payment) return {};
+    const payment_record& payment = payments[donation.payment];
+    return {payment.first_line, payment.line_count};
+  }
+  [[nodiscard]] index_range charges_of(const donation_record& donation) const noexcept {
+    if (donation.payment == no_payment) return {};
+    const payment_record& payment = payments[donation.payment];
+    return {payment.first_charge, payment.charge_count};
+  }
+  // The donations a donor's (a project's) chain of payments names, in processing order.
+  template <class Previous>
+  std::vector<std::uint32_t> donations_paid_from(std::uint32_t last, Previous previous) const {
+    std::vector<std::uint32_t> found;
+    for (std::uint32_t k = last; k != no_payment; k = payments[k].*previous) found.push_back(payments[k].donation);
+    std::reverse(found.begin(), found.end());
+    return found;
   }
 
   // The donation an event id names, if it names one.
@@ -367,25 +415,20 @@ struct engine::state {
 
   std::uint32_t intern_donor(std::string_view id) {
     if (const auto found = donor_ids.find(id)) return *found;
-    const std::uint32_t donor = engine_detail::checked_u32(donor_names.size(), "donors");
-    const std::string_view kept = ids.store(id);
-    donor_ids.insert(kept, donor);
-    donor_names.push_back(kept);
-    donor_specs.push_back(rules.find_donor(id));
-    donor_donations.emplace_back();
+    const std::uint32_t donor = engine_detail::checked_u32(donors.size(), "donors");
+    donor_record& record = donors.emplace_back();
+    record.id = ids.store_counted(id);
+    if (const auto listed = rules.find_donor(id)) record.spec = static_cast<std::uint32_t>(position(*listed));
+    donor_ids.insert(id, donor);
     return donor;
   }
 
-  // Records a processed event's id (a donation's with its position); returns the kept id.
-  std::string_view remember_event(std::string_view id, std::uint32_t donation) {
+  // Records the id of a processed event that is not a donation; returns the kept id.
+  std::string_view remember_event(std::string_view id) {
+    if (other_event_ids.size() >= other_event) throw error("more than 2,147,483,648 refunds and revocations in one run");
     const std::string_view kept = ids.store(id);
-    if (donation == no_donation) {
-      if (other_event_ids.size() >= other_event) throw error("more than 2,147,483,648 refunds and revocations in one run");
-      event_ids.insert(kept, other_event | static_cast<std::uint32_t>(other_event_ids.size()));
-      other_event_ids.push_back(kept);
-    } else {
-      event_ids.insert(kept, donation);
-    }
+    event_ids.insert(kept, other_event | static_cast<std::uint32_t>(other_event_ids.size()));
+    other_event_ids.push_back(kept);
     return kept;
   }
 
@@ -395,7 +438,7 @@ struct engine::state {
     if (inserted) {
       engine_detail::checked_u32(counters.size(), "cap counters");
       counters.push_back(0);
-      counter_keys.push_back(key);
+      counter_caps.push_back(key.cap);
     }
     return found->second;
   }
@@ -406,8 +449,8 @@ struct engine::state {
   }
 
   [[nodiscard]] const donor_spec* donor_of(std::uint32_t donor) const {
-    const auto& spec = donor_specs[donor];
-    return spec ? &rules.donors()[position(*spec)] : nullptr;
+    const std::uint32_t spec = donors[donor].spec;
+    return spec == UINT32_MAX ? nullptr : &rules.donors()[spec];
   }
 
   // ---- field values --------------------------------------------------------------------------
@@ -481,7 +524,7 @@ struct engine::state {
       case field_kind::donation_local_date: return field_value{local_day_of(e->time, rules.campaign().timezone)};
       case field_kind::donation_local_clock: return field_value{local_clock_of(e->time, rules.campaign().timezone)};
       case field_kind::donation_attribute: return attribute_reading(e->attributes, field.index);
-      case field_kind::donor_id: return field_value{std::string_view(donor_names[context.donor])};
+      case field_kind::donor_id: return field_value{donor_name(context.donor)};
       case field_kind::donor_attribute: {
         const donor_spec* donor = donor_of(context.donor);
         if (donor == nullptr) return no_value{};
@@ -598,11 +641,11 @@ struct engine::state {
   // ---- the donation --------------------------------------------------------------------------
 
   event_result process_donation(const event& e);
-  void reverse_line(donation_record& donation, match_record& line, money amount, refund_disposition disposition,
+  void reverse_line(const donation_record& donation, match_record& line, money amount, refund_disposition disposition,
                     timestamp t, std::string_view event_id);
-  void reverse_payment(donation_record& donation, rule_index rule, bool in_full,
+  void reverse_payment(std::uint32_t donation, rule_index rule, bool in_full,
                        std::optional<refund_disposition> disposition, timestamp t, std::string_view event_id);
-  void reverse_donation(donation_record& donation, bool in_full, std::optional<refund_disposition> disposition,
+  void reverse_donation(std::uint32_t donation, bool in_full, std::optional<refund_disposition> disposition,
                         timestamp t, std::string_view event_id, const std::vector<bool>* only_rules);
   event_result process_refund(const event& e);
   event_result process_revoke(const event& e);

@@ -57,6 +57,7 @@ engine::event_result engine::state::process_donation(const event& e) {
   donation.inside_campaign = !outside;
   bool excluded = false;
 
+  std::fill(window_verdicts.begin(), window_verdicts.end(), std::int8_t{-1});
   for (std::size_t r = 0; r < rules.rules().size(); ++r) {
     const rule_spec& rule = rules.rules()[r];
     rule_evaluation& evaluation = evaluations[r];
@@ -71,11 +72,15 @@ engine::event_result engine::state::process_donation(const event& e) {
     if (outside) { decide(outcome::outside_campaign); continue; }
     if (excluded) { decide(outcome::excluded); continue; }
     if (!rule.windows.empty()) {
-      const std::int64_t ms_of_day = local_millisecond_of_day(e.time, campaign.timezone);
-      const bool inside = std::any_of(rule.windows.begin(), rule.windows.end(), [&](const window_spec& w) {
-        return e.time >= w.from && e.time < w.to && (!w.daily || w.daily->contains_millisecond(ms_of_day));
-      });
-      if (!inside) { decide(outcome::outside_window); continue; }
+      // Rules with the same windows share one verdict per donation.
+      std::int8_t& inside = window_verdicts[window_group[r]];
+      if (inside < 0) {
+        const std::int64_t ms_of_day = local_millisecond_of_day(e.time, campaign.timezone);
+        inside = std::any_of(rule.windows.begin(), rule.windows.end(), [&](const window_spec& w) {
+          return e.time >= w.from && e.time < w.to && (!w.daily || w.daily->contains_millisecond(ms_of_day));
+        });
+      }
+      if (inside == 0) { decide(outcome::outside_window); continue; }
     }
     const bool eligible = eligible_by_project[r].empty() ? holds(rule.eligible, context)
                                                          : eligible_by_project[r][position(project)];
@@ -99,7 +104,9 @@ engine::event_result engine::state::process_donation(const event& e) {
         const cap_key key{*scope, static_cast<std::int32_t>(cap.period.index_of(e.time, campaign.timezone)),
                           static_cast<std::uint32_t>(position(c))};
         const std::int64_t limit = limit_of(cap, context);
-        applied.push_back({&cap, key, std::max<std::int64_t>(0, limit - charged_to(key)), limit});
+        const std::uint32_t counter = counter_if_any(key);
+        const std::int64_t used = counter == no_counter ? 0 : counters[counter];
+        applied.push_back({&cap, key, std::max<std::int64_t>(0, limit - used), limit, counter});
       }
     };
     collect(rule.own_caps);
@@ -327,7 +334,7 @@ engine::event_result engine::state::process_donation(const event& e) {
       }
       // A counter charged nothing gets nothing back either (SPEC §6), so it is not kept.
       if (amount == 0) continue;
-      const std::uint32_t counter = counter_for(cap.key);
+      const std::uint32_t counter = cap.counter != no_counter ? cap.counter : counter_for(cap.key);
       counters[counter] += amount;
       charged.push_back({counter, cap.spec->measure});
       ++charge.counter_count;
@@ -358,7 +365,7 @@ engine::event_result engine::state::process_donation(const event& e) {
   project_totals& totals = projects[position(project)];
   totals.donations += 1;
   totals.raised += *e.amount;
-  if (project_donors.insert(static_cast<std::uint64_t>(position(project)) << 32 | donor).second) totals.donors += 1;
+  if (first_gift_to(donor, project)) totals.donors += 1;
   for (const money& paid : paid_by_rule) totals.matched += paid;
   result.evaluations = evaluations;
   return result;

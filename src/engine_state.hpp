@@ -114,11 +114,16 @@ struct payment_record {
   std::uint32_t previous_of_project = no_payment;
 };
 
-// A donor seen in the events: its id, its entry in the rules' donor list, its last payment.
+constexpr std::uint32_t no_project = UINT32_MAX;
+
+// A donor seen in the events: its id, its entry in the rules' donor list, its last payment, and
+// the first two projects it gave to (most donors give to one or two: counting a project's
+// distinct donors then needs no lookup in project_donors, which holds the other pairs).
 struct donor_record {
   const char* id = nullptr;  // counted text in the engine's arena
   std::uint32_t spec = UINT32_MAX;  // position in rules.donors(); UINT32_MAX: not listed
   std::uint32_t last_payment = no_payment;
+  std::uint32_t first_projects[2] = {no_project, no_project};
 };
 
 // A donation a rule paid less than its formula wanted, kept for a `rematch` step of that rule
@@ -233,7 +238,21 @@ struct engine::state {
   table_vector<donor_record> donors;            // by dense donor
   boost::unordered_flat_set<std::uint64_t, boost::hash<std::uint64_t>, std::equal_to<std::uint64_t>,
                             detail::huge_page_allocator<std::uint64_t>>
-      project_donors;  // project << 32 | donor
+      project_donors;  // project << 32 | donor, beyond each donor's first_projects
+
+  // Whether this is the donor's first gift to the project (it is remembered as given).
+  bool first_gift_to(std::uint32_t donor, project_index project) {
+    const auto p = static_cast<std::uint32_t>(position(project));
+    std::uint32_t* inline_projects = donors[donor].first_projects;
+    for (int k = 0; k < 2; ++k) {
+      if (inline_projects[k] == p) return false;
+      if (inline_projects[k] == engine_detail::no_project) {
+        inline_projects[k] = p;
+        return true;
+      }
+    }
+    return project_donors.insert(std::uint64_t{p} << 32 | donor).second;
+  }
   string_map<std::uint32_t> scope_values;       // attr:<field> cap scopes -> dense id
   table_vector<donation_record> donations;
   table_vector<payment_record> payments;
@@ -250,6 +269,10 @@ struct engine::state {
   // Per rule: its eligibility per project when it reads only what projects are (decided once
   // here instead of per donation); empty when it must be evaluated per donation.
   std::vector<std::vector<bool>> eligible_by_project;
+  // Per rule: its group of rules with the same windows; per group, whether this donation is
+  // inside them (-1: not decided yet).
+  std::vector<std::uint32_t> window_group;
+  std::vector<std::int8_t> window_verdicts;
   std::optional<timestamp> last_time;
   std::string_view close_event_id;  // the close event's id (kept in the arena); empty at end of input
   // Per rule with `settle`: per project, whether it settles, decided once at the close.
@@ -263,7 +286,9 @@ struct engine::state {
     cap_key key;
     std::int64_t remaining;
     std::int64_t limit;
+    std::uint32_t counter;  // its counter, or no_counter when never charged
   };
+  static constexpr std::uint32_t no_counter = UINT32_MAX;
   struct draw {
     std::size_t fund;
     money amount;
@@ -299,6 +324,18 @@ struct engine::state {
         eligible_by_project[k][p] = holds_here.value_or(false);
       }
     }
+    const auto same_windows = [](const std::vector<window_spec>& a, const std::vector<window_spec>& b) {
+      return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const window_spec& x, const window_spec& y) {
+        return x.from == y.from && x.to == y.to && x.daily == y.daily;
+      });
+    };
+    for (std::size_t k = 0; k < rules.rules().size(); ++k) {
+      std::size_t group = 0;
+      while (group < k && !same_windows(rules.rules()[k].windows, rules.rules()[group].windows)) ++group;
+      // A rule's group is the first rule with its windows: verdicts are kept by that rule's position.
+      window_group.push_back(static_cast<std::uint32_t>(group));
+    }
+    window_verdicts.resize(rules.rules().size());
     for (const auto& rule : rules.rules()) {
       engine_detail::collect_required(rule.eligible, required_attributes);
       const auto tiers_of = [&](const tiered_ratio_formula& tiers) {
@@ -326,6 +363,22 @@ struct engine::state {
   // Releases every tranche due by `t` (all of them at close, at `t` when scheduled later), in
   // time order across funds (then fund order), each expiring what is available first where asked.
   void release_due(timestamp t, bool everything) {
+    if (!everything && next_release_known && (!next_release_at || t < *next_release_at)) return;
+    release_all_due(t, everything);
+    next_release_known = true;
+    next_release_at.reset();
+    for (std::size_t f = 0; f < funds.size(); ++f) {
+      const auto& schedule = rules.funds()[f].releases;
+      if (funds[f].next_release < schedule.size() &&
+          (!next_release_at || schedule[funds[f].next_release].at < *next_release_at)) {
+        next_release_at = schedule[funds[f].next_release].at;
+      }
+    }
+  }
+  std::optional<timestamp> next_release_at;  // the earliest tranche not released yet
+  bool next_release_known = false;
+
+  void release_all_due(timestamp t, bool everything) {
     struct due {
       timestamp at;
       std::size_t fund;
@@ -441,6 +494,12 @@ struct engine::state {
       counter_caps.push_back(key.cap);
     }
     return found->second;
+  }
+
+  // The counter of a cap key, or no_counter when it was never charged.
+  [[nodiscard]] std::uint32_t counter_if_any(const cap_key& key) const {
+    const auto found = counter_of.find(key);
+    return found == counter_of.end() ? no_counter : found->second;
   }
 
   [[nodiscard]] std::int64_t charged_to(const cap_key& key) const {

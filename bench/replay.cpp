@@ -138,12 +138,12 @@ int main(int argc, char** argv) {
   long engine_state_mib = 0;
   {
     matchfund::engine engine(rules);
-    for (const auto& e : events) {
-      for (const auto& evaluation : engine.process(e).evaluations) {
+    engine.process(events, [&](const matchfund::event&, const matchfund::engine::event_result& result) {
+      for (const auto& evaluation : result.evaluations) {
         if (!evaluation.paid.is_zero()) ++matched;
       }
       engine.discard_ledger();
-    }
+    });
     engine.finish();
     engine_state_mib = status_mib("VmRSS:") - before_engine_mib;
   }

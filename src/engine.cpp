@@ -582,6 +582,12 @@ engine::event_result engine::process(const event& e) {
   return result;
 }
 
+void engine::prefetch(const event& e) const noexcept {
+  const state& s = *state_;
+  s.event_ids.prefetch(e.id);
+  if (e.kind == event_kind::donation) s.donor_ids.prefetch(e.donor);
+}
+
 void engine::finish() {
   state& s = *state_;
   if (s.is_closed) return;

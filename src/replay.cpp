@@ -154,6 +154,9 @@ class replay_run {
     return true;
   }
 
+  // A hint that `e` comes soon (engine::prefetch).
+  void prefetch(const event& e) const noexcept { matcher_.prefetch(e); }
+
   // Ends the run: the close at the end of input, the tables, the invariants, summary.json, and
   // every output renamed into place.
   replay_report finish();
@@ -482,7 +485,9 @@ std::optional<replay_report> replay_in_time_order(const rule_set& rules,
   std::optional<timestamp> last;
   std::uint64_t done = 0;
   for (auto batch = pipe.next(); !batch.empty(); batch = pipe.next()) {
-    for (const event& e : batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (i + engine::prefetch_distance < batch.size()) run.prefetch(batch[i + engine::prefetch_distance]);
+      const event& e = batch[i];
       if (last && e.time < *last) return std::nullopt;
       last = e.time;
       if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, 0);
@@ -504,9 +509,10 @@ replay_report replay_loaded(const rule_set& rules, std::span<const std::filesyst
   const std::vector<event> events =
       load_events(rules, event_files, [&](rejected_event&& bad) { run.reject(std::move(bad)); });
   std::uint64_t done = 0;
-  for (const auto& e : events) {
+  for (std::size_t i = 0; i < events.size(); ++i) {
     if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, events.size());
-    run.process(e);
+    if (i + engine::prefetch_distance < events.size()) run.prefetch(events[i + engine::prefetch_distance]);
+    run.process(events[i]);
   }
   return run.finish();
 }

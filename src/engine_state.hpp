@@ -8,6 +8,8 @@
 #include <boost/unordered/unordered_flat_set.hpp>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <charconv>
 #include <string>
 #include <string_view>
@@ -120,7 +122,10 @@ constexpr std::uint32_t no_project = UINT32_MAX;
 // the first two projects it gave to (most donors give to one or two: counting a project's
 // distinct donors then needs no lookup in project_donors, which holds the other pairs).
 struct donor_record {
-  const char* id = nullptr;  // counted text in the engine's arena
+  // The id: up to 15 bytes inside the record (its length in the last byte), so that finding a
+  // donor by id reads one record and no arena text; longer ids are a counted text in the arena,
+  // its pointer in the first bytes and 0xFF last.
+  std::array<char, 16> id_bytes{};
   std::uint32_t spec = UINT32_MAX;  // position in rules.donors(); UINT32_MAX: not listed
   std::uint32_t last_payment = no_payment;
   std::uint32_t first_projects[2] = {no_project, no_project};
@@ -422,14 +427,19 @@ struct engine::state {
     return (at & other_event) != 0 ? s.other_event_ids[at & ~other_event] : detail::string_arena::counted(s.donations[at].id);
   }
   static std::string_view donor_id_at(const void* owner, std::uint32_t at) {
-    return detail::string_arena::counted(static_cast<const state*>(owner)->donors[at].id);
+    return static_cast<const state*>(owner)->donor_name(at);
   }
 
   [[nodiscard]] std::string_view id_of(const donation_record& donation) const noexcept {
     return detail::string_arena::counted(donation.id);
   }
   [[nodiscard]] std::string_view donor_name(std::uint32_t donor) const noexcept {
-    return detail::string_arena::counted(donors[donor].id);
+    const donor_record& record = donors[donor];
+    const auto size = static_cast<unsigned char>(record.id_bytes[15]);
+    if (size <= 15) return {record.id_bytes.data(), size};
+    const char* stored = nullptr;
+    std::memcpy(&stored, record.id_bytes.data(), sizeof stored);
+    return detail::string_arena::counted(stored);
   }
   [[nodiscard]] money refunded_of(std::uint32_t donation) const {
     const auto found = refunded_amounts.find(donation);
@@ -470,7 +480,14 @@ struct engine::state {
     if (const auto found = donor_ids.find(id)) return *found;
     const std::uint32_t donor = engine_detail::checked_u32(donors.size(), "donors");
     donor_record& record = donors.emplace_back();
-    record.id = ids.store_counted(id);
+    if (id.size() <= 15) {
+      std::memcpy(record.id_bytes.data(), id.data(), id.size());
+      record.id_bytes[15] = static_cast<char>(id.size());
+    } else {
+      const char* stored = ids.store_counted(id);
+      std::memcpy(record.id_bytes.data(), &stored, sizeof stored);
+      record.id_bytes[15] = static_cast<char>(0xFF);
+    }
     if (const auto listed = rules.find_donor(id)) record.spec = static_cast<std::uint32_t>(position(*listed));
     donor_ids.insert(id, donor);
     return donor;

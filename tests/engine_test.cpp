@@ -230,3 +230,47 @@ TEST_CASE("batches of 1, 7 and 1000 events give identical ledgers and totals", "
   CHECK(run_in_batches(7) == one);
   CHECK(run_in_batches(1000) == one);
 }
+
+TEST_CASE("donor and donation ids of any length are kept exactly, through caps, ledger and revocation", "[engine]") {
+  // Donor ids up to 15 bytes live inside the engine's donor record, longer ones in its arena:
+  // both must be found again (the per-donor cap), written out, and revoked by id.
+  const rule_set rules = load_rules(std::string(MATCHFUND_SOURCE_DIR) + "/rules/spec-worked-example.yaml");
+  const std::string fifteen = "donor-012345678";                       // 15 bytes: inside
+  const std::string sixteen = "donor-0123456789";                      // 16 bytes: arena
+  const std::string long_id = std::string(200, 'x') + "\xE6\x8D\x90";  // 203 bytes: a 2-byte length
+  const std::string long_donation(300, 'd');
+  const auto events = events_from_csv(
+      rules, "kind,id,time,donor,project,amount,ref,scope\n"
+             "donation," + long_donation + ",2021-09-07T10:00:00+08:00," + long_id + ",p1,10.00,,\n"
+             "donation,b1,2021-09-07T10:01:00+08:00," + fifteen + ",p1,10.00,,\n"
+             "donation,c1,2021-09-07T10:02:00+08:00," + sixteen + ",p1,10.00,,\n"
+             "donation,a2,2021-09-07T10:03:00+08:00," + long_id + ",p2,25.00,,\n"
+             "donation,b2,2021-09-07T10:04:00+08:00," + fifteen + ",p2,10.00,,\n"
+             "donation,c2,2021-09-07T10:05:00+08:00," + sixteen + ",p2,10.00,,\n"
+             "revoke,v1,2021-09-07T11:00:00+08:00,,,," + long_id + ",donor\n"
+             "revoke,v2,2021-09-07T11:01:00+08:00,,,," + sixteen + ",donor\n"
+             "refund,r1,2021-09-07T11:02:00+08:00,,,5.00," + long_donation + ",\n");
+  engine e(rules);
+  std::vector<std::string> lines;  // kind donor donation amount, copied out of each line
+  for (const auto& ev : events) {
+    const auto result = e.process(ev);
+    REQUIRE_FALSE(result.rejected);
+    for (const auto& line : e.ledger()) {
+      lines.push_back(std::string(to_string(line.kind)) + " " + std::string(line.donor) + " " +
+                      std::string(line.donation_id) + " " + format_money(line.amount, 2));
+    }
+    e.discard_ledger();
+  }
+  // The long donor's second gift is clipped by its own 30.00 cap (10.00 already matched): the
+  // cap found the donor again by its 203-byte id. Revocations reverse exactly their donor's lines.
+  CHECK(lines == std::vector<std::string>{
+                     "match " + long_id + " " + long_donation + " 10.00",
+                     "match " + fifteen + " b1 10.00",
+                     "match " + sixteen + " c1 10.00",
+                     "match " + long_id + " a2 20.00",
+                     "match " + fifteen + " b2 10.00",
+                     "reversal " + long_id + " " + long_donation + " -10.00",
+                     "reversal " + long_id + " a2 -20.00",
+                     "reversal " + sixteen + " c1 -10.00",
+                 });
+}

@@ -583,9 +583,18 @@ engine::event_result engine::process(const event& e) {
 }
 
 void engine::prefetch(const event& e) const noexcept {
-  const state& s = *state_;
-  s.event_ids.prefetch(e.id);
-  if (e.kind == event_kind::donation) s.donor_ids.prefetch(e.donor);
+  state& s = *state_;
+  (void)s.event_ids.prefetch(e.id);
+  if (e.kind != event_kind::donation) return;
+  // Two stages: the donor's index slot now, and the donor record of the donation prefetched a
+  // few calls ago, whose slot has arrived by now.
+  auto& ring = s.prefetched_donors;
+  const std::uint32_t earlier = ring[s.prefetch_next];
+  ring[s.prefetch_next] = s.donor_ids.prefetch(e.donor);
+  s.prefetch_next = (s.prefetch_next + 1) % ring.size();
+  if (const auto donor = s.donor_ids.candidate(earlier); donor && *donor < s.donors.size()) {
+    __builtin_prefetch(&s.donors[*donor]);
+  }
 }
 
 void engine::finish() {

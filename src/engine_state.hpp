@@ -274,6 +274,9 @@ struct engine::state {
   // Per rule: its eligibility per project when it reads only what projects are (decided once
   // here instead of per donation); empty when it must be evaluated per donation.
   std::vector<std::vector<bool>> eligible_by_project;
+  // Hash bits of the donors of the last donations prefetched (engine::prefetch), oldest next.
+  std::array<std::uint32_t, 4> prefetched_donors{};
+  std::size_t prefetch_next = 0;
   // Per rule: its group of rules with the same windows; per group, whether this donation is
   // inside them (-1: not decided yet).
   std::vector<std::uint32_t> window_group;

@@ -50,9 +50,23 @@ class id_index {
     ++size_;
   }
 
-  // Starts loading the slot where `id` is or would go; changes nothing.
-  void prefetch(std::string_view id) const noexcept {
-    if (capacity_ != 0) __builtin_prefetch(&slots_[start_of(hash_bits(id))]);
+  // Starts loading the slot where `id` is or would go; returns its hash bits for a later
+  // candidate() call. Changes nothing.
+  std::uint32_t prefetch(std::string_view id) const noexcept {
+    const std::uint32_t bits = hash_bits(id);
+    if (capacity_ != 0) __builtin_prefetch(&slots_[start_of(bits)]);
+    return bits;
+  }
+
+  // The position of the first id with these hash bits (perhaps another id with the same bits):
+  // what to prefetch next once the slot is loaded. Changes nothing.
+  [[nodiscard]] std::optional<std::uint32_t> candidate(std::uint32_t bits) const noexcept {
+    if (size_ == 0) return std::nullopt;
+    for (std::size_t i = start_of(bits);; i = (i + 1) & (capacity_ - 1)) {
+      const slot& s = slots_[i];
+      if (s.position == empty) return std::nullopt;
+      if (s.bits == bits) return s.position;
+    }
   }
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }

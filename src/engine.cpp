@@ -588,12 +588,14 @@ void engine::prefetch(const event& e) const noexcept {
   if (e.kind != event_kind::donation) return;
   // Two stages: the donor's index slot now, and the donor record of the donation prefetched a
   // few calls ago, whose slot has arrived by now.
+  // The pair (project, donor) of that donation goes to project_donors: its slot too.
   auto& ring = s.prefetched_donors;
-  const std::uint32_t earlier = ring[s.prefetch_next];
-  ring[s.prefetch_next] = s.donor_ids.prefetch(e.donor);
+  const auto earlier = ring[s.prefetch_next];
+  ring[s.prefetch_next] = {s.donor_ids.prefetch(e.donor), e.project ? static_cast<std::uint32_t>(position(*e.project)) : 0};
   s.prefetch_next = (s.prefetch_next + 1) % ring.size();
-  if (const auto donor = s.donor_ids.candidate(earlier); donor && *donor < s.donors.size()) {
+  if (const auto donor = s.donor_ids.candidate(earlier.donor_bits); donor && *donor < s.donors.size()) {
     __builtin_prefetch(&s.donors[*donor]);
+    s.project_donors.prefetch(std::uint64_t{earlier.project} << 32 | *donor);
   }
 }
 

@@ -18,6 +18,7 @@
 #include "chunked_vector.hpp"
 #include "huge_pages.hpp"
 #include "id_index.hpp"
+#include "key_set.hpp"
 #include "matchfund/assert.hpp"
 #include "matchfund/engine.hpp"
 #include "matchfund/evaluate_condition.hpp"
@@ -241,9 +242,7 @@ struct engine::state {
   detail::id_index event_ids{&event_id_at, this};
   detail::id_index donor_ids{&donor_id_at, this};
   table_vector<donor_record> donors;            // by dense donor
-  boost::unordered_flat_set<std::uint64_t, boost::hash<std::uint64_t>, std::equal_to<std::uint64_t>,
-                            detail::huge_page_allocator<std::uint64_t>>
-      project_donors;  // project << 32 | donor, beyond each donor's first_projects
+  detail::key_set project_donors;  // project << 32 | donor, beyond each donor's first_projects
 
   // Whether this is the donor's first gift to the project (it is remembered as given).
   bool first_gift_to(std::uint32_t donor, project_index project) {
@@ -256,7 +255,7 @@ struct engine::state {
         return true;
       }
     }
-    return project_donors.insert(std::uint64_t{p} << 32 | donor).second;
+    return project_donors.insert(std::uint64_t{p} << 32 | donor);
   }
   string_map<std::uint32_t> scope_values;       // attr:<field> cap scopes -> dense id
   table_vector<donation_record> donations;
@@ -274,8 +273,13 @@ struct engine::state {
   // Per rule: its eligibility per project when it reads only what projects are (decided once
   // here instead of per donation); empty when it must be evaluated per donation.
   std::vector<std::vector<bool>> eligible_by_project;
-  // Hash bits of the donors of the last donations prefetched (engine::prefetch), oldest next.
-  std::array<std::uint32_t, 4> prefetched_donors{};
+  // The donors' hash bits and the projects of the last donations prefetched (engine::prefetch),
+  // oldest next.
+  struct prefetched_donation {
+    std::uint32_t donor_bits = 0;
+    std::uint32_t project = 0;
+  };
+  std::array<prefetched_donation, 4> prefetched_donors{};
   std::size_t prefetch_next = 0;
   // Per rule: its group of rules with the same windows; per group, whether this donation is
   // inside them (-1: not decided yet).

@@ -30,11 +30,16 @@ void event_pipe::read(const rule_set& rules, std::span<const std::filesystem::pa
           if (current.events.size() == batch_size) {
             hand_over(std::move(current));
             current = batch{};
-            const std::lock_guard lock(mutex_);
-            if (!spare_.empty()) {
-              current.events = std::move(spare_.back());
-              spare_.pop_back();
+            {
+              const std::lock_guard lock(mutex_);
+              if (!spare_.empty()) {
+                current.events = std::move(spare_.back());
+                spare_.pop_back();
+              }
             }
+            // The events matched meanwhile are destroyed here, on the thread that allocated
+            // their attributes, not on the matching thread.
+            current.events.clear();
           }
         },
         [&](rejected_event&& bad) { on_rejected_(std::move(bad)); });
@@ -64,10 +69,7 @@ void event_pipe::hand_over(batch&& full) {
 std::span<const event> event_pipe::next() {
   if (finished_) return {};
   std::unique_lock lock(mutex_);
-  if (!held_.events.empty()) {
-    held_.events.clear();
-    spare_.push_back(std::move(held_.events));
-  }
+  if (!held_.events.empty()) spare_.push_back(std::move(held_.events));  // emptied by the reader
   changed_.wait(lock, [&] { return !ready_.empty(); });
   held_ = std::move(ready_.front());
   ready_.pop_front();

@@ -55,7 +55,7 @@ class event_pipe {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<batch> ready_;
-  std::vector<std::vector<event>> spare_;  // emptied batches, reused for their capacity
+  std::vector<std::vector<event>> spare_;  // batches matched, emptied and reused by the reader
   bool cancelled_ = false;
   batch held_;  // the batch next() returned last
   bool finished_ = false;

@@ -17,6 +17,7 @@
 
 #include "chunked_vector.hpp"
 #include "huge_pages.hpp"
+#include "counter_table.hpp"
 #include "id_index.hpp"
 #include "key_set.hpp"
 #include "matchfund/assert.hpp"
@@ -29,22 +30,7 @@ namespace matchfund {
 
 namespace engine_detail {
 
-// One counter of one cap: the scope value (a dense id), the period and the cap. 16 bytes: a
-// period index is a day or a year number (cap_period.hpp), far inside 32 bits.
-struct cap_key {
-  std::uint64_t scope = 0;
-  std::int32_t period = 0;
-  std::uint32_t cap = 0;
-  friend bool operator==(const cap_key&, const cap_key&) = default;
-};
-
-struct cap_key_hash {
-  std::size_t operator()(const cap_key& key) const noexcept {
-    const std::uint64_t rest = std::uint64_t{static_cast<std::uint32_t>(key.period)} << 32 | key.cap;
-    const detail::uint128 product = detail::uint128{key.scope ^ 0x9E3779B97F4A7C15ULL} * (rest ^ 0xD6E8FEB86659FD93ULL);
-    return static_cast<std::size_t>(static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64));
-  }
-};
+using cap_key = detail::cap_key;
 
 // The engine's tables grow with the events: they live on huge pages (see huge_pages.hpp), the
 // per-event and per-donor ones in chunks that never move (chunked_vector.hpp).
@@ -200,7 +186,6 @@ inline std::uint32_t checked_u32(std::size_t value, const char* what) {
 struct engine::state {
   // The helper types, by their short names.
   using cap_key = engine_detail::cap_key;
-  using cap_key_hash = engine_detail::cap_key_hash;
   using match_record = engine_detail::match_record;
   using counter_charge = engine_detail::counter_charge;
   using rule_charge = engine_detail::rule_charge;
@@ -230,7 +215,7 @@ struct engine::state {
   std::uint64_t ledger_discarded = 0;  // lines forgotten by discard_ledger()
 
   // Cap counters: (cap, scope, period) -> a dense counter, created when first charged.
-  table_map<cap_key, std::uint32_t, cap_key_hash> counter_of;
+  detail::counter_table counter_of;
   table_vector<std::int64_t> counters;
   table_vector<std::uint32_t> counter_caps;  // the cap of each counter
 
@@ -511,24 +496,22 @@ struct engine::state {
 
   // The counter of a cap key, created at 0 when it was never charged.
   std::uint32_t counter_for(const cap_key& key) {
-    const auto [found, inserted] = counter_of.try_emplace(key, static_cast<std::uint32_t>(counters.size()));
-    if (inserted) {
-      engine_detail::checked_u32(counters.size(), "cap counters");
-      counters.push_back(0);
-      counter_caps.push_back(key.cap);
-    }
-    return found->second;
+    if (const auto found = counter_of.find(key)) return *found;
+    const std::uint32_t counter = engine_detail::checked_u32(counters.size(), "cap counters");
+    counter_of.insert(key, counter);
+    counters.push_back(0);
+    counter_caps.push_back(key.cap);
+    return counter;
   }
 
   // The counter of a cap key, or no_counter when it was never charged.
   [[nodiscard]] std::uint32_t counter_if_any(const cap_key& key) const {
-    const auto found = counter_of.find(key);
-    return found == counter_of.end() ? no_counter : found->second;
+    return counter_of.find(key).value_or(no_counter);
   }
 
   [[nodiscard]] std::int64_t charged_to(const cap_key& key) const {
     const auto found = counter_of.find(key);
-    return found == counter_of.end() ? 0 : counters[found->second];
+    return found ? counters[*found] : 0;
   }
 
   [[nodiscard]] const donor_spec* donor_of(std::uint32_t donor) const {

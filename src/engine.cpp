@@ -591,11 +591,24 @@ void engine::prefetch(const event& e) const noexcept {
   // The pair (project, donor) of that donation goes to project_donors: its slot too.
   auto& ring = s.prefetched_donors;
   const auto earlier = ring[s.prefetch_next];
-  ring[s.prefetch_next] = {s.donor_ids.prefetch(e.donor), e.project ? static_cast<std::uint32_t>(position(*e.project)) : 0};
+  ring[s.prefetch_next] = {s.donor_ids.prefetch(e.donor), e.project ? static_cast<std::uint32_t>(position(*e.project)) : 0,
+                           e.time};
   s.prefetch_next = (s.prefetch_next + 1) % ring.size();
-  if (const auto donor = s.donor_ids.candidate(earlier.donor_bits); donor && *donor < s.donors.size()) {
-    __builtin_prefetch(&s.donors[*donor]);
-    s.project_donors.prefetch(std::uint64_t{earlier.project} << 32 | *donor);
+  const auto donor = s.donor_ids.candidate(earlier.donor_bits);
+  if (!donor || *donor >= s.donors.size()) return;
+  __builtin_prefetch(&s.donors[*donor]);
+  s.project_donors.prefetch(std::uint64_t{earlier.project} << 32 | *donor);
+  // And the counters of the caps per donor that its rules may charge.
+  if (earlier.project >= s.donor_caps_by_project.size()) return;
+  const campaign_spec& campaign = s.rules.campaign();
+  if (earlier.time < campaign.start || earlier.time >= campaign.end) return;
+  const std::uint32_t organization = static_cast<std::uint32_t>(position(s.rules.projects()[earlier.project].organization));
+  for (const std::uint32_t cap_position : s.donor_caps_by_project[earlier.project]) {
+    const cap_spec& cap = s.rules.caps()[cap_position];
+    std::uint64_t scope = *donor;
+    if (cap.per == cap_scope::donor_project) scope = std::uint64_t{*donor} << 32 | earlier.project;
+    if (cap.per == cap_scope::donor_organization) scope = std::uint64_t{*donor} << 32 | organization;
+    s.counter_of.prefetch({scope, static_cast<std::int32_t>(cap.period.index_of(earlier.time, campaign.timezone)), cap_position});
   }
 }
 

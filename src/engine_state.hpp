@@ -263,7 +263,11 @@ struct engine::state {
   struct prefetched_donation {
     std::uint32_t donor_bits = 0;
     std::uint32_t project = 0;
+    timestamp time;
   };
+  // Per project: the caps per donor (donor, donor_project, donor_organization) of the rules that
+  // may match its donations, whose counters engine::prefetch loads early.
+  std::vector<std::vector<std::uint32_t>> donor_caps_by_project;
   std::array<prefetched_donation, 4> prefetched_donors{};
   std::size_t prefetch_next = 0;
   // Per rule: its group of rules with the same windows; per group, whether this donation is
@@ -333,6 +337,22 @@ struct engine::state {
       window_group.push_back(static_cast<std::uint32_t>(group));
     }
     window_verdicts.resize(rules.rules().size());
+    donor_caps_by_project.resize(rules.projects().size());
+    for (std::size_t p = 0; p < rules.projects().size(); ++p) {
+      auto& caps_here = donor_caps_by_project[p];
+      for (std::size_t k = 0; k < rules.rules().size(); ++k) {
+        if (!eligible_by_project[k].empty() && !eligible_by_project[k][p]) continue;
+        const rule_spec& rule = rules.rules()[k];
+        for (const auto* caps : {&rule.own_caps, &rule.shared_caps}) {
+          for (const cap_index c : *caps) {
+            const cap_scope per = rules.cap(c).per;
+            if (per != cap_scope::donor && per != cap_scope::donor_project && per != cap_scope::donor_organization) continue;
+            const auto cap = static_cast<std::uint32_t>(position(c));
+            if (std::find(caps_here.begin(), caps_here.end(), cap) == caps_here.end()) caps_here.push_back(cap);
+          }
+        }
+      }
+    }
     for (const auto& rule : rules.rules()) {
       engine_detail::collect_required(rule.eligible, required_attributes);
       const auto tiers_of = [&](const tiered_ratio_formula& tiers) {

@@ -90,6 +90,8 @@ struct donation_record {
   bool inside_campaign = false;  // made inside [start, end) before the close (quadratic counts it)
 };
 
+static_assert(sizeof(void*) != 8 || sizeof(donation_record) == 32, "donation records are kept by the ten million");
+
 // A donation some rule paid or charged to caps: its match lines lines[first_line, +line_count)
 // and charges charges[first_charge, +charge_count). Revocations and settlement reverse only
 // these, so only these are chained per donor and per project, each to the one before it.
@@ -117,6 +119,7 @@ struct donor_record {
   std::uint32_t last_payment = no_payment;
   std::uint32_t first_projects[2] = {no_project, no_project};
 };
+static_assert(sizeof(void*) != 8 || sizeof(donor_record) == 32, "donor records are kept by the ten million");
 
 // A donation a rule paid less than its formula wanted, kept for a `rematch` step of that rule
 // (SPEC §7): what the evaluation saw, since the event is gone by the close. Its caps are

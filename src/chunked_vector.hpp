@@ -91,9 +91,7 @@ class chunked_vector {
   void add_chunk() {
     chunks_.emplace_back();  // room first: nothing leaks if this throws
     void* block = ::operator new(huge_page_size, std::align_val_t{huge_page_size});
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    (void)::madvise(block, huge_page_size, MADV_HUGEPAGE);
-#endif
+    advise_whole_huge_page(block);
     chunks_.back().reset(static_cast<T*>(block));
   }
 

@@ -34,6 +34,15 @@ inline void advise_huge_pages(const void* data, std::size_t bytes) noexcept {
 #endif
 }
 
+// Asks for a huge page on one block of huge_page_size bytes aligned to it.
+inline void advise_whole_huge_page(void* block) noexcept {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  (void)::madvise(block, huge_page_size, MADV_HUGEPAGE);
+#else
+  (void)block;
+#endif
+}
+
 // std::allocator that advises huge pages for blocks of 4 MiB and more: for the engine's
 // vectors and flat hash tables, which grow by doubling into fresh blocks.
 template <class T>

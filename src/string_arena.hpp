@@ -9,14 +9,15 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <new>
 #include <vector>
+
+#include "huge_pages.hpp"
 
 namespace matchfund::detail {
 
 class string_arena {
  public:
-  static constexpr std::size_t chunk_size = std::size_t{1} << 20;
-
   // A copy of `text` that lives as long as the arena.
   std::string_view store(std::string_view text) {
     if (text.empty()) return {};
@@ -53,12 +54,32 @@ class string_arena {
   }
 
  private:
+  // A chunk: 64 KiB first (a small engine stays small), then whole huge pages, aligned and
+  // advised (huge_pages.hpp): ids arrive by the ten million, and 4 KiB page faults cost more
+  // than copying them. A string longer than a chunk gets a block of its own.
+  struct chunk_deleter {
+    bool huge;
+    void operator()(char* block) const noexcept {
+      if (huge) {
+        ::operator delete(block, std::align_val_t{huge_page_size});
+      } else {
+        ::operator delete(block);
+      }
+    }
+  };
+  using chunk = std::unique_ptr<char[], chunk_deleter>;
+
   char* room_for(std::size_t size) {
     if (size > left_) {
-      const std::size_t chunk = std::max(chunk_size, size);
-      chunks_.push_back(std::make_unique_for_overwrite<char[]>(chunk));
+      std::size_t bytes = chunks_.empty() ? first_chunk_size : huge_page_size;
+      const bool huge = bytes == huge_page_size && size <= bytes;
+      bytes = std::max(bytes, size);
+      chunks_.emplace_back(nullptr, chunk_deleter{huge});  // room first: nothing leaks if this throws
+      void* block = huge ? ::operator new(bytes, std::align_val_t{huge_page_size}) : ::operator new(bytes);
+      if (huge) advise_whole_huge_page(block);
+      chunks_.back().reset(static_cast<char*>(block));
       next_ = chunks_.back().get();
-      left_ = chunk;
+      left_ = bytes;
     }
     char* at = next_;
     next_ += size;
@@ -66,7 +87,8 @@ class string_arena {
     return at;
   }
 
-  std::vector<std::unique_ptr<char[]>> chunks_;
+  static constexpr std::size_t first_chunk_size = std::size_t{64} << 10;
+  std::vector<chunk> chunks_;
   char* next_ = nullptr;
   std::size_t left_ = 0;
 };

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "huge_page_pool.hpp"
 #include "huge_pages.hpp"
 
 namespace matchfund::detail {
@@ -84,15 +85,14 @@ class chunked_vector {
 
  private:
   struct chunk_deleter {
-    void operator()(T* chunk) const noexcept { ::operator delete(chunk, std::align_val_t{huge_page_size}); }
+    void operator()(T* chunk) const noexcept { free_huge_block(chunk); }
   };
 
-  // A chunk is one huge page, aligned to it and advised (see huge_pages.hpp).
+  // A chunk is one huge page, aligned to it and advised, touched in advance when the pool has
+  // one (huge_page_pool.hpp).
   void add_chunk() {
     chunks_.emplace_back();  // room first: nothing leaks if this throws
-    void* block = ::operator new(huge_page_size, std::align_val_t{huge_page_size});
-    advise_whole_huge_page(block);
-    chunks_.back().reset(static_cast<T*>(block));
+    chunks_.back().reset(static_cast<T*>(huge_page_pool::instance().take()));
   }
 
   std::vector<std::unique_ptr<T[], chunk_deleter>> chunks_;

@@ -17,6 +17,7 @@ event_pipe::~event_pipe() {
   }
   changed_.notify_all();
   reader_.join();
+  huge_page_pool::instance().drain();  // what the reading thread faulted in for the engine
 }
 
 void event_pipe::read(const rule_set& rules, std::span<const std::filesystem::path> files) {
@@ -29,6 +30,8 @@ void event_pipe::read(const rule_set& rules, std::span<const std::filesystem::pa
           current.events.push_back(std::move(e));
           if (current.events.size() == batch_size) {
             hand_over(std::move(current));
+            // Time to spare here: fault in the pages the matching thread will grow into.
+            huge_page_pool::instance().fill(pages_ahead);
             current = batch{};
             {
               const std::lock_guard lock(mutex_);

@@ -23,6 +23,7 @@
 
 #include "matchfund/event.hpp"
 #include "matchfund/read_events.hpp"
+#include "huge_page_pool.hpp"
 #include "matchfund/rule_set.hpp"
 
 namespace matchfund::detail {
@@ -50,6 +51,7 @@ class event_pipe {
 
   static constexpr std::size_t batch_size = 4096;
   static constexpr std::size_t batches_ahead = 16;  // how far reading may run ahead of matching
+  static constexpr std::size_t pages_ahead = 8;     // huge pages kept touched for the engine
 
   rejected_event_handler on_rejected_;
   std::mutex mutex_;

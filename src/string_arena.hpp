@@ -12,6 +12,7 @@
 #include <new>
 #include <vector>
 
+#include "huge_page_pool.hpp"
 #include "huge_pages.hpp"
 
 namespace matchfund::detail {
@@ -61,7 +62,7 @@ class string_arena {
     bool huge;
     void operator()(char* block) const noexcept {
       if (huge) {
-        ::operator delete(block, std::align_val_t{huge_page_size});
+        free_huge_block(block);
       } else {
         ::operator delete(block);
       }
@@ -75,8 +76,7 @@ class string_arena {
       const bool huge = bytes == huge_page_size && size <= bytes;
       bytes = std::max(bytes, size);
       chunks_.emplace_back(nullptr, chunk_deleter{huge});  // room first: nothing leaks if this throws
-      void* block = huge ? ::operator new(bytes, std::align_val_t{huge_page_size}) : ::operator new(bytes);
-      if (huge) advise_whole_huge_page(block);
+      void* block = huge ? huge_page_pool::instance().take() : ::operator new(bytes);
       chunks_.back().reset(static_cast<char*>(block));
       next_ = chunks_.back().get();
       left_ = bytes;

@@ -565,6 +565,9 @@ engine& engine::operator=(engine&&) noexcept = default;
 engine::event_result engine::process(const event& e) {
   state& s = *state_;
   if (s.last_time && e.time < *s.last_time) return {"out_of_order", {}};
+  // A live host: the donor's slot loads while the id is checked, two misses at once instead of
+  // one after the other (a host feeding a stream has prefetched both).
+  if (e.kind == event_kind::donation && !s.fed_ahead) (void)s.donor_ids.prefetch(e.donor);
   if (s.event_ids.contains(std::string_view(e.id))) return {"duplicate_id", {}};
   s.release_due(e.time, false);
   event_result result;
@@ -584,6 +587,7 @@ engine::event_result engine::process(const event& e) {
 
 void engine::prefetch(const event& e) const noexcept {
   state& s = *state_;
+  if (!s.fed_ahead) s.fed_ahead = true;
   (void)s.event_ids.prefetch(e.id);
   if (e.kind != event_kind::donation) return;
   // Two stages: the donor's index slot now, and the donor record of the donation prefetched a

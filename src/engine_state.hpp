@@ -283,6 +283,7 @@ struct engine::state {
   std::vector<std::vector<bool>> settles;
   bool is_closed = false;
   bool explaining = false;
+  bool fed_ahead = false;  // engine::prefetch() is in use: process() need not prefetch for itself
 
   // Buffers of one donation, kept to avoid allocating per event.
   struct applied_cap {

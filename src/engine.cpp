@@ -12,7 +12,6 @@
 namespace matchfund {
 
 using engine_detail::checked_u32;
-using engine_detail::no_donation;
 
 namespace {
 

@@ -3,7 +3,6 @@
 #ifndef MATCHFUND_SRC_ENGINE_STATE_HPP
 #define MATCHFUND_SRC_ENGINE_STATE_HPP
 
-#include <boost/container_hash/hash.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 
@@ -36,17 +35,6 @@ using cap_key = detail::cap_key;
 // per-event and per-donor ones in chunks that never move (chunked_vector.hpp).
 template <class T>
 using table_vector = detail::chunked_vector<T>;
-template <class Key, class Value, class Hash = boost::hash<Key>>
-using table_map = boost::unordered_flat_map<Key, Value, Hash, std::equal_to<Key>,
-                                            detail::huge_page_allocator<std::pair<const Key, Value>>>;
-
-// Maps keyed by views of strings kept in the engine's arena.
-template <class Value>
-using view_map = boost::unordered_flat_map<std::string_view, Value, detail::string_hash, detail::string_equal,
-                                           detail::huge_page_allocator<std::pair<const std::string_view, Value>>>;
-
-constexpr std::uint32_t no_donation = UINT32_MAX;  // an event id that is not a donation's; end of a list
-
 constexpr std::uint64_t no_pot = UINT64_MAX;
 
 // What one rule drew from one fund for one donation, and how much of it is reversed.
@@ -180,7 +168,7 @@ inline bool reads_project_only(const condition& c) {
 
 // A count that must fit the 32 bits the engine keeps it in.
 inline std::uint32_t checked_u32(std::size_t value, const char* what) {
-  if (value >= no_donation) throw error(std::string("more than 4,294,967,294 ") + what + " in one run");
+  if (value >= UINT32_MAX) throw error(std::string("more than 4,294,967,294 ") + what + " in one run");
   return static_cast<std::uint32_t>(value);
 }
 
@@ -201,14 +189,9 @@ struct engine::state {
   using rematch_cap = engine_detail::rematch_cap;
   template <class T>
   using table_vector = engine_detail::table_vector<T>;
-  template <class Key, class Value, class Hash = boost::hash<Key>>
-  using table_map = engine_detail::table_map<Key, Value, Hash>;
-  template <class Value>
-  using view_map = engine_detail::view_map<Value>;
   template <class Value>
   using string_map = detail::string_map<Value>;
   using string_set = detail::string_set;
-  static constexpr std::uint32_t no_donation = engine_detail::no_donation;
 
   rule_set rules;
   std::vector<fund_state> funds;

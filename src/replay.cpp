@@ -100,21 +100,10 @@ class replay_run {
 
   [[nodiscard]] const std::vector<std::string>& file_names() const noexcept { return file_names_; }
 
-  // A bad event: kept for rejected.csv (lenient), else the run's error.
+  // A bad event that never reaches the engine: one that does not read, or repeats an id.
   void reject(rejected_event&& bad) {
     ++events_read_;
-    if (!options_.lenient) throw bad_event_error(rejection_message(bad));
-    rejected_.push_back(std::move(bad));
-  }
-
-  // A rejection of an event that reached processing: a repeated id or the engine's refusal.
-  void reject_processed(rejected_event&& bad) {
-    if (options_.lenient || when_ == strict_errors::throw_at_once) return reject(std::move(bad));
-    ++events_read_;
-    // Strict, in time order: the first repeated id beats the first refusal (SPEC §11.8 finds
-    // repeated ids before anything is processed); both wait for errors of reading.
-    auto& first = bad.reason == "duplicate_id" ? first_repeated_ : first_refused_;
-    if (!first) first = rejection_message(bad);
+    keep(std::move(bad));
   }
 
   void read_rejected(std::vector<rejected_event>&& already_read) {
@@ -126,8 +115,7 @@ class replay_run {
     ++events_read_;
     auto result = matcher_.process(e);
     if (result.rejected) {
-      --events_read_;  // counted again by the rejection
-      reject_processed({file_names_[e.file_index], e.line, e.id, *result.rejected});
+      keep({file_names_[e.file_index], e.line, e.id, *result.rejected});
       return false;
     }
     ++events_processed_;
@@ -162,6 +150,19 @@ class replay_run {
   replay_report finish();
 
  private:
+  // A bad event for rejected.csv (lenient), else the run's error: at once, or (strict, in time
+  // order) kept to the end, where the first repeated id beats the first refusal (SPEC §11.8 finds
+  // repeated ids before anything is processed) and both wait for errors of reading.
+  void keep(rejected_event&& bad) {
+    if (options_.lenient) {
+      rejected_.push_back(std::move(bad));
+    } else if (when_ == strict_errors::throw_at_once) {
+      throw bad_event_error(rejection_message(bad));
+    } else {
+      auto& first = bad.reason == "duplicate_id" ? first_repeated_ : first_refused_;
+      if (!first) first = rejection_message(bad);
+    }
+  }
   [[nodiscard]] std::string amount(money value) const { return format_money(value, rules_.minor_digits()); }
   [[nodiscard]] std::string time(timestamp t) const { return format_rfc3339(t, rules_.campaign().timezone); }
   void write_ledger();
@@ -492,7 +493,7 @@ std::optional<replay_report> replay_in_time_order(const rule_set& rules,
       last = e.time;
       if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, 0);
       if (!refused.empty() && refused.contains(std::string_view(e.id))) {
-        run.reject_processed({names[e.file_index], e.line, e.id, "duplicate_id"});
+        run.reject({names[e.file_index], e.line, e.id, "duplicate_id"});
       } else if (!run.process(e)) {
         refused.insert(e.id);
       }

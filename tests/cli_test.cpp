@@ -3,6 +3,8 @@
 // current output (then read the diff before committing).
 #include <catch2/catch.hpp>
 
+#include "file_text.hpp"
+
 #include <sys/wait.h>
 
 #include <array>
@@ -27,12 +29,7 @@ struct run_result {
   int status = -1;
 };
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using matchfund::testing::read_file;
 
 // Runs the program from the source directory, so paths in its output are relative.
 run_result run_cli(const std::string& arguments) {

@@ -2,6 +2,8 @@
 // tree: the same rules and events must give byte-identical ledger, projects, funds and outcomes.
 #include <catch2/catch.hpp>
 
+#include "file_text.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,12 +32,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using matchfund::testing::read_file;
 
 // `dump`: when not empty, both sides' outputs are also written there (engine-*.csv, model-*.csv).
 // Returns the model's ledger.

@@ -1,6 +1,8 @@
 // Output files appear all together on commit, or not at all; digests are SHA-256.
 #include <catch2/catch.hpp>
 
+#include "file_text.hpp"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -23,12 +25,7 @@ fs::path fresh_directory(const std::string& name) {
   return directory;
 }
 
-std::string read(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using matchfund::testing::read_file;
 
 std::size_t entries_in(const fs::path& directory) {
   return static_cast<std::size_t>(std::distance(fs::directory_iterator(directory), fs::directory_iterator{}));
@@ -62,8 +59,8 @@ TEST_CASE("committed files appear with their digests", "[output]") {
     CHECK(digests[1] == std::pair<std::string, std::string>{
                             "funds.csv", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"});
   }
-  CHECK(read(directory / "ledger.csv") == "seq,time\n1,x\n");
-  CHECK(read(directory / "funds.csv") == "abc");
+  CHECK(read_file(directory / "ledger.csv") == "seq,time\n1,x\n");
+  CHECK(read_file(directory / "funds.csv") == "abc");
   CHECK(entries_in(directory) == 2);  // no temporaries left
   fs::remove_all(directory.parent_path());
 }

@@ -3,6 +3,8 @@
 // outputs, the rejections and, in strict mode, which bad event stops the run.
 #include <catch2/catch.hpp>
 
+#include "file_text.hpp"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -23,12 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using matchfund::testing::read_file;
 
 const rule_set& worked_example() {
   static const rule_set rules = load_rules(fs::path(MATCHFUND_SOURCE_DIR) / "rules" / "spec-worked-example.yaml");

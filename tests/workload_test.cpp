@@ -2,6 +2,8 @@
 // order, loadable, and replayable with every invariant holding.
 #include <catch2/catch.hpp>
 
+#include "file_text.hpp"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -18,12 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_all(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using matchfund::testing::read_file;
 
 fs::path scratch(const std::string& name) {
   return fs::temp_directory_path() / ("matchfund-workload-" + name + "-" + std::to_string(::getpid()));
@@ -52,9 +49,9 @@ TEST_CASE("a workload is the same for the same seed and replays with every invar
     CHECK(summary.donations == 20'000);
     for (const char* name : {"rules.yaml", "projects.csv", "events.csv"}) {
       INFO(name);
-      CHECK(read_all(first / name) == read_all(second / name));
+      CHECK(read_file(first / name) == read_file(second / name));
     }
-    CHECK(read_all(first / "events.csv") != read_all(other_seed / "events.csv"));
+    CHECK(read_file(first / "events.csv") != read_file(other_seed / "events.csv"));
 
     const rule_set rules = load_rules(summary.rules_file);
     CHECK(rules.projects().size() == summary.projects);

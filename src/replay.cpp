@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <array>
 
-#include "csv_reader.hpp"
+#include "csv_writer.hpp"
 #include "event_pipe.hpp"
 #include "matchfund/engine.hpp"
 #include "matchfund/read_events.hpp"
 #include "matchfund/version.hpp"
 #include "output_files.hpp"
 #include "huge_pages.hpp"
+#include "ledger_writer.hpp"
 #include "sha256.hpp"
 #include "string_maps.hpp"
 
@@ -19,38 +20,7 @@ namespace matchfund {
 
 namespace {
 
-// CSV with minimal RFC 4180 quoting (SPEC §8), written to an output file a block at a time
-// (or kept whole, without a file).
-class csv_writer {
- public:
-  explicit csv_writer(std::string_view header, detail::output_file* file = nullptr) : file_(file) {
-    text_ = header;
-    text_ += '\n';
-  }
-  csv_writer& field(std::string_view value) {
-    if (!at_row_start_) text_ += ',';
-    at_row_start_ = false;
-    detail::csv_append_field(text_, value);
-    return *this;
-  }
-  void end_row() {
-    text_ += '\n';
-    at_row_start_ = true;
-    if (file_ != nullptr && text_.size() >= block_size) flush();
-  }
-  void flush() {
-    if (file_ == nullptr) return;
-    file_->write(text_);
-    text_.clear();
-  }
-  [[nodiscard]] const std::string& text() const noexcept { return text_; }
-
- private:
-  static constexpr std::size_t block_size = std::size_t{1} << 20;
-  std::string text_;
-  detail::output_file* file_;
-  bool at_row_start_ = true;
-};
+using detail::csv_writer;
 
 std::string json_string(std::string_view text) {
   std::string out = "\"";
@@ -87,9 +57,7 @@ class replay_run {
   replay_run(const rule_set& rules, std::span<const std::filesystem::path> event_files,
              const std::filesystem::path& output_directory, const replay_options& options, strict_errors when)
       : rules_(rules), options_(options), when_(when), outputs_(output_directory), matcher_(rules),
-        ledger_file_(outputs_.create("ledger.csv")),
-        ledger_("seq,time,kind,event_id,donation_id,donor,project,rule,fund,amount,limited_by,disposition",
-                &ledger_file_),
+        ledger_file_(outputs_.create("ledger.csv")), ledger_(rules, ledger_file_),
         project_ledger_(rules.projects().size()), fund_ledger_(rules.funds().size()) {
     for (const auto& file : event_files) file_names_.push_back(file.generic_string());
     if (options.trace) {
@@ -174,7 +142,7 @@ class replay_run {
   detail::output_set outputs_;
   engine matcher_;
   detail::output_file& ledger_file_;
-  csv_writer ledger_;
+  detail::ledger_writer ledger_;
   detail::output_file* outcomes_file_ = nullptr;
   std::optional<csv_writer> outcomes_;
   std::string outcome_text_;
@@ -198,23 +166,11 @@ class replay_run {
   std::uint64_t paid_above_want_ = 0;
 };
 
+// The lines go to the writing thread; what they add up to is kept here, for the invariant
+// ledger_matches_tables.
 void replay_run::write_ledger() {
+  ledger_.add(matcher_.ledger());
   for (const auto& line : matcher_.ledger()) {
-    ledger_.field(std::to_string(line.seq))
-        .field(time(line.time))
-        .field(to_string(line.kind))
-        .field(line.event_id)
-        .field(line.donation_id)
-        .field(line.donor)
-        .field(line.project ? std::string_view(rules_.project(*line.project).id) : std::string_view())
-        .field(line.step   ? std::string_view(rules_.closeout()[position(*line.step)].id)
-               : line.rule ? std::string_view(rules_.rule(*line.rule).id)
-                           : std::string_view())
-        .field(line.fund ? std::string_view(rules_.fund(*line.fund).id) : std::string_view())
-        .field(amount(line.amount))
-        .field(line.limited_by)
-        .field(line.disposition ? (*line.disposition == refund_disposition::give_back ? "return" : "forfeit") : "");
-    ledger_.end_row();
     if (line.project && (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal)) {
       project_ledger_[position(*line.project)].matched += line.amount;
     }
@@ -294,7 +250,7 @@ replay_report replay_run::finish() {
   if (first_refused_) throw bad_event_error(*first_refused_);
   matcher_.finish();
   write_ledger();
-  ledger_.flush();
+  ledger_.finish();
   if (outcomes_) outcomes_->flush();
   replay_report report;
   report.events_read = events_read_;

@@ -564,9 +564,8 @@ engine& engine::operator=(engine&&) noexcept = default;
 engine::event_result engine::process(const event& e) {
   state& s = *state_;
   if (s.last_time && e.time < *s.last_time) return {"out_of_order", {}};
-  // A live host: the donor's slot loads while the id is checked, two misses at once instead of
-  // one after the other (a host feeding a stream has prefetched both).
-  if (e.kind == event_kind::donation && !s.fed_ahead) (void)s.donor_ids.prefetch(e.donor);
+  // A host feeding a stream has prefetched all this a few events ago.
+  if (e.kind == event_kind::donation && !s.fed_ahead) s.prefetch_for_one_call(e);
   if (s.event_ids.contains(std::string_view(e.id))) return {"duplicate_id", {}};
   s.release_due(e.time, false);
   event_result result;
@@ -589,30 +588,44 @@ void engine::prefetch(const event& e) const noexcept {
   if (!s.fed_ahead) s.fed_ahead = true;
   (void)s.event_ids.prefetch(e.id);
   if (e.kind != event_kind::donation) return;
-  // Two stages: the donor's index slot now, and the donor record of the donation prefetched a
+  // Two stages: the donor's index slot now, and the donor state of the donation prefetched a
   // few calls ago, whose slot has arrived by now.
-  // The pair (project, donor) of that donation goes to project_donors: its slot too.
   auto& ring = s.prefetched_donors;
   const auto earlier = ring[s.prefetch_next];
   ring[s.prefetch_next] = {s.donor_ids.prefetch(e.donor), e.project ? static_cast<std::uint32_t>(position(*e.project)) : 0,
                            e.time};
   s.prefetch_next = (s.prefetch_next + 1) % ring.size();
-  const auto donor = s.donor_ids.candidate(earlier.donor_bits);
-  if (!donor || *donor >= s.donors.size()) return;
-  __builtin_prefetch(&s.donors[*donor]);
-  s.project_donors.prefetch(std::uint64_t{earlier.project} << 32 | *donor);
-  // And the counters of the caps per donor that its rules may charge.
-  if (earlier.project >= s.donor_caps_by_project.size()) return;
-  const campaign_spec& campaign = s.rules.campaign();
-  if (earlier.time < campaign.start || earlier.time >= campaign.end) return;
-  const std::uint32_t organization = static_cast<std::uint32_t>(position(s.rules.projects()[earlier.project].organization));
-  for (const std::uint32_t cap_position : s.donor_caps_by_project[earlier.project]) {
-    const cap_spec& cap = s.rules.caps()[cap_position];
+  s.prefetch_donor_state(earlier);
+}
+
+// The donor record of a donation whose donor slot is loaded (or loading), its (project, donor)
+// pair and the counters of the caps per donor its rules may charge.
+void engine::state::prefetch_donor_state(const prefetched_donation& donation) const noexcept {
+  const auto donor = donor_ids.candidate(donation.donor_bits);
+  if (!donor || *donor >= donors.size()) return;
+  __builtin_prefetch(&donors[*donor]);
+  project_donors.prefetch(std::uint64_t{donation.project} << 32 | *donor);
+  if (donation.project >= donor_caps_by_project.size()) return;
+  const campaign_spec& campaign = rules.campaign();
+  if (donation.time < campaign.start || donation.time >= campaign.end) return;
+  const std::uint32_t organization = static_cast<std::uint32_t>(position(rules.projects()[donation.project].organization));
+  for (const std::uint32_t cap_position : donor_caps_by_project[donation.project]) {
+    const cap_spec& cap = rules.caps()[cap_position];
     std::uint64_t scope = *donor;
-    if (cap.per == cap_scope::donor_project) scope = std::uint64_t{*donor} << 32 | earlier.project;
+    if (cap.per == cap_scope::donor_project) scope = std::uint64_t{*donor} << 32 | donation.project;
     if (cap.per == cap_scope::donor_organization) scope = std::uint64_t{*donor} << 32 | organization;
-    s.counter_of.prefetch({scope, static_cast<std::int32_t>(cap.period.index_of(earlier.time, campaign.timezone)), cap_position});
+    counter_of.prefetch({scope, static_cast<std::int32_t>(cap.period.index_of(donation.time, campaign.timezone)), cap_position});
   }
+}
+
+// A live host's call: every place the donation touches starts loading before any is needed,
+// so their misses overlap instead of following each other (the event id's slot and the donor's
+// slot together, then the donor state), about two memory latencies instead of five.
+void engine::state::prefetch_for_one_call(const event& e) const noexcept {
+  const std::uint32_t donor_bits = donor_ids.prefetch(e.donor);
+  (void)event_ids.prefetch(e.id);
+  if (!e.project) return;
+  prefetch_donor_state({donor_bits, static_cast<std::uint32_t>(position(*e.project)), e.time});
 }
 
 void engine::finish() {

@@ -606,6 +606,7 @@ void engine::state::prefetch_donor_state(const prefetched_donation& donation) co
   __builtin_prefetch(&donors[*donor]);
   project_donors.prefetch(std::uint64_t{donation.project} << 32 | *donor);
   if (donation.project >= donor_caps_by_project.size()) return;
+  __builtin_prefetch(&projects[donation.project]);  // ten thousand projects outgrow the caches too
   const campaign_spec& campaign = rules.campaign();
   if (donation.time < campaign.start || donation.time >= campaign.end) return;
   const std::uint32_t organization = static_cast<std::uint32_t>(position(rules.projects()[donation.project].organization));
@@ -626,6 +627,13 @@ void engine::state::prefetch_for_one_call(const event& e) const noexcept {
   (void)event_ids.prefetch(e.id);
   if (!e.project) return;
   prefetch_donor_state({donor_bits, static_cast<std::uint32_t>(position(*e.project)), e.time});
+}
+
+void engine::reserve(std::size_t events, std::size_t donors) {
+  // No run holds more than 2³¹ of either (process() refuses the next one).
+  constexpr std::size_t most = std::size_t{1} << 31;
+  state_->event_ids.reserve(std::min(events, most));
+  state_->donor_ids.reserve(std::min(donors, most));
 }
 
 void engine::finish() {

@@ -47,6 +47,11 @@ class id_index {
     slots_.count_one();
   }
 
+  // Room for `count` ids in all without growing.
+  void reserve(std::size_t count) {
+    slots_.reserve(count, slot{0, empty}, is_free, [](const slot& s) { return spread(s.bits); });
+  }
+
   // Starts loading the slot where `id` is or would go; returns its hash bits for a later
   // candidate() call. Changes nothing.
   std::uint32_t prefetch(std::string_view id) const noexcept {

@@ -45,9 +45,25 @@ class probe_slots {
   template <class IsFree, class HashOf>
   void make_room(const Slot& free_slot, IsFree is_free, HashOf hash_of) {
     if ((size_ + 1) * 10 <= capacity_ * 7) return;
+    grow_to(capacity_ == 0 ? 1024 : 2 * capacity_, free_slot, is_free, hash_of);
+  }
+
+  // Room for `count` slots in all without growing: the array grows at once to the power of two
+  // they fill to at most 70 % (a table that grows by doubling re-places every slot each time).
+  template <class IsFree, class HashOf>
+  void reserve(std::size_t count, const Slot& free_slot, IsFree is_free, HashOf hash_of) {
+    std::size_t capacity = capacity_ == 0 ? 1024 : capacity_;
+    while (count * 10 > capacity * 7) capacity *= 2;
+    if (capacity != capacity_) grow_to(capacity, free_slot, is_free, hash_of);
+  }
+
+  void count_one() noexcept { ++size_; }  // a slot was filled
+
+ private:
+  template <class IsFree, class HashOf>
+  void grow_to(std::size_t capacity, const Slot& free_slot, IsFree is_free, HashOf hash_of) {
     const std::size_t old_capacity = capacity_;
     Slot* const old_slots = slots_;
-    const std::size_t capacity = old_capacity == 0 ? 1024 : 2 * old_capacity;
     slots_ = huge_page_allocator<Slot>().allocate(capacity);
     capacity_ = capacity;
     for (std::size_t i = 0; i < capacity; ++i) slots_[i] = free_slot;
@@ -57,9 +73,6 @@ class probe_slots {
     release(old_slots, old_capacity);
   }
 
-  void count_one() noexcept { ++size_; }  // a slot was filled
-
- private:
   static void release(Slot* slots, std::size_t capacity) noexcept {
     if (slots != nullptr) huge_page_allocator<Slot>().deallocate(slots, capacity);
   }

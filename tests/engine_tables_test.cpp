@@ -70,7 +70,9 @@ TEST_CASE("string_arena keeps texts and counted texts of any length", "[tables]"
   CHECK(string_arena::counted(nullptr).empty());
 }
 
-TEST_CASE("id_index finds exactly the ids inserted, through growth", "[tables]") {
+TEST_CASE("id_index finds exactly the ids inserted, through growth and reserve", "[tables]") {
+  // Grown by doubling only, reserved for all before the first id, or reserved when half are in.
+  const int reserve_after = GENERATE(-1, 0, 150000);
   std::vector<std::string> ids;
   const auto id_at = [](const void* owner, std::uint32_t at) -> std::string_view {
     return (*static_cast<const std::vector<std::string>*>(owner))[at];
@@ -80,6 +82,7 @@ TEST_CASE("id_index finds exactly the ids inserted, through growth", "[tables]")
   std::mt19937_64 random(11);
   std::unordered_map<std::string, std::uint32_t> model;
   for (int i = 0; i < 300000; ++i) {
+    if (i == reserve_after) index.reserve(300000);
     std::string id = "id-" + std::to_string(random() % 1'000'000);
     if (model.contains(id)) continue;
     ids.push_back(id);

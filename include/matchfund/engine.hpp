@@ -138,6 +138,12 @@ class engine {
   void prefetch(const event& e) const noexcept;
   static constexpr std::size_t prefetch_distance = 8;
 
+  // Sizes the engine's id tables for about `events` events and `donors` donors in all (a hint:
+  // more still work). A table that grows doubles, placing every id again: at tens of millions
+  // that is a pause of a second for a live host, and a replay that knows its size skips it.
+  // Changes no result.
+  void reserve(std::size_t events, std::size_t donors);
+
   // Keep the details of every evaluation (caps before and after, draws) for explaining a
   // donation; off by default, as it costs allocations per donation.
   void explain(bool on) noexcept;

@@ -86,6 +86,15 @@ int main(int argc, char** argv) {
     args.erase(flag, flag + 2);
   }
   const auto wanted = [&](std::string_view phase) { return ("," + phases + ",").find(fmt::format(",{},", phase)) != std::string::npos; };
+  for (std::size_t at = 0; at <= phases.size();) {
+    const std::size_t end = std::min(phases.find(',', at), phases.size());
+    const std::string_view phase = std::string_view(phases).substr(at, end - at);
+    if (phase != "engine" && phase != "live" && phase != "floor" && phase != "replay") {
+      fmt::print(stderr, "unknown phase '{}' (phases: engine, live, floor, replay)\n", phase);
+      return 2;
+    }
+    at = end + 1;
+  }
   std::optional<matchfund::workload_kind> workload;
   if (!args.empty() && args.front() == "--workload" && args.size() >= 2) {
     workload = matchfund::workload_from_string(args[1]);

@@ -41,7 +41,7 @@ class id_index {
 
   // Adds an id that is not in the index (the caller has looked) at `position` (not 2³² − 1).
   void insert(std::string_view id, std::uint32_t position) {
-    slots_.make_room(slot{0, empty}, is_free, [](const slot& s) { return spread(s.bits); });
+    slots_.make_room(free_slot, is_free, placed_by);
     const std::uint32_t bits = hash_bits(id);
     slots_.place(spread(bits), slot{bits, position}, is_free);
     slots_.count_one();
@@ -49,7 +49,7 @@ class id_index {
 
   // Room for `count` ids in all without growing.
   void reserve(std::size_t count) {
-    slots_.reserve(count, slot{0, empty}, is_free, [](const slot& s) { return spread(s.bits); });
+    slots_.reserve(count, free_slot, is_free, placed_by);
   }
 
   // Starts loading the slot where `id` is or would go; returns its hash bits for a later
@@ -79,6 +79,7 @@ class id_index {
     std::uint32_t position;
   };
   static constexpr std::uint32_t empty = UINT32_MAX;
+  static constexpr slot free_slot{0, empty};
   static bool is_free(const slot& s) noexcept { return s.position == empty; }
 
   static std::uint32_t hash_bits(std::string_view id) noexcept { return static_cast<std::uint32_t>(hash_text(id) >> 32); }
@@ -86,6 +87,8 @@ class id_index {
   static std::size_t spread(std::uint32_t bits) noexcept {
     return static_cast<std::size_t>((std::uint64_t{bits} * 0x9E3779B97F4A7C15ULL) >> 32);
   }
+  // Where a slot goes when the array grows: from its own bits, without reading the id.
+  static std::size_t placed_by(const slot& s) noexcept { return spread(s.bits); }
 
   id_at_function id_at_;
   const void* owner_;

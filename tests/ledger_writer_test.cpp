@@ -4,8 +4,6 @@
 
 #include "file_text.hpp"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -21,14 +19,9 @@ using matchfund::money;
 using matchfund::detail::ledger_writer;
 using matchfund::detail::output_set;
 
-namespace {
+using matchfund::testing::fresh_directory;
 
-fs::path fresh_directory(const std::string& name) {
-  const fs::path directory =
-      fs::temp_directory_path() / ("matchfund-ledger-test-" + std::to_string(::getpid()) + "-" + name);
-  fs::remove_all(directory);
-  return directory;
-}
+namespace {
 
 matchfund::rule_set worked_example() {
   return matchfund::load_rules(std::string(MATCHFUND_SOURCE_DIR) + "/rules/spec-worked-example.yaml");

@@ -3,8 +3,6 @@
 
 #include "file_text.hpp"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,12 +17,7 @@ using matchfund::detail::output_set;
 
 namespace {
 
-fs::path fresh_directory(const std::string& name) {
-  const fs::path directory = fs::temp_directory_path() / ("matchfund-test-" + std::to_string(::getpid()) + "-" + name);
-  fs::remove_all(directory);
-  return directory;
-}
-
+using matchfund::testing::fresh_directory;
 using matchfund::testing::read_file;
 
 std::size_t entries_in(const fs::path& directory) {

@@ -267,6 +267,7 @@ struct engine::state {
   bool is_closed = false;
   bool explaining = false;
   bool fed_ahead = false;  // engine::prefetch() is in use: process() need not prefetch for itself
+  bool ids_vouched = false;  // engine::process_new_id() is in use: prefetching event ids is useless
   // Inlined into engine::prefetch: called there, the batch replay ran measurably slower.
   [[gnu::always_inline]] inline void prefetch_donor_state(const prefetched_donation& donation) const noexcept;
   // Out of line: a host that prefetches never runs it.
@@ -473,7 +474,8 @@ struct engine::state {
   }
 
   // The donation an event id names, if it names one.
-  [[nodiscard]] std::optional<std::uint32_t> donation_named(std::string_view id) const {
+  [[nodiscard]] std::optional<std::uint32_t> donation_named(std::string_view id) {
+    index_donations();
     const auto found = event_ids.find(id);
     if (!found || (*found & other_event) != 0) return std::nullopt;
     return found;
@@ -495,6 +497,24 @@ struct engine::state {
     donor_ids.insert(id, donor);
     return donor;
   }
+
+  // Adds the ids of the donations processed since the last call to event_ids. Donations are
+  // indexed lazily, when an id is looked up: a host that vouches for its ids being new
+  // (engine::process_new_id) then never pays the random access into a table of every id for
+  // each donation, unless refunds or revocations need the table.
+  void index_donations() {
+    const std::size_t pending = donations.size() - donations_indexed;
+    if (pending == 0) return;
+    event_ids.reserve(event_ids.size() + pending);
+    constexpr std::uint32_t ahead = 8;
+    const auto end = static_cast<std::uint32_t>(donations.size());
+    for (std::uint32_t d = donations_indexed; d < end; ++d) {
+      if (d + ahead < end) (void)event_ids.prefetch(id_of(donations[d + ahead]));
+      event_ids.insert(id_of(donations[d]), d);
+    }
+    donations_indexed = end;
+  }
+  std::uint32_t donations_indexed = 0;  // donations[0, donations_indexed) are in event_ids
 
   // Records the id of a processed event that is not a donation; returns the kept id.
   std::string_view remember_event(std::string_view id) {
@@ -717,6 +737,8 @@ struct engine::state {
 
   // ---- the donation --------------------------------------------------------------------------
 
+  // engine::process(); `check_id` false when the host vouches that no earlier event had e.id.
+  event_result process(const event& e, bool check_id);
   event_result process_donation(const event& e);
   void reverse_line(const donation_record& donation, match_record& line, money amount, refund_disposition disposition,
                     timestamp t, std::string_view event_id);

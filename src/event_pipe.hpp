@@ -1,9 +1,14 @@
 // Event files read on a thread of their own and handed over in batches, in file order, so that
 // parsing one batch overlaps matching the previous one. Internal (replay.cpp).
 //
-//   detail::event_pipe pipe(rules, files, on_rejected);
+// The reading thread also keeps the 64-bit hash of every id read: an event whose id hashes
+// differently from every earlier one has a new id for sure (the engine need not look it up,
+// engine::process_new_id); the rest, repeats and the rare hash collisions, are named by
+// maybe_repeated() for an exact check.
+//
+//   detail::event_pipe pipe(rules, files, expected_events, on_rejected);
 //   for (auto batch = pipe.next(); !batch.empty(); batch = pipe.next()) {
-//     for (const event& e : batch) ...
+//     for (const event& e : batch) ...   // pipe.maybe_repeated(): positions in batch
 //   }
 //
 // `on_rejected` runs on the reading thread. What it throws (and any event_file_error) ends the
@@ -24,23 +29,30 @@
 #include "matchfund/event.hpp"
 #include "matchfund/read_events.hpp"
 #include "huge_page_pool.hpp"
+#include "key_set.hpp"
 #include "matchfund/rule_set.hpp"
 
 namespace matchfund::detail {
 
 class event_pipe {
  public:
-  event_pipe(const rule_set& rules, std::span<const std::filesystem::path> files, rejected_event_handler on_rejected);
+  // `expected_events`: about how many events the files hold (sizes the table of id hashes).
+  event_pipe(const rule_set& rules, std::span<const std::filesystem::path> files, std::size_t expected_events,
+             rejected_event_handler on_rejected);
   ~event_pipe();
   event_pipe(const event_pipe&) = delete;
   event_pipe& operator=(const event_pipe&) = delete;
 
   // The next events in file order, valid until the next call; empty when every file is read.
   std::span<const event> next();
+  // The positions, ascending, of the events of the last next() whose id might repeat the id of
+  // an earlier event (its hash was seen before); every other event's id is new.
+  [[nodiscard]] std::span<const std::uint32_t> maybe_repeated() const noexcept { return held_.maybe_repeated; }
 
  private:
   struct batch {
     std::vector<event> events;
+    std::vector<std::uint32_t> maybe_repeated;
     std::exception_ptr error;  // set on the last batch when the reading failed
     bool last = false;
   };
@@ -48,6 +60,7 @@ class event_pipe {
 
   void read(const rule_set& rules, std::span<const std::filesystem::path> files);
   void hand_over(batch&& full);
+  void find_repeated_ids(batch& full);
 
   static constexpr std::size_t batch_size = 4096;
   static constexpr std::size_t batches_ahead = 16;  // how far reading may run ahead of matching
@@ -61,6 +74,7 @@ class event_pipe {
   bool cancelled_ = false;
   batch held_;  // the batch next() returned last
   bool finished_ = false;
+  key_set id_hashes_;  // of every event read; the reading thread's own
   std::thread reader_;
 };
 

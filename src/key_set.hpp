@@ -30,6 +30,9 @@ class key_set {
     if (slots_.capacity() != 0) slots_.prefetch(slots_.slot_of(spread(key)));
   }
 
+  // Room for `count` keys in all without growing.
+  void reserve(std::size_t count) { slots_.reserve(count, empty, is_free, spread); }
+
   [[nodiscard]] std::size_t size() const noexcept { return slots_.size(); }
 
  private:

@@ -43,7 +43,7 @@ std::string json_string(std::string_view text) {
 }
 
 // About how many events the files hold, from the length of the lines at the head of each (one
-// read of 64 KiB per file): enough to size the engine's event index once instead of doubling it
+// read of 64 KiB per file): enough to size the table of id hashes once instead of doubling it
 // as the replay goes. Only a size: a wrong guess costs memory or a doubling, never a result.
 std::size_t estimated_events(std::span<const std::filesystem::path> event_files) {
   std::size_t events = 0;
@@ -100,10 +100,13 @@ class replay_run {
     for (auto& bad : already_read) reject(std::move(bad));
   }
 
+  // Whether the run has made sure an event's id is new (the engine then need not look it up).
+  enum class id_check { done, by_engine };
+
   // Processes one event; false when the engine refused it (it is rejected then).
-  bool process(const event& e) {
+  bool process(const event& e, id_check ids) {
     ++events_read_;
-    auto result = matcher_.process(e);
+    auto result = ids == id_check::done ? matcher_.process_new_id(e) : matcher_.process(e);
     if (result.rejected) {
       keep({file_names_[e.file_index], e.line, e.id, *result.rejected});
       return false;
@@ -134,8 +137,6 @@ class replay_run {
 
   // A hint that `e` comes soon (engine::prefetch).
   void prefetch(const event& e) const noexcept { matcher_.prefetch(e); }
-  // About how many events come (engine::reserve).
-  void expect_events(std::size_t events) { matcher_.reserve(events, 0); }
 
   // Ends the run: the close at the end of input, the tables, the invariants, summary.json, and
   // every output renamed into place.
@@ -448,34 +449,38 @@ namespace {
 // the one before it; the caller then replays from the start, loading every event first.
 //
 // It decides exactly as loading does. A repeated id is the engine's duplicate_id, or the id of
-// an event the engine refused before. Strict errors rank as when loading: a bad field (thrown by
-// the reading thread, whatever was processed before), then the first repeated id, then the first
-// refusal, so the last two wait until every event is read.
+// an event the engine refused before; only events the reading thread could not vouch for (the
+// hash of their id was seen before) are looked up. Strict errors rank as when loading: a bad
+// field (thrown by the reading thread, whatever was processed before), then the first repeated
+// id, then the first refusal, so the last two wait until every event is read.
 std::optional<replay_report> replay_in_time_order(const rule_set& rules,
                                                   std::span<const std::filesystem::path> event_files,
                                                   const std::filesystem::path& output_directory,
                                                   const replay_options& options) {
   std::vector<rejected_event> read_rejections;  // lenient; filled by the reading thread
   replay_run run(rules, event_files, output_directory, options, replay_run::strict_errors::throw_at_finish);
-  detail::event_pipe pipe(rules, event_files, [&](rejected_event&& bad) {
+  detail::event_pipe pipe(rules, event_files, estimated_events(event_files), [&](rejected_event&& bad) {
     if (!options.lenient) throw bad_event_error(rejection_message(bad));
     read_rejections.push_back(std::move(bad));
   });
-  run.expect_events(estimated_events(event_files));
   const auto& names = run.file_names();
   detail::string_set refused;  // ids of events the engine refused
   std::optional<timestamp> last;
   std::uint64_t done = 0;
   for (auto batch = pipe.next(); !batch.empty(); batch = pipe.next()) {
+    const auto maybe_repeated = pipe.maybe_repeated();
+    std::size_t next_doubt = 0;  // the next of maybe_repeated
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (i + engine::prefetch_distance < batch.size()) run.prefetch(batch[i + engine::prefetch_distance]);
       const event& e = batch[i];
       if (last && e.time < *last) return std::nullopt;
       last = e.time;
       if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, 0);
-      if (!refused.empty() && refused.contains(std::string_view(e.id))) {
+      const bool doubted = next_doubt < maybe_repeated.size() && maybe_repeated[next_doubt] == i;
+      if (doubted) ++next_doubt;
+      if (doubted && !refused.empty() && refused.contains(std::string_view(e.id))) {
         run.reject({names[e.file_index], e.line, e.id, "duplicate_id"});
-      } else if (!run.process(e)) {
+      } else if (!run.process(e, doubted ? replay_run::id_check::by_engine : replay_run::id_check::done)) {
         refused.insert(e.id);
       }
     }
@@ -488,14 +493,14 @@ std::optional<replay_report> replay_in_time_order(const rule_set& rules,
 replay_report replay_loaded(const rule_set& rules, std::span<const std::filesystem::path> event_files,
                             const std::filesystem::path& output_directory, const replay_options& options) {
   replay_run run(rules, event_files, output_directory, options, replay_run::strict_errors::throw_at_once);
+  // load_events has refused every repeated id: each id left is new.
   const std::vector<event> events =
       load_events(rules, event_files, [&](rejected_event&& bad) { run.reject(std::move(bad)); });
-  run.expect_events(events.size());
   std::uint64_t done = 0;
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, events.size());
     if (i + engine::prefetch_distance < events.size()) run.prefetch(events[i + engine::prefetch_distance]);
-    run.process(events[i]);
+    run.process(events[i], replay_run::id_check::done);
   }
   return run.finish();
 }

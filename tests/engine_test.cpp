@@ -278,3 +278,59 @@ TEST_CASE("donor and donation ids of any length are kept exactly, through caps, 
                      "reversal " + sixteen + " c1 -10.00",
                  });
 }
+
+TEST_CASE("process_new_id decides as process() does; later look-ups find the ids it skipped", "[engine]") {
+  // The Tencent 2018 stream (300 events, donations only) through process_new_id, against
+  // process(): identical outcomes and ledger. Then the ids it never looked up are found by a
+  // repeat (duplicate_id), a refund and a revocation, in either order of the two calls.
+  const rule_set rules = load_rules(std::string(MATCHFUND_SOURCE_DIR) + "/rules/tencent-99-2018.yaml");
+  std::vector<event> events;
+  read_event_file(
+      rules, std::string(MATCHFUND_SOURCE_DIR) + "/rules/tencent-99-2018-events.csv", 0,
+      [&](event&& e) { events.push_back(std::move(e)); }, [](rejected_event&&) {});
+  REQUIRE(events.size() == 300);
+  const timestamp after = events.back().time;
+  const auto later = [&](event e, std::int64_t seconds) {
+    e.time = timestamp::from_epoch_ms(after.epoch_ms() + seconds * 1000);
+    return e;
+  };
+  std::vector<event> tail{
+      later(events[3], 1),  // a repeat of an id processed without look-up
+      later(event{.id = "r-1", .ref = events[10].id, .kind = event_kind::refund}, 2),
+      later(event{.id = "v-1", .ref = events[20].id, .kind = event_kind::revoke, .scope = revoke_scope::donation}, 3),
+      later(event{.id = "r-2", .ref = "never-seen", .kind = event_kind::refund}, 4),
+      later(event{.id = events[299].id, .ref = events[30].id, .kind = event_kind::refund}, 5),
+  };
+  const auto run = [&](bool vouch) {
+    engine e(rules);
+    std::vector<std::string> outcomes;
+    const auto keep = [&](const event& ev, const engine::event_result& r) {
+      outcomes.push_back(ev.id + " " + r.rejected.value_or("ok"));
+      for (const auto& evaluation : r.evaluations) {
+        outcomes.push_back(std::string(to_string(evaluation.code)) + " " + std::to_string(evaluation.paid.minor_units()));
+      }
+    };
+    for (const auto& ev : events) keep(ev, vouch ? e.process_new_id(ev) : e.process(ev));
+    for (const auto& ev : tail) keep(ev, e.process(ev));
+    e.finish();
+    std::vector<std::string> ledger;
+    for (const auto& line : e.ledger()) {
+      ledger.push_back(std::string(to_string(line.kind)) + " " + std::string(line.donation_id) + " " +
+                       std::to_string(line.amount.minor_units()));
+    }
+    return std::tuple(outcomes, ledger, e.project(*events[10].project).refunded);
+  };
+  const auto checked = run(false);
+  const auto vouched = run(true);
+  CHECK(vouched == checked);
+  const auto& outcomes = std::get<0>(vouched);
+  const auto at = [&](std::string_view id) {
+    return *std::find_if(outcomes.rbegin(), outcomes.rend(), [&](const std::string& o) { return o.starts_with(std::string(id) + " "); });
+  };
+  CHECK(at(events[3].id) == events[3].id + " duplicate_id");
+  CHECK(at("r-1") == "r-1 ok");
+  CHECK(at("v-1") == "v-1 ok");
+  CHECK(at("r-2") == "r-2 unknown_donation");
+  CHECK(at(events[299].id) == events[299].id + " duplicate_id");
+  CHECK(std::get<2>(vouched) == *events[10].amount);  // r-1 refunds all of it
+}

@@ -6,9 +6,11 @@
 //
 // A workload (workload.hpp) writes its own rules, projects and events; a rules file gets a
 // generated stream (`matchfund generate`). Phases: generating the events, reading and ordering
-// them, the engine alone on events already in memory, each process(event) call timed as a live
-// host makes it (percentiles), a floor over the same events, and the whole `matchfund replay`
-// (read, match, write every output, check the invariants).
+// them, the engine alone on events already in memory (`engine`: driven as the replay drives it,
+// with ids known new since loading refused repeats, engine::process_new_id; `checked`: every id
+// looked up by the engine, engine::process), each process(event) call timed as a live host makes
+// it (percentiles), a floor over the same events, and the whole `matchfund replay` (read, match,
+// write every output, check the invariants).
 //
 // The floor is a bare loop doing only the per-donor and per-project state work any engine
 // needs: the donor id looked up in a hash table (interned when new), a per-donor-per-day counter
@@ -77,10 +79,10 @@ std::uint64_t floor_loop(const std::vector<matchfund::event>& events, std::size_
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  // --phases engine,live,floor,replay (the default: all): the timed phases to run. A phase run
+  // --phases engine,checked,live,floor,replay (the default: all): the timed phases to run. A phase run
   // alone meets no memory an earlier phase freed (on virtual machines that hand freed memory
   // back to their host, touching it again costs a fault per page in the host as well).
-  std::string phases = "engine,live,floor,replay";
+  std::string phases = "engine,checked,live,floor,replay";
   if (const auto flag = std::find(args.begin(), args.end(), "--phases"); flag != args.end() && flag + 1 != args.end()) {
     phases = *(flag + 1);
     args.erase(flag, flag + 2);
@@ -89,8 +91,8 @@ int main(int argc, char** argv) {
   for (std::size_t at = 0; at <= phases.size();) {
     const std::size_t end = std::min(phases.find(',', at), phases.size());
     const std::string_view phase = std::string_view(phases).substr(at, end - at);
-    if (phase != "engine" && phase != "live" && phase != "floor" && phase != "replay") {
-      fmt::print(stderr, "unknown phase '{}' (phases: engine, live, floor, replay)\n", phase);
+    if (phase != "engine" && phase != "checked" && phase != "live" && phase != "floor" && phase != "replay") {
+      fmt::print(stderr, "unknown phase '{}' (phases: engine, checked, live, floor, replay)\n", phase);
       return 2;
     }
     at = end + 1;
@@ -104,7 +106,7 @@ int main(int argc, char** argv) {
     }
     args.erase(args.begin(), args.begin() + 2);
   } else if (args.empty()) {
-    fmt::print(stderr, "usage: {} (--workload NAME | RULES.yaml) [donations] [seed] [--phases engine,live,floor,replay]\n",
+    fmt::print(stderr, "usage: {} (--workload NAME | RULES.yaml) [donations] [seed] [--phases engine,checked,live,floor,replay]\n",
                argv[0]);
     return 2;
   }
@@ -156,17 +158,34 @@ int main(int argc, char** argv) {
   std::uint64_t matched = 0;
   long engine_state_mib = 0;
   if (wanted("engine")) {
+    // As the replay's loading path drives it: load_events has refused every repeated id.
     matchfund::engine engine(rules);
-    engine.process(events, [&](const matchfund::event&, const matchfund::engine::event_result& result) {
-      for (const auto& evaluation : result.evaluations) {
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (i + matchfund::engine::prefetch_distance < events.size()) engine.prefetch(events[i + matchfund::engine::prefetch_distance]);
+      for (const auto& evaluation : engine.process_new_id(events[i]).evaluations) {
         if (!evaluation.paid.is_zero()) ++matched;
       }
       engine.discard_ledger();
-    });
+    }
     engine.finish();
     engine_state_mib = status_mib("VmRSS:") - before_engine_mib;
   }
   const double engine_s = seconds_since(start);
+
+  // The same with every id looked up by the engine (a host that cannot vouch for its ids).
+  start = clock_type::now();
+  std::uint64_t matched_checked = 0;
+  if (wanted("checked")) {
+    matchfund::engine engine(rules);
+    engine.process(events, [&](const matchfund::event&, const matchfund::engine::event_result& result) {
+      for (const auto& evaluation : result.evaluations) {
+        if (!evaluation.paid.is_zero()) ++matched_checked;
+      }
+      engine.discard_ledger();
+    });
+    engine.finish();
+  }
+  const double checked_s = seconds_since(start);
 
   // A live host: each process(event) call timed on its own, on a fresh engine sized for the
   // campaign (reserve) as a host that knows its expected volume sizes it.
@@ -210,6 +229,10 @@ int main(int argc, char** argv) {
     fmt::print("engine only:          {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation ({} rule payments)\n", engine_s,
                per_second(donations, engine_s), ns_each(engine_s), matched);
   }
+  if (wanted("checked")) {
+    fmt::print("engine, ids checked:  {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation ({} rule payments)\n", checked_s,
+               per_second(donations, checked_s), ns_each(checked_s), matched_checked);
+  }
   if (wanted("live")) {
     fmt::print("process(event) live:  p50 {} ns, p99 {} ns, p99.9 {} ns, max {} ns (each call timed, fresh engine, reserved)\n",
                percentile(0.50), percentile(0.99), percentile(0.999), call_ns.empty() ? 0 : call_ns.back());
@@ -219,6 +242,7 @@ int main(int argc, char** argv) {
                per_second(donations, floor_s), ns_each(floor_s), floor_check % 1000);
   }
   if (wanted("engine") && wanted("floor")) fmt::print("engine / floor:       {:7.1f}\n", engine_s / floor_s);
+  if (wanted("checked") && wanted("floor")) fmt::print("checked / floor:      {:7.1f}\n", checked_s / floor_s);
   if (wanted("replay")) {
     fmt::print("replay end to end:    {:7.2f} s  {:10.0f} donations/s ({} events processed)\n", replay_s,
                per_second(report.donations, replay_s), report.events_processed);

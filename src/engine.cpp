@@ -619,12 +619,13 @@ void engine::state::prefetch_donor_state(const prefetched_donation& donation) co
   if (!donor || *donor >= donors.size()) return;
   __builtin_prefetch(&donors[*donor]);
   project_donors.prefetch(std::uint64_t{donation.project} << 32 | *donor);
-  if (donation.project >= donor_caps_by_project.size()) return;
+  if (donation.project >= organization_of_project.size()) return;
   __builtin_prefetch(&projects[donation.project]);  // ten thousand projects outgrow the caches too
   const campaign_spec& campaign = rules.campaign();
   if (donation.time < campaign.start || donation.time >= campaign.end) return;
-  const std::uint32_t organization = static_cast<std::uint32_t>(position(rules.projects()[donation.project].organization));
-  for (const std::uint32_t cap_position : donor_caps_by_project[donation.project]) {
+  const std::uint32_t organization = organization_of_project[donation.project];
+  for (std::uint32_t k = donor_caps_first[donation.project]; k < donor_caps_first[donation.project + 1]; ++k) {
+    const std::uint32_t cap_position = donor_caps[k];
     const cap_spec& cap = rules.caps()[cap_position];
     std::uint64_t scope = *donor;
     if (cap.per == cap_scope::donor_project) scope = std::uint64_t{*donor} << 32 | donation.project;

@@ -251,9 +251,14 @@ struct engine::state {
     std::uint32_t project = 0;
     timestamp time;
   };
-  // Per project: the caps per donor (donor, donor_project, donor_organization) of the rules that
-  // may match its donations, whose counters engine::prefetch loads early.
-  std::vector<std::vector<std::uint32_t>> donor_caps_by_project;
+  // Per project p: the caps per donor (donor, donor_project, donor_organization) of the rules
+  // that may match its donations, whose counters engine::prefetch loads early:
+  // donor_caps[donor_caps_first[p], donor_caps_first[p + 1]). And each project's organization.
+  // Small flat arrays that stay in the cache, unlike the project specs (measured: 10 % of the
+  // engine's time went to missing on those).
+  std::vector<std::uint32_t> donor_caps_first;
+  std::vector<std::uint32_t> donor_caps;
+  std::vector<std::uint32_t> organization_of_project;
   std::array<prefetched_donation, 4> prefetched_donors{};
   std::size_t prefetch_next = 0;
   // Per rule: its group of rules with the same windows; per group, whether this donation is
@@ -329,9 +334,9 @@ struct engine::state {
       window_group.push_back(static_cast<std::uint32_t>(group));
     }
     window_verdicts.resize(rules.rules().size());
-    donor_caps_by_project.resize(rules.projects().size());
     for (std::size_t p = 0; p < rules.projects().size(); ++p) {
-      auto& caps_here = donor_caps_by_project[p];
+      organization_of_project.push_back(static_cast<std::uint32_t>(position(rules.projects()[p].organization)));
+      donor_caps_first.push_back(engine_detail::checked_u32(donor_caps.size(), "caps per donor over all projects"));
       for (std::size_t k = 0; k < rules.rules().size(); ++k) {
         if (!eligible_by_project[k].empty() && !eligible_by_project[k][p]) continue;
         const rule_spec& rule = rules.rules()[k];
@@ -340,11 +345,15 @@ struct engine::state {
             const cap_scope per = rules.cap(c).per;
             if (per != cap_scope::donor && per != cap_scope::donor_project && per != cap_scope::donor_organization) continue;
             const auto cap = static_cast<std::uint32_t>(position(c));
-            if (std::find(caps_here.begin(), caps_here.end(), cap) == caps_here.end()) caps_here.push_back(cap);
+            if (std::find(donor_caps.begin() + static_cast<std::ptrdiff_t>(donor_caps_first.back()), donor_caps.end(), cap) ==
+                donor_caps.end()) {
+              donor_caps.push_back(cap);
+            }
           }
         }
       }
     }
+    donor_caps_first.push_back(engine_detail::checked_u32(donor_caps.size(), "caps per donor over all projects"));
     for (const auto& rule : rules.rules()) {
       engine_detail::collect_required(rule.eligible, required_attributes);
       const auto tiers_of = [&](const tiered_ratio_formula& tiers) {
@@ -645,13 +654,14 @@ struct engine::state {
   // The dense scope value of a cap for this donation; nullopt when the scope value is missing.
   std::optional<std::uint64_t> scope_of(const cap_spec& cap, const donation_context& context,
                                         std::uint64_t donation_position) {
-    const project_spec& project = rules.project(context.project);
+    const project_spec& project = rules.project(context.project);  // read for region and category only
+    const std::uint32_t organization = organization_of_project[position(context.project)];
     const auto pair = [](std::uint64_t high, std::uint64_t low) { return high << 32 | low; };
     switch (cap.per) {
       case cap_scope::donation: return donation_position;
       case cap_scope::donor: return context.donor;
       case cap_scope::project: return position(context.project);
-      case cap_scope::organization: return position(project.organization);
+      case cap_scope::organization: return organization;
       case cap_scope::region:
         if (!project.region) return std::nullopt;
         return position(*project.region);
@@ -659,7 +669,7 @@ struct engine::state {
         if (!project.category) return std::nullopt;
         return position(*project.category);
       case cap_scope::donor_project: return pair(context.donor, position(context.project));
-      case cap_scope::donor_organization: return pair(context.donor, position(project.organization));
+      case cap_scope::donor_organization: return pair(context.donor, organization);
       case cap_scope::campaign: return 0;
       case cap_scope::field: {
         const field_reading reading = read_field(*cap.scope_field, context);
@@ -716,7 +726,7 @@ struct engine::state {
     if (!fund.sub_budgets) return std::nullopt;
     switch (fund.sub_budgets->per) {
       case sub_budget_scope::project: return position(context.project);
-      case sub_budget_scope::organization: return position(rules.project(context.project).organization);
+      case sub_budget_scope::organization: return organization_of_project[position(context.project)];
       case sub_budget_scope::donor: return context.donor;
     }
     return std::nullopt;

@@ -3,6 +3,7 @@
 //
 //   build/bench/matchfund_bench_replay --workload national-2021 [donations] [seed]
 //   build/bench/matchfund_bench_replay RULES.yaml [donations] [seed]
+//   ... [--phases engine,checked,live,floor,replay] [--rounds N]
 //
 // A workload (workload.hpp) writes its own rules, projects and events; a rules file gets a
 // generated stream (`matchfund generate`). Phases: generating the events, reading and ordering
@@ -87,6 +88,14 @@ int main(int argc, char** argv) {
     phases = *(flag + 1);
     args.erase(flag, flag + 2);
   }
+  // --rounds N: the engine, checked and floor phases run N times, one after the other in turn,
+  // and print their median and range: single runs on a noisy machine are one draw, and runs in
+  // turn meet the same conditions.
+  std::size_t rounds = 1;
+  if (const auto flag = std::find(args.begin(), args.end(), "--rounds"); flag != args.end() && flag + 1 != args.end()) {
+    rounds = std::max<std::size_t>(1, std::strtoull((flag + 1)->c_str(), nullptr, 10));
+    args.erase(flag, flag + 2);
+  }
   const auto wanted = [&](std::string_view phase) { return ("," + phases + ",").find(fmt::format(",{},", phase)) != std::string::npos; };
   for (std::size_t at = 0; at <= phases.size();) {
     const std::size_t end = std::min(phases.find(',', at), phases.size());
@@ -106,7 +115,7 @@ int main(int argc, char** argv) {
     }
     args.erase(args.begin(), args.begin() + 2);
   } else if (args.empty()) {
-    fmt::print(stderr, "usage: {} (--workload NAME | RULES.yaml) [donations] [seed] [--phases engine,checked,live,floor,replay]\n",
+    fmt::print(stderr, "usage: {} (--workload NAME | RULES.yaml) [donations] [seed] [--phases engine,checked,live,floor,replay] [--rounds N]\n",
                argv[0]);
     return 2;
   }
@@ -154,11 +163,12 @@ int main(int argc, char** argv) {
   const double load_s = seconds_since(start);
   const long before_engine_mib = status_mib("VmRSS:");
 
-  start = clock_type::now();
+  // The engine as the replay's loading path drives it: load_events has refused every repeated id.
   std::uint64_t matched = 0;
   long engine_state_mib = 0;
-  if (wanted("engine")) {
-    // As the replay's loading path drives it: load_events has refused every repeated id.
+  const auto run_engine = [&] {
+    const auto begin = clock_type::now();
+    matched = 0;
     matchfund::engine engine(rules);
     for (std::size_t i = 0; i < events.size(); ++i) {
       if (i + matchfund::engine::prefetch_distance < events.size()) engine.prefetch(events[i + matchfund::engine::prefetch_distance]);
@@ -168,14 +178,14 @@ int main(int argc, char** argv) {
       engine.discard_ledger();
     }
     engine.finish();
-    engine_state_mib = status_mib("VmRSS:") - before_engine_mib;
-  }
-  const double engine_s = seconds_since(start);
-
+    if (engine_state_mib == 0) engine_state_mib = status_mib("VmRSS:") - before_engine_mib;
+    return seconds_since(begin);
+  };
   // The same with every id looked up by the engine (a host that cannot vouch for its ids).
-  start = clock_type::now();
   std::uint64_t matched_checked = 0;
-  if (wanted("checked")) {
+  const auto run_checked = [&] {
+    const auto begin = clock_type::now();
+    matched_checked = 0;
     matchfund::engine engine(rules);
     engine.process(events, [&](const matchfund::event&, const matchfund::engine::event_result& result) {
       for (const auto& evaluation : result.evaluations) {
@@ -184,8 +194,25 @@ int main(int argc, char** argv) {
       engine.discard_ledger();
     });
     engine.finish();
+    return seconds_since(begin);
+  };
+  std::uint64_t floor_check = 0;
+  const auto run_floor = [&] {
+    const auto begin = clock_type::now();
+    floor_check = floor_loop(events, rules.projects().size());
+    return seconds_since(begin);
+  };
+  std::vector<double> engine_runs, checked_runs, floor_runs;
+  for (std::size_t round = 0; round < rounds; ++round) {
+    if (wanted("engine")) engine_runs.push_back(run_engine());
+    if (wanted("checked")) checked_runs.push_back(run_checked());
+    if (wanted("floor")) floor_runs.push_back(run_floor());
   }
-  const double checked_s = seconds_since(start);
+  const auto median = [](std::vector<double> runs) {
+    if (runs.empty()) return 0.0;
+    std::sort(runs.begin(), runs.end());
+    return runs[runs.size() / 2];
+  };
 
   // A live host: each process(event) call timed on its own, on a fresh engine sized for the
   // campaign (reserve) as a host that knows its expected volume sizes it.
@@ -208,9 +235,9 @@ int main(int argc, char** argv) {
     return call_ns[std::min(call_ns.size() - 1, static_cast<std::size_t>(p * static_cast<double>(call_ns.size())))];
   };
 
-  start = clock_type::now();
-  const std::uint64_t floor_check = wanted("floor") ? floor_loop(events, rules.projects().size()) : 0;
-  const double floor_s = seconds_since(start);
+  const double engine_s = median(engine_runs);
+  const double checked_s = median(checked_runs);
+  const double floor_s = median(floor_runs);
   const long peak_before_replay_mib = status_mib("VmHWM:");
 
   start = clock_type::now();
@@ -220,26 +247,32 @@ int main(int argc, char** argv) {
 
   const auto per_second = [](std::uint64_t n, double s) { return static_cast<double>(n) / s; };
   const auto ns_each = [&](double s) { return s * 1e9 / static_cast<double>(donations); };
+  // With --rounds: the median printed, and here the range.
+  const auto range = [&](const std::vector<double>& runs) {
+    if (runs.size() < 2) return std::string();
+    const auto [low, high] = std::minmax_element(runs.begin(), runs.end());
+    return fmt::format(", {:.0f}-{:.0f} ns in {} rounds", ns_each(*low), ns_each(*high), runs.size());
+  };
   fmt::print("rules: {}\n", workload ? fmt::format("workload (seed {})", seed) : rules_argument);
   fmt::print("events: {} donations by {} donors, {:.0f} MiB of CSV\n", donations, donors, file_mib);
   fmt::print("generate:             {:7.2f} s  {:10.0f} rows/s\n", generate_s, per_second(donations, generate_s));
   fmt::print("read + order events:  {:7.2f} s  {:10.0f} events/s  {:7.1f} MiB/s\n", load_s,
              per_second(events.size(), load_s), file_mib / load_s);
   if (wanted("engine")) {
-    fmt::print("engine only:          {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation ({} rule payments)\n", engine_s,
-               per_second(donations, engine_s), ns_each(engine_s), matched);
+    fmt::print("engine only:          {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation ({} rule payments{})\n", engine_s,
+               per_second(donations, engine_s), ns_each(engine_s), matched, range(engine_runs));
   }
   if (wanted("checked")) {
-    fmt::print("engine, ids checked:  {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation ({} rule payments)\n", checked_s,
-               per_second(donations, checked_s), ns_each(checked_s), matched_checked);
+    fmt::print("engine, ids checked:  {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation ({} rule payments{})\n", checked_s,
+               per_second(donations, checked_s), ns_each(checked_s), matched_checked, range(checked_runs));
   }
   if (wanted("live")) {
     fmt::print("process(event) live:  p50 {} ns, p99 {} ns, p99.9 {} ns, max {} ns (each call timed, fresh engine, reserved)\n",
                percentile(0.50), percentile(0.99), percentile(0.999), call_ns.empty() ? 0 : call_ns.back());
   }
   if (wanted("floor")) {
-    fmt::print("floor:                {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation (check {})\n", floor_s,
-               per_second(donations, floor_s), ns_each(floor_s), floor_check % 1000);
+    fmt::print("floor:                {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation (check {}{})\n", floor_s,
+               per_second(donations, floor_s), ns_each(floor_s), floor_check % 1000, range(floor_runs));
   }
   if (wanted("engine") && wanted("floor")) fmt::print("engine / floor:       {:7.1f}\n", engine_s / floor_s);
   if (wanted("checked") && wanted("floor")) fmt::print("checked / floor:      {:7.1f}\n", checked_s / floor_s);

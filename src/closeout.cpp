@@ -182,7 +182,7 @@ void engine::state::run_rematch(const closeout_spec& step, closeout_index index,
     bool reversed = false;
     const index_range own_lines = lines_of(donation);
     for (std::uint32_t l = own_lines.first; l < own_lines.first + own_lines.count; ++l) {
-      if (lines[l].reversed > money{}) reversed = true;
+      if (reversed_of(l) > money{}) reversed = true;
     }
     if (reversed) continue;
     if ((!revoked_donations.empty() && revoked_donations.contains(id_of(donation))) ||
@@ -403,7 +403,7 @@ std::vector<money> engine::state::net_paid_by_project(rule_index rule) const {
   for (const payment_record& payment : payments) {
     const std::size_t p = position(donations[payment.donation].project);
     for (std::uint32_t l = payment.first_line; l < payment.first_line + payment.line_count; ++l) {
-      if (lines[l].rule == rule) totals[p] += lines[l].amount - lines[l].reversed;
+      if (lines[l].rule == rule) totals[p] += lines[l].amount - reversed_of(l);
     }
   }
   return totals;

@@ -306,8 +306,8 @@ engine::event_result engine::state::process_donation(const event& e) {
       line.fund = index_at<fund_index>(d.fund);
       line.amount = d.amount;
       line.limited_by = evaluation.code == outcome::partial ? evaluation.limit : std::string_view();
-      lines.push_back({evaluation.rule, index_at<fund_index>(d.fund), d.amount, money{},
-                       d.pot.value_or(engine_detail::no_pot)});
+      if (d.pot) line_pots.emplace(checked_u32(lines.size(), "match lines"), *d.pot);
+      lines.push_back({evaluation.rule, index_at<fund_index>(d.fund), d.amount});
       if (!fund.totals.exhausted_at && fund.totals.available().is_zero() && !release_pending(d.fund)) {
         fund.totals.exhausted_at = e.time;
       }
@@ -369,13 +369,16 @@ engine::event_result engine::state::process_donation(const event& e) {
   return result;
 }
 
-void engine::state::reverse_line(const donation_record& donation, match_record& line, money amount,
+void engine::state::reverse_line(const donation_record& donation, std::uint32_t line_index, money amount,
                                  refund_disposition disposition, timestamp t, std::string_view event_id) {
-  line.reversed += amount;
+  const match_record& line = lines[line_index];
+  reversed_amounts[line_index] += amount;
   fund_state& fund = funds[position(line.fund)];
   if (disposition == refund_disposition::give_back) {
     fund.totals.returned += amount;
-    if (line.pot != engine_detail::no_pot) fund.pot_used[line.pot] -= amount;  // forfeits stay used
+    if (const auto pot = line_pots.find(line_index); pot != line_pots.end()) {
+      fund.pot_used[pot->second] -= amount;  // forfeits stay used
+    }
   } else {
     fund.totals.forfeited += amount;
   }
@@ -406,31 +409,33 @@ void engine::state::reverse_payment(std::uint32_t donation_position, rule_index 
   bool all_reversed = true;
   const index_range own_lines = lines_of(donation);
   for (std::uint32_t l = own_lines.first; l < own_lines.first + own_lines.count; ++l) {
-    match_record& line = lines[l];
+    const match_record& line = lines[l];
     if (line.rule != rule) continue;
     has_lines = true;
     const money target =
         in_full ? line.amount : floor_fraction(line.amount, refunded.minor_units(), donation.amount.minor_units());
-    const money reversal = target - line.reversed;
+    const money reversal = target - reversed_of(l);
     if (reversal > money{}) {
-      reverse_line(donation, line, reversal, how, t, event_id);
+      reverse_line(donation, l, reversal, how, t, event_id);
       reversed_now += reversal;
     }
-    if (line.reversed < line.amount) all_reversed = false;
+    if (reversed_of(l) < line.amount) all_reversed = false;
   }
-  rule_charge* charge = nullptr;
+  std::uint32_t charge_index = UINT32_MAX;
   const index_range own_charges = charges_of(donation);
   for (std::uint32_t c = own_charges.first; c < own_charges.first + own_charges.count; ++c) {
-    if (charges[c].rule == rule) charge = &charges[c];
+    if (charges[c].rule == rule) charge_index = c;
   }
-  if (charge == nullptr) return;
+  if (charge_index == UINT32_MAX) return;
+  const rule_charge* charge = &charges[charge_index];
+  engine_detail::charge_given_back& back = given_back[charge_index];
   const money base_target =
       in_full ? charge->base_used
               : floor_fraction(charge->base_used, refunded.minor_units(), donation.amount.minor_units());
-  const money base_back = max(base_target - charge->base_given_back, money{});
-  charge->base_given_back += base_back;
-  const bool count_back = (in_full || (has_lines && all_reversed)) && charge->counted && !charge->count_given_back;
-  if (count_back) charge->count_given_back = true;
+  const money base_back = max(base_target - back.base, money{});
+  back.base += base_back;
+  const bool count_back = (in_full || (has_lines && all_reversed)) && charge->counted && !back.count;
+  if (count_back) back.count = true;
   for (std::uint32_t k = charge->first_counter; k < charge->first_counter + charge->counter_count; ++k) {
     std::int64_t amount = 0;
     switch (charged[k].measure) {

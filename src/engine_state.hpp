@@ -35,16 +35,17 @@ using cap_key = detail::cap_key;
 // per-event and per-donor ones in chunks that never move (chunked_vector.hpp).
 template <class T>
 using table_vector = detail::chunked_vector<T>;
-constexpr std::uint64_t no_pot = UINT64_MAX;
 
-// What one rule drew from one fund for one donation, and how much of it is reversed.
+// What one rule drew from one fund for one donation: 16 bytes, kept for every match (tens of
+// millions in a national replay). What refunds reversed of it and the sub-budget entity it was
+// charged to (funds with sub-budgets) are kept apart: few matches have either
+// (engine::state::reversed_amounts, line_pots).
 struct match_record {
   rule_index rule{};
   fund_index fund{};
   money amount;
-  money reversed;
-  std::uint64_t pot = no_pot;  // the sub-budget entity charged (fund with sub-budgets)
 };
+static_assert(sizeof(void*) != 8 || sizeof(match_record) == 16, "match records are kept by the ten million");
 
 // One cap counter charged by a rule for a donation: what a refund gives back to.
 struct counter_charge {
@@ -53,15 +54,21 @@ struct counter_charge {
 };
 
 // What one rule charged to caps for one donation, so refunds can give it back. Kept only when
-// the rule charged some counter; its counters are charged[first_counter, +counter_count).
+// the rule charged some counter; its counters are charged[first_counter, +counter_count). What
+// refunds gave back of it is kept apart (engine::state::given_back): few charges have any.
 struct rule_charge {
+  money base_used;           // donation caps
   rule_index rule{};
   std::uint32_t counter_count = 0;
   std::uint32_t first_counter = 0;
-  money base_used;           // donation caps
-  money base_given_back;
   bool counted = false;      // count caps charged 1
-  bool count_given_back = false;
+};
+static_assert(sizeof(void*) != 8 || sizeof(rule_charge) == 24, "charge records are kept by the ten million");
+
+// What refunds gave back of one rule_charge so far.
+struct charge_given_back {
+  money base;
+  bool count = false;
 };
 
 constexpr std::uint32_t no_payment = UINT32_MAX;
@@ -233,7 +240,10 @@ struct engine::state {
   table_vector<payment_record> payments;
   boost::unordered_flat_map<std::uint32_t, money> refunded_amounts;  // donation -> refunded so far
   table_vector<match_record> lines;
+  boost::unordered_flat_map<std::uint32_t, money> reversed_amounts;  // line -> reversed so far
+  boost::unordered_flat_map<std::uint32_t, std::uint64_t> line_pots;  // line -> sub-budget entity charged
   table_vector<rule_charge> charges;
+  boost::unordered_flat_map<std::uint32_t, engine_detail::charge_given_back> given_back;  // charge -> given back
   table_vector<counter_charge> charged;
   std::vector<bool> rematched;                    // per rule: a rematch step names it
   std::vector<rematch_candidate> rematch_candidates;
@@ -457,6 +467,12 @@ struct engine::state {
   [[nodiscard]] money refunded_of(std::uint32_t donation) const {
     const auto found = refunded_amounts.find(donation);
     return found == refunded_amounts.end() ? money{} : found->second;
+  }
+  // What refunds and revocations reversed of a match line so far.
+  [[nodiscard]] money reversed_of(std::uint32_t line) const {
+    if (reversed_amounts.empty()) return {};
+    const auto found = reversed_amounts.find(line);
+    return found == reversed_amounts.end() ? money{} : found->second;
   }
   // A donation's match lines and charges, as [first, first + count) ranges (empty without payment).
   struct index_range {
@@ -750,7 +766,7 @@ struct engine::state {
   // engine::process(); `check_id` false when the host vouches that no earlier event had e.id.
   event_result process(const event& e, bool check_id);
   event_result process_donation(const event& e);
-  void reverse_line(const donation_record& donation, match_record& line, money amount, refund_disposition disposition,
+  void reverse_line(const donation_record& donation, std::uint32_t line, money amount, refund_disposition disposition,
                     timestamp t, std::string_view event_id);
   void reverse_payment(std::uint32_t donation, rule_index rule, bool in_full,
                        std::optional<refund_disposition> disposition, timestamp t, std::string_view event_id);

@@ -99,8 +99,8 @@ engine::event_result engine::state::process_donation(const event& e) {
         const cap_spec& cap = rules.cap(c);
         const auto scope = scope_of(cap, context, donation_position);
         if (!scope) continue;  // the scope value is missing: not limited by this cap
-        const cap_key key{*scope, static_cast<std::int32_t>(cap.period.index_of(e.time, campaign.timezone)),
-                          static_cast<std::uint32_t>(position(c))};
+        const auto cap_position = static_cast<std::uint32_t>(position(c));
+        const cap_key key{*scope, period_of(cap_position, e.time), cap_position};
         const std::int64_t limit = limit_of(cap, context);
         const std::uint32_t counter = counter_if_any(key);
         const std::int64_t used = counter == no_counter ? 0 : counters[counter];
@@ -635,7 +635,7 @@ void engine::state::prefetch_donor_state(const prefetched_donation& donation) co
     std::uint64_t scope = *donor;
     if (cap.per == cap_scope::donor_project) scope = std::uint64_t{*donor} << 32 | donation.project;
     if (cap.per == cap_scope::donor_organization) scope = std::uint64_t{*donor} << 32 | organization;
-    counter_of.prefetch({scope, static_cast<std::int32_t>(cap.period.index_of(donation.time, campaign.timezone)), cap_position});
+    counter_of.prefetch({scope, period_of(cap_position, donation.time), cap_position});
   }
 }
 

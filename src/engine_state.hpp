@@ -309,6 +309,19 @@ struct engine::state {
   std::string scope_buffer;
 
   explicit state(rule_set r) : rules(std::move(r)) {
+    // Cap keys keep the cap's number and the period (counted from the campaign's start) in 16
+    // bits each (counter_table.hpp); donations outside the campaign charge no cap.
+    if (rules.caps().size() > std::size_t{cap_key::max_cap} + 1) {
+      throw error("more than 65,536 caps in one rule set (" + std::to_string(rules.caps().size()) + ")");
+    }
+    const campaign_spec& campaign = rules.campaign();
+    for (const cap_spec& cap : rules.caps()) {
+      period_base.push_back(cap.period.index_of(campaign.start, campaign.timezone));
+      const timestamp last = timestamp::from_epoch_ms(campaign.end.epoch_ms() - 1);
+      if (campaign.start < campaign.end && cap.period.index_of(last, campaign.timezone) - period_base.back() > cap_key::max_period) {
+        throw error("cap " + cap.id + ": the campaign spans more than 32,767 of its periods");
+      }
+    }
     funds.resize(rules.funds().size());
     projects.resize(rules.projects().size());
     project_last_payment.resize(rules.projects().size(), no_payment);
@@ -548,6 +561,14 @@ struct engine::state {
     event_ids.insert(kept, other_event | static_cast<std::uint32_t>(other_event_ids.size()));
     other_event_ids.push_back(kept);
     return kept;
+  }
+
+  // Per cap: the index of the period the campaign starts in (cap_period::index_of); cap keys
+  // count periods from it.
+  std::vector<std::int64_t> period_base;
+  [[nodiscard]] std::int32_t period_of(std::uint32_t cap_position, timestamp t) const noexcept {
+    const cap_spec& cap = rules.caps()[cap_position];
+    return static_cast<std::int32_t>(cap.period.index_of(t, rules.campaign().timezone) - period_base[cap_position]);
   }
 
   // The counter of a cap key, created at 0 when it was never charged.

@@ -334,3 +334,36 @@ TEST_CASE("process_new_id decides as process() does; later look-ups find the ids
   CHECK(at(events[299].id) == events[299].id + " duplicate_id");
   CHECK(std::get<2>(vouched) == *events[10].amount);  // r-1 refunds all of it
 }
+
+TEST_CASE("cap periods are counted from the campaign's start; a campaign longer than 32,767 of them is refused",
+          "[engine]") {
+  // The engine keeps a cap's period in 16 bits, counted from the period the campaign starts in.
+  const auto campaign_of = [](const char* start, const char* end) {
+    return std::string("matchfund: 1\n"
+                       "campaign: { id: c, name: C, currency: CNY, timezone: \"+08:00\", start: ") +
+           start + ", end: " + end +
+           " }\n"
+           "projects: [ { id: p1, organization: o1 } ]\n"
+           "funds: [ { id: F, funder: X, budget: \"1000000.00\" } ]\n"
+           "rules:\n"
+           "  - id: M\n"
+           "    sources: [F]\n"
+           "    ratio: \"1\"\n"
+           "    caps: [ { id: daily, per: donor, period: day, measure: match, max: \"30.00\" } ]\n";
+  };
+  // Day 32,767 after the first (2059-09-18) is the last that fits.
+  const rule_set longest = load_rules_text(campaign_of("1970-01-01T00:00:00+08:00", "2059-09-19T00:00:00+08:00"), "c.yaml", ".");
+  engine e(longest);
+  const auto events = events_from_csv(longest,
+                                      "id,time,donor,project,amount\n"
+                                      "d1,1970-01-01T10:00:00+08:00,A,p1,20.00\n"
+                                      "d2,1970-01-01T11:00:00+08:00,A,p1,20.00\n"
+                                      "d3,2059-09-18T10:00:00+08:00,A,p1,20.00\n"
+                                      "d4,2059-09-18T11:00:00+08:00,A,p1,20.00\n");
+  std::vector<std::int64_t> paid;
+  for (const auto& ev : events) paid.push_back(e.process(ev).evaluations.front().paid.minor_units());
+  CHECK(paid == std::vector<std::int64_t>{2000, 1000, 2000, 1000});  // 30.00 a day, on the first and the last day
+
+  const rule_set too_long = load_rules_text(campaign_of("1970-01-01T00:00:00+08:00", "2059-09-20T00:00:00+08:00"), "c.yaml", ".");
+  CHECK_THROWS_WITH(engine(too_long), "cap daily: the campaign spans more than 32,767 of its periods");
+}

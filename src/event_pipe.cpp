@@ -1,20 +1,13 @@
 #include "event_pipe.hpp"
 
-#include <algorithm>
-#include <array>
 #include <utility>
-
-#include "string_maps.hpp"
 
 namespace matchfund::detail {
 
 event_pipe::event_pipe(const rule_set& rules, std::span<const std::filesystem::path> files,
                        std::size_t expected_events, rejected_event_handler on_rejected)
-    : on_rejected_(std::move(on_rejected)) {
-  reader_ = std::thread([this, &rules, files, expected_events] {
-    id_hashes_.reserve(expected_events);
-    read(rules, files);
-  });
+    : on_rejected_(std::move(on_rejected)), novelty_(expected_events) {
+  reader_ = std::thread([this, &rules, files] { read(rules, files); });
 }
 
 event_pipe::~event_pipe() {
@@ -70,25 +63,8 @@ void event_pipe::read(const rule_set& rules, std::span<const std::filesystem::pa
 }
 
 void event_pipe::find_repeated_ids(batch& full) {
-  // The table outgrows the caches: each event's slot is prefetched a few events ahead.
-  constexpr std::size_t ahead = 8;
-  std::array<std::uint64_t, ahead> hashes{};
-  const auto hash_of = [](const event& e) {
-    const std::uint64_t hash = hash_text(e.id);
-    return hash == UINT64_MAX ? hash - 1 : hash;  // the key_set keeps all keys but 2⁶⁴ − 1
-  };
-  const std::size_t count = full.events.size();
-  for (std::size_t i = 0; i < std::min(ahead, count); ++i) {
-    hashes[i] = hash_of(full.events[i]);
-    id_hashes_.prefetch(hashes[i]);
-  }
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::uint64_t hash = hashes[i % ahead];
-    if (i + ahead < count) {
-      hashes[i % ahead] = hash_of(full.events[i + ahead]);
-      id_hashes_.prefetch(hashes[i % ahead]);
-    }
-    if (!id_hashes_.insert(hash)) full.maybe_repeated.push_back(static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < full.events.size(); ++i) {
+    if (!novelty_.is_new(full.events[i].id)) full.maybe_repeated.push_back(static_cast<std::uint32_t>(i));
   }
 }
 

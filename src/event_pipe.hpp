@@ -1,10 +1,9 @@
 // Event files read on a thread of their own and handed over in batches, in file order, so that
 // parsing one batch overlaps matching the previous one. Internal (replay.cpp).
 //
-// The reading thread also keeps the 64-bit hash of every id read: an event whose id hashes
-// differently from every earlier one has a new id for sure (the engine need not look it up,
-// engine::process_new_id); the rest, repeats and the rare hash collisions, are named by
-// maybe_repeated() for an exact check.
+// The reading thread also decides which events have an id that is new for sure (id_novelty.hpp):
+// the engine need not look those up (engine::process_new_id); the rest, repeats among them, are
+// named by maybe_repeated() for an exact check.
 //
 //   detail::event_pipe pipe(rules, files, expected_events, on_rejected);
 //   for (auto batch = pipe.next(); !batch.empty(); batch = pipe.next()) {
@@ -29,14 +28,14 @@
 #include "matchfund/event.hpp"
 #include "matchfund/read_events.hpp"
 #include "huge_page_pool.hpp"
-#include "key_set.hpp"
+#include "id_novelty.hpp"
 #include "matchfund/rule_set.hpp"
 
 namespace matchfund::detail {
 
 class event_pipe {
  public:
-  // `expected_events`: about how many events the files hold (sizes the table of id hashes).
+  // `expected_events`: about how many events the files hold (sizes a table of id hashes).
   event_pipe(const rule_set& rules, std::span<const std::filesystem::path> files, std::size_t expected_events,
              rejected_event_handler on_rejected);
   ~event_pipe();
@@ -46,7 +45,7 @@ class event_pipe {
   // The next events in file order, valid until the next call; empty when every file is read.
   std::span<const event> next();
   // The positions, ascending, of the events of the last next() whose id might repeat the id of
-  // an earlier event (its hash was seen before); every other event's id is new.
+  // an earlier event; every other event's id is new.
   [[nodiscard]] std::span<const std::uint32_t> maybe_repeated() const noexcept { return held_.maybe_repeated; }
 
  private:
@@ -74,7 +73,7 @@ class event_pipe {
   bool cancelled_ = false;
   batch held_;  // the batch next() returned last
   bool finished_ = false;
-  key_set id_hashes_;  // of every event read; the reading thread's own
+  id_novelty novelty_;  // of the ids read; the reading thread's own
   std::thread reader_;
 };
 

@@ -149,8 +149,9 @@ class engine {
 
   // Sizes the engine's id tables for about `events` events and `donors` donors in all (a hint:
   // more still work). A table that grows doubles, placing every id again: at tens of millions
-  // that is a pause of a second for a live host, and a replay that knows its size skips it.
-  // Changes no result.
+  // that is a pause of a second for a live host, which one that knows its volume avoids. (Ids
+  // given to process_new_id are indexed only when some id is looked up: a host that vouches for
+  // all its ids passes 0 events.) Changes no result.
   void reserve(std::size_t events, std::size_t donors);
 
   // Keep the details of every evaluation (caps before and after, draws) for explaining a

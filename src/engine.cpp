@@ -573,32 +573,32 @@ engine::event_result engine::process_new_id(const event& e) {
 }
 
 engine::event_result engine::state::process(const event& e, bool check_id) {
-  state& s = *this;
-  if (s.last_time && e.time < *s.last_time) return {"out_of_order", {}};
+  if (last_time && e.time < *last_time) return {"out_of_order", {}};
   // A host feeding a stream has prefetched all this a few events ago.
-  if (e.kind == event_kind::donation && !s.fed_ahead) s.prefetch_for_one_call(e);
+  if (e.kind == event_kind::donation && !fed_ahead) prefetch_for_one_call(e);
   if (check_id) {
-    s.index_donations();
-    if (s.event_ids.contains(std::string_view(e.id))) return {"duplicate_id", {}};
-  }
+    index_donations();
+    if (event_ids.contains(std::string_view(e.id))) return {"duplicate_id", {}};
+  } else {
 #ifndef NDEBUG
-  // The host's word checked, in debug builds only: it costs what process_new_id() saves.
-  s.index_donations();
-  MATCHFUND_ASSERT(!s.event_ids.contains(std::string_view(e.id)), "process_new_id() was given an id seen before");
+    // The host's word checked, in debug builds only: it costs what process_new_id() saves.
+    index_donations();
+    MATCHFUND_ASSERT(!event_ids.contains(std::string_view(e.id)), "process_new_id() was given an id seen before");
 #endif
-  s.release_due(e.time, false);
+  }
+  release_due(e.time, false);
   event_result result;
   switch (e.kind) {
-    case event_kind::donation: result = s.process_donation(e); break;
-    case event_kind::refund: result = s.process_refund(e); break;
-    case event_kind::revoke: result = s.process_revoke(e); break;
+    case event_kind::donation: result = process_donation(e); break;
+    case event_kind::refund: result = process_refund(e); break;
+    case event_kind::revoke: result = process_revoke(e); break;
     case event_kind::close:
-      if (s.is_closed) return {"second_close", {}};
-      s.close_event_id = s.remember_event(e.id);
-      s.close(e.time);
+      if (is_closed) return {"second_close", {}};
+      close_event_id = remember_event(e.id);
+      close(e.time);
       break;
   }
-  if (!result.rejected) s.last_time = e.time;
+  if (!result.rejected) last_time = e.time;
   return result;
 }
 
@@ -632,9 +632,7 @@ void engine::state::prefetch_donor_state(const prefetched_donation& donation) co
   for (std::uint32_t k = donor_caps_first[donation.project]; k < donor_caps_first[donation.project + 1]; ++k) {
     const std::uint32_t cap_position = donor_caps[k];
     const cap_spec& cap = rules.caps()[cap_position];
-    std::uint64_t scope = *donor;
-    if (cap.per == cap_scope::donor_project) scope = std::uint64_t{*donor} << 32 | donation.project;
-    if (cap.per == cap_scope::donor_organization) scope = std::uint64_t{*donor} << 32 | organization;
+    const std::uint64_t scope = donor_scope(cap.per, *donor, donation.project, organization);
     counter_of.prefetch({scope, period_of(cap_position, donation.time), cap_position});
   }
 }

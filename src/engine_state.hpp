@@ -315,9 +315,9 @@ struct engine::state {
       throw error("more than 65,536 caps in one rule set (" + std::to_string(rules.caps().size()) + ")");
     }
     const campaign_spec& campaign = rules.campaign();
+    const timestamp last = timestamp::from_epoch_ms(campaign.end.epoch_ms() - 1);  // of the campaign
     for (const cap_spec& cap : rules.caps()) {
       period_base.push_back(cap.period.index_of(campaign.start, campaign.timezone));
-      const timestamp last = timestamp::from_epoch_ms(campaign.end.epoch_ms() - 1);
       if (campaign.start < campaign.end && cap.period.index_of(last, campaign.timezone) - period_base.back() > cap_key::max_period) {
         throw error("cap " + cap.id + ": the campaign spans more than 32,767 of its periods");
       }
@@ -688,15 +688,26 @@ struct engine::state {
     return *result;
   }
 
+  // The scope value of a cap per donor (donor, donor_project, donor_organization), for
+  // scope_of() and engine::prefetch alike.
+  static std::uint64_t donor_scope(cap_scope per, std::uint32_t donor, std::uint32_t project,
+                                   std::uint32_t organization) noexcept {
+    if (per == cap_scope::donor_project) return std::uint64_t{donor} << 32 | project;
+    if (per == cap_scope::donor_organization) return std::uint64_t{donor} << 32 | organization;
+    return donor;
+  }
+
   // The dense scope value of a cap for this donation; nullopt when the scope value is missing.
   std::optional<std::uint64_t> scope_of(const cap_spec& cap, const donation_context& context,
                                         std::uint64_t donation_position) {
     const project_spec& project = rules.project(context.project);  // read for region and category only
-    const std::uint32_t organization = organization_of_project[position(context.project)];
-    const auto pair = [](std::uint64_t high, std::uint64_t low) { return high << 32 | low; };
+    const auto project_position = static_cast<std::uint32_t>(position(context.project));
+    const std::uint32_t organization = organization_of_project[project_position];
     switch (cap.per) {
       case cap_scope::donation: return donation_position;
-      case cap_scope::donor: return context.donor;
+      case cap_scope::donor:
+      case cap_scope::donor_project:
+      case cap_scope::donor_organization: return donor_scope(cap.per, context.donor, project_position, organization);
       case cap_scope::project: return position(context.project);
       case cap_scope::organization: return organization;
       case cap_scope::region:
@@ -705,8 +716,6 @@ struct engine::state {
       case cap_scope::category:
         if (!project.category) return std::nullopt;
         return position(*project.category);
-      case cap_scope::donor_project: return pair(context.donor, position(context.project));
-      case cap_scope::donor_organization: return pair(context.donor, organization);
       case cap_scope::campaign: return 0;
       case cap_scope::field: {
         const field_reading reading = read_field(*cap.scope_field, context);

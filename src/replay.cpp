@@ -449,8 +449,8 @@ namespace {
 // the one before it; the caller then replays from the start, loading every event first.
 //
 // It decides exactly as loading does. A repeated id is the engine's duplicate_id, or the id of
-// an event the engine refused before; only events the reading thread could not vouch for (the
-// hash of their id was seen before) are looked up. Strict errors rank as when loading: a bad
+// an event the engine refused before; only events whose id the reading thread could not vouch
+// for as new (id_novelty.hpp) are looked up. Strict errors rank as when loading: a bad
 // field (thrown by the reading thread, whatever was processed before), then the first repeated
 // id, then the first refusal, so the last two wait until every event is read.
 std::optional<replay_report> replay_in_time_order(const rule_set& rules,

@@ -131,6 +131,7 @@ class csv_reader {
   bool next(csv_record& record);
 
  private:
+  bool read_plain_record(const char* p, csv_record& record);
   const char* read_unquoted(const char* p, csv_record& record);
   const char* read_quoted(const char* p, csv_record& record);
   const char* skip_utf8(const char* p);

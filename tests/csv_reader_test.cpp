@@ -244,6 +244,47 @@ TEST_CASE("csv empty fields and trailing comma", "[csv]") {
   CHECK_FALSE(record.quoted(2));
 }
 
+TEST_CASE("csv plain records of every length split the same sixteen bytes at a time", "[csv]") {
+  // Plain records (no quote, CR or NUL) are split a block of sixteen bytes at a time: commas
+  // and the line feed at every position in a block and across blocks, UTF-8 included, and the
+  // last record near the end of the input, where a block would not fit.
+  const std::vector<std::string> pieces = {"a", "7", " ", "_", "0123456789abcdef", "中", "😀", "é", ""};
+  for (std::uint64_t seed = 0; seed < 2000; ++seed) {
+    INFO("seed " << seed);
+    std::mt19937_64 random(seed);
+    const auto below = [&](std::uint64_t bound) { return static_cast<std::size_t>(random() % bound); };
+    rows expected(1 + below(6));
+    std::string text;
+    for (std::size_t r = 0; r < expected.size(); ++r) {
+      expected[r].resize(2 + below(8));
+      for (std::size_t f = 0; f < expected[r].size(); ++f) {
+        for (std::size_t n = below(5); n > 0; --n) expected[r][f] += pieces[below(pieces.size())];
+        if (f > 0) text += ',';
+        text += expected[r][f];
+      }
+      if (r + 1 < expected.size() || below(2) == 0) text += '\n';
+    }
+    CHECK(read_all(text) == expected);
+  }
+}
+
+TEST_CASE("csv errors past the first sixteen bytes of a record", "[csv]") {
+  using namespace std::string_view_literals;
+  // Found where the record stops being plain, wherever that falls in a block; a long record
+  // follows each, so that the blocks never run into the end of the input.
+  const std::string more = "0123456789abcdef,0123456789abcdef\n";
+  CHECK(read_error("0123456789abcdef0123,ab\"c\n" + more) == error_seen{"quote inside unquoted field", 1, 24});
+  CHECK(read_error(std::string("x,y\n0123456789,abcdef\0x123456789\n"sv) + more) == error_seen{"null byte", 2, 18});
+  CHECK(read_error("0123456789abcde,\rx0123456789abcdef\n" + more) == error_seen{"carriage return without line feed", 1, 17});
+  CHECK(read_error("0123456789abcdef,中文,\xE4\xB8x0123456789\n" + more) == error_seen{"invalid UTF-8", 1, 21});
+  CHECK(read_error("0123456789abcdef,\xED\xA0\x80,0123456789abcdef\n" + more) == error_seen{"invalid UTF-8", 1, 18});
+  CHECK(read_error("ab,\xFF\n" + more) == error_seen{"invalid UTF-8", 1, 4});
+  CHECK(read_error("0123456789abcdef0123456789abcdef\n\n" + more) == error_seen{"empty line", 2, 1});
+  // Not errors: CR LF, quoted fields and a last record without a line break, read byte by byte.
+  CHECK(read_all("0123456789abcdef,\"a,b\",0123456789abcdef\r\n0123456789abcdef,x") ==
+        rows{{"0123456789abcdef", "a,b", "0123456789abcdef"}, {"0123456789abcdef", "x"}});
+}
+
 TEST_CASE("csv lone carriage return", "[csv]") {
   CHECK(read_error("a\rb\n") == error_seen{"carriage return without line feed", 1, 2});
   CHECK(read_error("x,y\na,b\r") == error_seen{"carriage return without line feed", 2, 4});

@@ -4,12 +4,12 @@
 //   build/bench/matchfund_bench_csv_reader [rows]
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <vector>
-#include <algorithm>
 
 #include "csv_reader.hpp"
 
@@ -61,7 +61,8 @@ void scan(const char* name, const std::string& text) {
   std::sort(runs.begin(), runs.end());
   const double seconds = runs[runs.size() / 2];
   const double megabytes = static_cast<double>(text.size()) / 1e6;
-  fmt::print("csv_reader, {}: {} records, {:.0f} MB in {:.3f} s (median of 5, {:.3f}-{:.3f}): {:.0f} MB/s, {:.1f} million records/s ({})\n",
+  fmt::print("csv_reader, {}: {} records, {:.0f} MB in {:.3f} s (median of 5, {:.3f}-{:.3f}): {:.0f} MB/s, "
+             "{:.1f} million records/s ({})\n",
              name, records, megabytes, seconds, runs.front(), runs.back(), megabytes / seconds,
              static_cast<double>(records) / seconds / 1e6, field_bytes % 1000);
 }

@@ -194,9 +194,8 @@ bool csv_reader::read_plain_record(const char* p, csv_record& record) {
     }
     if (line_feeds != 0) {
       const std::size_t line_feed = block_offset + static_cast<std::size_t>(std::countr_zero(line_feeds));
-      if (first_non_ascii != nullptr && find_invalid_utf8({first_non_ascii, distance(first_non_ascii, base + line_feed)})) {
-        break;
-      }
+      const char* const record_end = base + line_feed;
+      if (first_non_ascii != nullptr && find_invalid_utf8({first_non_ascii, distance(first_non_ascii, record_end)})) break;
       record.fields_.push_back({field_begin, line_feed - field_begin, field_begin, false, false});
       record.end_ = line_feed;
       ++line_;

@@ -115,8 +115,14 @@ void engine::state::pay_out(step_purse& purse, closeout_index step, project_inde
   MATCHFUND_ASSERT(left.is_zero(), "a close-out payout beyond what its step took");
 }
 
+// What the step took and did not pay out stays available; SPEC §11.19 counts it once per fund
+// over all steps.
 void engine::state::close_purse(step_purse& purse) {
-  for (const auto& part : purse.parts) funds[part.fund].totals.unallocated += part.taken - part.given;
+  for (const auto& part : purse.parts) {
+    fund_state& fund = funds[part.fund];
+    fund.closeout_peak = max(fund.closeout_peak, fund.closeout_given + part.taken);
+    fund.closeout_given += part.given;
+  }
 }
 
 bool engine::state::eligible_at_close(const condition& c, project_index p) const {
@@ -161,6 +167,7 @@ void engine::state::run_closeout(timestamp t) {
       throw overflow_error("close-out step " + step.id + ": " + problem.what());
     }
   }
+  for (fund_state& fund : funds) fund.limit_unallocated();
 }
 
 // `rematch` (SPEC §7, §11.10): the rule's donations paid short of their want, oldest first, get

@@ -376,6 +376,7 @@ void engine::state::reverse_line(const donation_record& donation, std::uint32_t 
   fund_state& fund = funds[position(line.fund)];
   if (disposition == refund_disposition::give_back) {
     fund.totals.returned += amount;
+    if (is_closed) fund.limit_unallocated();  // SPEC §11.19: at most what is available at the end
     if (const auto pot = line_pots.find(line_index); pot != line_pots.end()) {
       fund.pot_used[pot->second] -= amount;  // forfeits stay used
     }

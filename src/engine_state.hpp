@@ -143,6 +143,16 @@ struct fund_state {
   fund_totals totals;
   std::size_t next_release = 0;
   boost::unordered_flat_map<std::uint64_t, money> pot_used;  // sub-budget entity -> drawn - returned
+  // SPEC §11.19, over the close-out steps that took from this fund: the most that was ever out
+  // of it (paid by earlier steps plus taken by one step), and what the steps paid from it.
+  money closeout_peak;
+  money closeout_given;
+
+  // U = peak - given, limited to what is available (a later rematch on a rule's own sources may
+  // have drawn what a step left); called whenever either moves after the close.
+  void limit_unallocated() {
+    totals.unallocated = max(money{}, min(closeout_peak - closeout_given, totals.available()));
+  }
 };
 
 // The attribute leaves without default of a condition: values every donation must have.

@@ -79,7 +79,6 @@ void rules_loader::read_releases(map_reader& reader, fund_spec& fund, bool budge
       auto at = at_node ? detail::read_time(*at_node) : std::nullopt;
       auto amount = amount_node ? read_money_at(*amount_node) : std::nullopt;
       if (!at || !amount) continue;
-      if (amount->is_zero()) report(*amount_node, "a release must be a positive amount", "non_positive_amount");
       if (campaign_times_ok_ && (*at < campaign.start || *at >= campaign.end)) {
         report(*at_node, "the release at " + format_rfc3339(*at, campaign.timezone) + " is outside the campaign",
                "release_outside_campaign");
@@ -105,7 +104,6 @@ void rules_loader::read_releases(map_reader& reader, fund_spec& fund, bool budge
       report(*to_node, "daily.to must not be before daily.from", "bad_daily_range");
       return;
     }
-    if (amount->is_zero()) report(*amount_node, "a release must be a positive amount", "non_positive_amount");
     for (auto day = from->days_since_epoch(); day <= to->days_since_epoch(); ++day) {
       const timestamp release = at_local(local_date::from_days(day), *at, campaign.timezone);
       if (campaign_times_ok_ && (release < campaign.start || release >= campaign.end)) {

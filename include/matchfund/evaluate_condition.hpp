@@ -12,6 +12,7 @@
 #include <string_view>
 #include <variant>
 
+#include "matchfund/assert.hpp"
 #include "matchfund/condition.hpp"
 #include "matchfund/value.hpp"
 
@@ -87,16 +88,11 @@ inline bool leaf_holds(const condition_leaf& leaf, const field_value& actual) {
   return false;
 }
 
-// A leaf on a field with no value (and no default): only the negative operators hold.
-inline bool leaf_holds_without_value(const condition_leaf& leaf) {
-  return leaf.op == compare_op::not_equal || leaf.op == compare_op::not_in;
-}
-
 }  // namespace detail
 
 // True or false; nullopt when an attribute the condition reads is missing and its leaf has no
-// default (SPEC §5.1: the event is bad). A missing region or category (not attributes) makes
-// ==, <, in and contains false and !=, not_in true. `all` and `any` look at every operand, so a
+// default (SPEC §5.1: the event is bad). A missing channel, region or category (not attributes)
+// compares as the empty string (SPEC §11.17). `all` and `any` look at every operand, so a
 // missing attribute is found even where the result would not depend on it.
 template <class Reader>
 std::optional<bool> evaluate(const condition& c, const Reader& read_field) {
@@ -123,7 +119,8 @@ std::optional<bool> evaluate(const condition& c, const Reader& read_field) {
       if (const auto* actual = std::get_if<field_value>(&reading)) return detail::leaf_holds(c.leaf, *actual);
       if (c.leaf.fallback) return detail::leaf_holds(c.leaf, detail::view_of(*c.leaf.fallback));
       if (is_attribute(c.leaf.field.kind)) return std::nullopt;
-      return detail::leaf_holds_without_value(c.leaf);
+      MATCHFUND_ASSERT(is_optional_text(c.leaf.field.kind), "a field that always has a value had none");
+      return detail::leaf_holds(c.leaf, field_value{std::string_view{}});
     }
   }
   return std::nullopt;

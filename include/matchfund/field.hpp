@@ -54,6 +54,13 @@ inline constexpr bool is_attribute(field_kind kind) noexcept {
          kind == field_kind::project_attribute;
 }
 
+// The text fields an event or project may lack without being bad: in conditions they then
+// compare as the empty string (SPEC §11.17); as a cap's scope they are missing (§5.3).
+inline constexpr bool is_optional_text(field_kind kind) noexcept {
+  return kind == field_kind::donation_channel || kind == field_kind::project_region ||
+         kind == field_kind::project_category;
+}
+
 inline constexpr attribute_owner owner_of_attribute(field_kind kind) noexcept {
   if (kind == field_kind::donor_attribute) return attribute_owner::donor;
   if (kind == field_kind::project_attribute) return attribute_owner::project;

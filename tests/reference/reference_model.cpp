@@ -13,10 +13,9 @@
 //     `want`. A cap that clipped without changing the result is not named.
 //  3. `fund.ID.drawn` in conditions is the gross drawn total (the funds.csv column), not net of
 //     returns.
-//  4. A project without a region or category (and a donation without a channel) has no value in
-//     conditions: only != and not_in hold (docs/semantics.md); as a cap scope it is missing and
-//     the cap does not limit.
-//     An empty `channel` is likewise a missing scope value for `attr:donation.channel`.
+//  4. A project without a region or category, or a donation without a channel, compares as ""
+//     in conditions (SPEC §11.17); as a cap scope (also `attr:donation.channel`,
+//     `attr:project.region`) it is missing and the cap does not limit.
 //  5. Duplicate ids are found in input order before anything is processed (SPEC §11.8): the
 //     later is bad, also when the earlier is refused later on (only events rejected for their
 //     fields do not count, and those never reach the model).
@@ -118,12 +117,22 @@ struct fund_state {
   money drawn;
   money returned;
   money forfeited;
-  money closeout;     // paid out by close-out steps (rematch included)
-  money unallocated;  // over all steps: what a step took from this fund and did not pay out
+  money closeout;  // paid out by close-out steps (rematch included)
+  // SPEC §11.19: for each step k that took from this fund, G<k + Tk (what earlier steps paid
+  // from it plus what step k took); and G, what all steps paid from the money they took.
+  std::vector<money> out_by_step;
+  money paid_by_steps;
   std::size_t next_release = 0;  // releases before this one have been made
   std::optional<timestamp> exhausted_at;
 
   [[nodiscard]] money available() const { return released - expired - drawn + returned - closeout; }
+
+  // SPEC §11.19: U = max over steps of (G<k + Tk) - G, at most available_end, never negative.
+  [[nodiscard]] money unallocated() const {
+    money most_out;
+    for (const money out : out_by_step) most_out = max(most_out, out);
+    return max(money::zero(), min(most_out - paid_by_steps, available()));
+  }
 };
 
 struct project_state {
@@ -232,7 +241,9 @@ struct context {
 struct field_reading {
   std::optional<value> scalar;  // nullopt: a missing attribute
   const std::vector<std::string>* tags = nullptr;
-  bool absent = false;  // a region, category or channel the project or donation does not have
+  // A region, category or channel the project or donation does not have: `scalar` is then ""
+  // (SPEC §11.17: conditions compare it so), but as a cap's scope it is missing (SPEC §5.3).
+  bool absent = false;
 };
 
 // A cap as it applies to one donation: its counter (nullopt: scope value missing, not limited)
@@ -314,7 +325,7 @@ class model {
   // --- close-out (SPEC §7)
   void run_closeout(timestamp t, const std::string& event_id);
   [[nodiscard]] step_purse take_money(const closeout_spec& step) const;
-  void keep_untaken(const step_purse& purse);
+  void record_step_money(const step_purse& purse);
   [[nodiscard]] std::vector<std::size_t> receivers(const closeout_spec& step) const;
   [[nodiscard]] std::optional<money> receiver_cap(const closeout_spec& step, money budget) const;
   void pay(step_purse& purse, const closeout_spec& step, std::size_t project, money amount, timestamp t,
@@ -468,8 +479,7 @@ bool model::holds_leaf(const condition_leaf& leaf, const context& at) const {
     const std::string& wanted = std::get<std::string>(leaf.operands.at(0));
     return std::find(reading.tags->begin(), reading.tags->end(), wanted) != reading.tags->end();
   }
-  // docs/semantics.md: a field with no value satisfies only != and not_in.
-  if (reading.absent) return leaf.op == compare_op::not_equal || leaf.op == compare_op::not_in;
+  // SPEC §11.17: a missing channel, region or category is read as "" (reading.scalar) here.
   std::optional<value> actual = reading.scalar;
   if (!actual) actual = leaf.fallback;
   MATCHFUND_ASSERT(actual.has_value(), "a missing attribute without default reached evaluation");
@@ -677,8 +687,7 @@ std::vector<applied_cap> model::caps_of(std::size_t rule, const context& at) con
       case cap_scope::campaign: scope = ""; break;
       case cap_scope::field: {
         const field_reading reading = read_field(*cap.scope_field, at);
-        const bool empty_channel = cap.scope_field->kind == field_kind::donation_channel && d.channel.empty();
-        if (reading.scalar && !empty_channel) scope = scope_text(*reading.scalar);
+        if (reading.scalar && !reading.absent) scope = scope_text(*reading.scalar);
         break;
       }
     }
@@ -1209,9 +1218,14 @@ step_purse model::take_money(const closeout_spec& step) const {
   return purse;
 }
 
-// What a fund gave the step and got no payout for stays available and is reported unallocated.
-void model::keep_untaken(const step_purse& purse) {
-  for (std::size_t i = 0; i < purse.funds.size(); ++i) funds_[purse.funds[i]].unallocated += purse.left[i];
+// What a fund gave the step and got no payout for stays available; SPEC §11.19 reports it as
+// unallocated from what each step took and paid.
+void model::record_step_money(const step_purse& purse) {
+  for (std::size_t i = 0; i < purse.funds.size(); ++i) {
+    fund_state& fund = funds_[purse.funds[i]];
+    fund.out_by_step.push_back(fund.paid_by_steps + purse.taken[i]);
+    fund.paid_by_steps += purse.taken[i] - purse.left[i];
+  }
 }
 
 // Every project not revoked that passes the step's `eligible` now, in id byte order.
@@ -1600,7 +1614,7 @@ void model::run_closeout(timestamp t, const std::string& event_id) {
     step_purse purse = take_money(step);
     if (step.kind == closeout_kind::rematch) {
       rematch(step, purse, t, event_id);
-      keep_untaken(purse);
+      record_step_money(purse);
       continue;
     }
     const std::vector<std::size_t> order = receivers(step);
@@ -1650,7 +1664,7 @@ void model::run_closeout(timestamp t, const std::string& event_id) {
         break;
       case closeout_kind::rematch: break;
     }
-    keep_untaken(purse);
+    record_step_money(purse);
   }
 }
 
@@ -1691,7 +1705,7 @@ std::string model::funds_csv() const {
     const fund_state& fund = funds_[f];
     text += csv_row({id, money_text(rules_.funds()[f].budget), money_text(fund.released), money_text(fund.drawn),
                      money_text(fund.returned), money_text(fund.forfeited), money_text(fund.expired),
-                     money_text(fund.closeout), money_text(fund.unallocated), money_text(fund.available()),
+                     money_text(fund.closeout), money_text(fund.unallocated()), money_text(fund.available()),
                      fund.exhausted_at ? format_rfc3339(*fund.exhausted_at, offset_) : ""});
   }
   return text;

@@ -3,6 +3,7 @@
 // current output (then read the diff before committing).
 #include <catch2/catch.hpp>
 
+#include "bundled_campaigns.hpp"
 #include "file_text.hpp"
 
 #include <sys/wait.h>
@@ -72,21 +73,21 @@ void check_golden(const run_result& result, const fs::path& golden) {
 }  // namespace
 
 TEST_CASE("validate prints the summary of every bundled rules file", "[cli]") {
-  for (const auto& entry : fs::directory_iterator(source_dir / "rules")) {
-    if (entry.path().extension() != ".yaml") continue;
-    const std::string name = entry.path().filename().string();
-    DYNAMIC_SECTION(name) {
-      const auto result = run_cli("validate rules/" + name);
+  const auto names = matchfund::testing::bundled_rules_names(source_dir / "rules");
+  CHECK(names.size() == matchfund::testing::bundled_rules_files);
+  for (const std::string& stem : names) {
+    DYNAMIC_SECTION(stem) {
+      const auto result = run_cli("validate rules/" + stem + ".yaml");
       CHECK(result.status == 0);
-      check_golden(result, source_dir / "tests" / "golden" / "validate" / (entry.path().stem().string() + ".txt"));
+      check_golden(result, source_dir / "tests" / "golden" / "validate" / (stem + ".txt"));
     }
   }
 }
 
 TEST_CASE("replay writes the golden outputs of every bundled campaign with events", "[cli][replay]") {
-  for (const auto& entry : fs::directory_iterator(source_dir / "rules")) {
-    const std::string stem = entry.path().stem().string();
-    if (entry.path().extension() != ".yaml" || !fs::exists(source_dir / "rules" / (stem + "-events.csv"))) continue;
+  const auto names = matchfund::testing::bundled_campaign_names(source_dir / "rules");
+  CHECK(names.size() == matchfund::testing::bundled_campaigns_with_events);
+  for (const std::string& stem : names) {
     DYNAMIC_SECTION(stem) {
       const fs::path out = fs::temp_directory_path() / ("matchfund-replay-" + std::to_string(::getpid()) + "-" + stem);
       fs::remove_all(out);
@@ -167,6 +168,9 @@ TEST_CASE("help, version and usage errors", "[cli]") {
   CHECK(help.status == 0);
   CHECK(help.output.rfind("matchfund - matching-fund allocations for charity campaigns\n", 0) == 0);
   CHECK(help.output.find("matchfund validate RULES.yaml [RULES.yaml...]") != std::string::npos);
+  // replay runs the close-out steps, and the help says so.
+  CHECK(help.output.find("the close-out steps) and write ledger.csv") != std::string::npos);
+  CHECK(help.output.find("not run") == std::string::npos);
 
   const auto version = run_cli("--version");
   CHECK(version.status == 0);

@@ -49,11 +49,12 @@ Commands:
              projects, funds with budgets and releases, rules in evaluation
              order with their caps, close-out steps), or every error as
              file:line:col: path: message [code] and exit with status 2.
-  replay     Replay the event files (CSV or JSON Lines) against the rules and
-             write ledger.csv, projects.csv, funds.csv and summary.json to DIR
-             (--trace: also outcomes.csv; --lenient: bad events go to
-             rejected.csv instead of stopping the run). Nothing is written
-             when the run fails. Close-out steps are not run yet.
+  replay     Replay the event files (CSV or JSON Lines) against the rules,
+             close the campaign (expiry, pending releases, settlement, then
+             the close-out steps) and write ledger.csv, projects.csv,
+             funds.csv and summary.json to DIR (--trace: also outcomes.csv;
+             --lenient: bad events go to rejected.csv instead of stopping the
+             run). Nothing is written when the run fails.
   explain    Replay the events and print the ordered trace of one donation:
              each rule's outcome, the formula's want, each cap's remaining
              before and after, each fund drawn, and later reversals.

@@ -30,8 +30,6 @@ struct outputs {
   // Bad events found while processing (SPEC §3.3, the checks that need other events), in input
   // order. They were skipped, as in lenient mode.
   std::vector<rejected_event> rejected;
-  // Always false: close-out is modelled. Kept for the callers that still check it.
-  bool closeout_not_modelled = false;
 };
 
 // Runs every event in time order (stable: equal times keep input order). `events` are in input

@@ -431,22 +431,25 @@ struct engine::state {
 
   void release_all_due(timestamp t, bool everything) {
     struct due {
-      timestamp at;
+      timestamp scheduled;
       std::size_t fund;
     };
     std::vector<due> releases;
     for (std::size_t f = 0; f < funds.size(); ++f) {
       const auto& schedule = rules.funds()[f].releases;
       for (std::size_t k = funds[f].next_release; k < schedule.size() && (everything || schedule[k].at <= t); ++k) {
-        releases.push_back({std::min(schedule[k].at, t), f});
+        releases.push_back({schedule[k].at, f});
       }
     }
     if (releases.empty()) return;
-    std::stable_sort(releases.begin(), releases.end(), [](const due& a, const due& b) { return a.at < b.at; });
+    // By scheduled time, then fund, also at the close where every pending tranche happens at t:
+    // the expiry lines before them come in that order (docs/semantics.md, "At the close").
+    std::stable_sort(releases.begin(), releases.end(),
+                     [](const due& a, const due& b) { return a.scheduled < b.scheduled; });
     for (const auto& release : releases) {
       const fund_spec& spec = rules.funds()[release.fund];
       fund_state& fund = funds[release.fund];
-      if (spec.expire_unused && fund.next_release > 0) expire(release.fund, release.at);
+      if (spec.expire_unused && fund.next_release > 0) expire(release.fund, std::min(release.scheduled, t));
       fund.totals.released += spec.releases[fund.next_release].amount;
       ++fund.next_release;
     }

@@ -142,6 +142,40 @@ TEST_CASE("under expire_unused a zero release expires what is available; the dra
         std::vector<std::string>{"F,100.00,100.00,75.00,0.00,0.00,25.00,0.00,0.00,0.00,2024-01-03T11:00:00.000+08:00"});
 }
 
+TEST_CASE("at an early close the pending tranches of all funds come in scheduled order, each expiring what its fund "
+          "has",
+          "[fine-points][releases]") {
+  const outputs out = run_both("close-order",
+                               std::string(three_projects) +
+                                   "funds:\n"
+                                   "  - id: F\n"
+                                   "    budget: \"30.00\"\n"
+                                   "    expire_unused: true\n"
+                                   "    releases:\n"
+                                   "      - { at: 2024-01-01T00:00:00+08:00, amount: \"10.00\" }\n"
+                                   "      - { at: 2024-01-02T10:00:00+08:00, amount: \"20.00\" }\n"
+                                   "      - { at: 2024-01-03T10:00:00+08:00, amount: \"0.00\" }\n"
+                                   "  - id: G\n"
+                                   "    budget: \"13.00\"\n"
+                                   "    expire_unused: true\n"
+                                   "    releases:\n"
+                                   "      - { at: 2024-01-01T00:00:00+08:00, amount: \"5.00\" }\n"
+                                   "      - { at: 2024-01-02T12:00:00+08:00, amount: \"7.00\" }\n"
+                                   "      - { at: 2024-01-03T09:00:00+08:00, amount: \"1.00\" }\n"
+                                   "rules: []\n",
+                               "kind,id,time,donor,project,amount\n"
+                               "close,c,2024-01-01T12:00:00+08:00,,,\n");
+  // SPEC §11.1 at 12:00: F and G expire what they have (10.00, 5.00); then F's day-2 tranche
+  // (nothing to expire), G's day-2 tranche (nothing), G's day-3 tranche at 09:00 (expires G's
+  // 7.00), F's day-3 zero tranche at 10:00 (expires F's 20.00).
+  CHECK(rows(out.ledger) == std::vector<std::string>{"1,2024-01-01T12:00:00.000+08:00,expiry,,,,,,F,10.00,,",
+                                                     "2,2024-01-01T12:00:00.000+08:00,expiry,,,,,,G,5.00,,",
+                                                     "3,2024-01-01T12:00:00.000+08:00,expiry,,,,,,G,7.00,,",
+                                                     "4,2024-01-01T12:00:00.000+08:00,expiry,,,,,,F,20.00,,"});
+  CHECK(rows(out.funds) == std::vector<std::string>{"F,30.00,30.00,0.00,0.00,0.00,30.00,0.00,0.00,0.00,",
+                                                    "G,13.00,13.00,0.00,0.00,0.00,12.00,0.00,0.00,1.00,"});
+}
+
 TEST_CASE("a fund whose only release is 0 (budget 0, released at the start) never matches", "[fine-points][releases]") {
   const outputs out = run_both("zero-budget",
                                std::string(three_projects) +

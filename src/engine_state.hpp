@@ -329,7 +329,8 @@ struct engine::state {
     for (const cap_spec& cap : rules.caps()) {
       period_base.push_back(cap.period.index_of(campaign.start, campaign.timezone));
       if (campaign.start < campaign.end && cap.period.index_of(last, campaign.timezone) - period_base.back() > cap_key::max_period) {
-        throw error("cap " + cap.id + ": the campaign spans more than 32,767 of its periods");
+        // The loader refuses such a campaign (period_limit); a rule set built without it may not.
+        throw error("cap " + cap.id + ": the campaign spans more than 32,768 of its periods");
       }
     }
     funds.resize(rules.funds().size());

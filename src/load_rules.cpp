@@ -148,12 +148,17 @@ void rules_loader::read_campaign(const located_node& node) {
     }
   }
   if (auto timezone = campaign.required("timezone")) {
-    if (auto offset = detail::read_utc_offset(*timezone)) spec.timezone = *offset;
+    if (auto offset = detail::read_utc_offset(*timezone)) {
+      spec.timezone = *offset;
+      timezone_ok_ = true;
+    }
   }
+  // The end is printed as the close time when no close event comes; and with both ends
+  // writable, so is every time inside the campaign (releases, windows).
   const auto start_node = campaign.required("start");
   const auto end_node = campaign.required("end");
-  std::optional<timestamp> start = start_node ? detail::read_time(*start_node) : std::nullopt;
-  std::optional<timestamp> end = end_node ? detail::read_time(*end_node) : std::nullopt;
+  std::optional<timestamp> start = start_node ? read_writable_time(*start_node) : std::nullopt;
+  std::optional<timestamp> end = end_node ? read_writable_time(*end_node) : std::nullopt;
   if (start && end) {
     if (*start < *end) {
       spec.start = *start;
@@ -172,6 +177,20 @@ void rules_loader::read_campaign(const located_node& node) {
     }
   }
   campaign.finish();
+}
+
+std::optional<timestamp> rules_loader::read_writable_time(const located_node& node) {
+  auto time = detail::read_time(node);
+  if (!time || !timezone_ok_) return time;
+  const utc_offset offset = parts_.campaign.timezone;
+  if (!writable_in_offset(*time, offset)) {
+    report(node,
+           "time " + detail::quote(node.node.Scalar()) + " cannot be written in the campaign's timezone " +
+               format_utc_offset(offset) + ": it falls outside the years 0000 to 9999 there",
+           "time_not_writable");
+    return std::nullopt;
+  }
+  return time;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -313,6 +313,11 @@ void rules_loader::read_test(const located_node& node, embedded_test& test) {
         if (auto attr = event_reader.optional("attr")) {
           map_reader attributes(*attr);
           for (const auto& [key, value_node] : attributes.entries()) {
+            if (key.node.Scalar().empty()) {
+              // No field is named "attr." (an event file refuses such a column or key as well).
+              report(key, "an event attribute must have a name", "unknown_field");
+              continue;
+            }
             if (auto text = detail::read_scalar_text(value_node, "a scalar attribute value")) {
               event.fields.emplace_back("attr." + key.node.Scalar(), *text);
             }
@@ -374,7 +379,7 @@ void rules_loader::read_test(const located_node& node, embedded_test& test) {
             if (!text) continue;
             if (text->empty()) {
               expected.value = std::optional<timestamp>{};
-            } else if (auto time = detail::read_time(value_node)) {
+            } else if (auto time = read_writable_time(value_node)) {
               expected.value = std::optional<timestamp>{*time};
             } else {
               continue;

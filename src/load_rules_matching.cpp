@@ -3,7 +3,20 @@
 
 #include <limits>
 
+#include "counter_table.hpp"
+
 namespace matchfund::detail::loading {
+
+namespace {
+
+// 32768 as "32,768".
+std::string with_thousands(std::int64_t number) {
+  std::string digits = std::to_string(number);
+  for (auto at = digits.size(); at > 3 && digits[at - 4] != '-'; at -= 3) digits.insert(at - 3, ",");
+  return digits;
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Phase 5a: funds (SPEC §4).
@@ -476,6 +489,21 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
   }
   if (period == period_kind::day) cap.period = cap_period::local_day();
   if (period == period_kind::year) cap.period = cap_period::year_from(year_start);
+  if (period && campaign_times_ok_ && timezone_ok_) {
+    // The engine keeps a cap's period, counted from the one the campaign starts in, in 16 bits
+    // (counter_table.hpp): a campaign may span that one and cap_key::max_period more.
+    const auto& campaign = parts_.campaign;
+    const std::int64_t first = cap.period.index_of(campaign.start, campaign.timezone);
+    const std::int64_t last = cap.period.index_of(campaign.end - duration{1}, campaign.timezone);
+    if (last - first > cap_key::max_period) {
+      report(period_node ? *period_node : node,
+             "the campaign spans " + with_thousands(last - first + 1) +
+                 (*period == period_kind::day ? " local days" : " years") + ", more than the " +
+                 with_thousands(std::int64_t{cap_key::max_period} + 1) + " periods a cap can count",
+             "period_limit");
+      ok = false;
+    }
+  }
   if (auto measure = reader.required("measure")) {
     auto parsed = detail::read_choice<cap_measure>(*measure, {{"match", cap_measure::match},
                                                              {"donation", cap_measure::donation},

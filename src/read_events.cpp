@@ -149,8 +149,10 @@ std::string check_event(const event_context& context, const field_texts& texts, 
   out.id.assign(f[fields::id]);
 
   if (f[fields::time].empty()) return missing(fields::time);
+  // A time the campaign's offset cannot write (a year beyond 0000-9999 there) would reach the
+  // outputs unwritable, as an event's or the close's time: it is not a time of this campaign.
   const auto when = parse_event_time(f[fields::time]);
-  if (!when) return bad_field(fields::time);
+  if (!when || !writable_in_offset(*when, context.rules().campaign().timezone)) return bad_field(fields::time);
   out.time = *when;
 
   // A present amount: money text in the campaign's minor digits, more than zero.

@@ -151,6 +151,9 @@ class rules_loader {
   void check_closeout_money();
 
   std::optional<money> read_money_at(const located_node& node) { return detail::read_money(node, digits()); }
+  // A time the outputs may print: RFC 3339 (bad_time) that the campaign's offset can write
+  // (time_not_writable; not checked while the timezone is itself in error).
+  std::optional<timestamp> read_writable_time(const located_node& node);
   [[nodiscard]] minor_digits_t digits() const { return parts_.campaign.minor_digits; }
   static void report(const located_node& at, std::string message, std::string code) {
     at.report(std::move(message), std::move(code));
@@ -163,6 +166,7 @@ class rules_loader {
   std::unique_ptr<detail::yaml_document> document_;
   rule_set_parts parts_;
 
+  bool timezone_ok_ = false;
   bool campaign_times_ok_ = false;
   bool seed_given_ = false;
   id_table fund_ids_;

@@ -350,3 +350,136 @@ TEST_CASE("columns count characters, not bytes", "[load_rules]") {
   CHECK(result.diagnostics[0].to_string() ==
         "test.yaml:9:42: projects[0].未知: unknown key \"未知\" [unknown_key]");
 }
+
+namespace {
+
+// A campaign in `timezone` from `start` to `end`: one fund, one rule with a daily (or, for
+// campaigns longer than daily caps allow, whole-campaign), a yearly and a whole-campaign cap, a
+// shared daily cap (the same), and an embedded test that expects `exhausted_at`.
+std::string campaign_of(const std::string& zone, const std::string& start, const std::string& end,
+                        const std::string& exhausted_at = "\"\"", bool daily_caps = true) {
+  const std::string day = daily_caps ? "day" : "campaign";
+  return "matchfund: 1\n"
+         "campaign:\n"
+         "  id: c\n"
+         "  name: Test\n"
+         "  currency: CNY\n"
+         "  timezone: \"" + zone + "\"\n"
+         "  start: " + start + "\n"
+         "  end: " + end + "\n"
+         "projects: [ { id: p1, organization: o1 } ]\n"
+         "funds: [ { id: F, budget: \"100.00\" } ]\n"
+         "rules:\n"
+         "  - id: M\n"
+         "    sources: [F]\n"
+         "    ratio: \"1\"\n"
+         "    caps:\n"
+         "      - { id: daily, per: donor, period: " + day + ", measure: match, max: \"30.00\" }\n"
+         "      - { id: yearly, per: donor, period: year, year_start: \"04-01\", measure: match, max: \"300.00\" }\n"
+         "      - { id: whole, per: donor, measure: match, max: \"3000.00\" }\n"
+         "caps:\n"
+         "  - { id: shared, per: project, period: " + day + ", measure: count, max: 10, rules: [M] }\n"
+         "tests:\n"
+         "  - id: t\n"
+         "    events: []\n"
+         "    expect: { funds: { F: { exhausted_at: " + exhausted_at + " } } }\n";
+}
+
+}  // namespace
+
+TEST_CASE("every time of a rules file that may be printed is writable in the campaign's timezone", "[load_rules]") {
+  const auto messages = [](const std::string& text) { return all_messages(load_text(text)); };
+  // Campaigns reaching the years 0000 or 9999 are longer than daily caps can count.
+  const auto wide = [](const std::string& zone, const std::string& from, const std::string& to) {
+    return campaign_of(zone, from, to, "\"\"", false);
+  };
+  const std::string start = "2021-09-07T00:00:00+08:00";
+  const std::string end = "2021-09-10T00:00:00+08:00";
+
+  // The last instant a +08:00 campaign can write, and the first after it (the year 10000 there).
+  const rule_set last = load_rules_text(wide("+08:00", start, "9999-12-31T23:59:59.999+08:00"), "test.yaml", source_dir);
+  CHECK(last.campaign().end.epoch_ms() == latest_epoch_ms - 8 * 3'600'000);
+  CHECK(format_rfc3339(last.campaign().end, last.campaign().timezone) == "9999-12-31T23:59:59.999+08:00");
+  CHECK(messages(wide("+08:00", start, "9999-12-31T16:00:00Z")) ==
+        "test.yaml:8:8: campaign.end: time \"9999-12-31T16:00:00Z\" cannot be written in the campaign's timezone "
+        "+08:00: it falls outside the years 0000 to 9999 there [time_not_writable]\n");
+  // Beyond the years 0000 to 9999 in UTC, whatever the campaign's offset: not a time at all.
+  CHECK(messages(wide("-23:59", start, "9999-12-31T23:59:59-23:59")) ==
+        "test.yaml:8:8: campaign.end: invalid time \"9999-12-31T23:59:59-23:59\": outside the years 0000 to 9999 in "
+        "UTC [bad_time]\n");
+
+  // The first instant: in +08:00 the UTC range binds (0000-01-01T00:00:00Z is 08:00 there); in
+  // -05:00 the campaign's own.
+  const rule_set first = load_rules_text(wide("+08:00", "0000-01-01T00:00:00Z", end), "test.yaml", source_dir);
+  CHECK(first.campaign().start.epoch_ms() == earliest_epoch_ms);
+  CHECK(format_rfc3339(first.campaign().start, first.campaign().timezone) == "0000-01-01T08:00:00.000+08:00");
+  const rule_set first_behind = load_rules_text(wide("-05:00", "0000-01-01T00:00:00-05:00", end), "test.yaml", source_dir);
+  CHECK(format_rfc3339(first_behind.campaign().start, first_behind.campaign().timezone) ==
+        "0000-01-01T00:00:00.000-05:00");
+  CHECK(messages(wide("-05:00", "0000-01-01T04:59:59.999Z", end)) ==
+        "test.yaml:7:10: campaign.start: time \"0000-01-01T04:59:59.999Z\" cannot be written in the campaign's "
+        "timezone -05:00: it falls outside the years 0000 to 9999 there [time_not_writable]\n");
+
+  // A test's expected exhausted_at is printed when the test fails.
+  CHECK(messages(campaign_of("+08:00", start, end, "9999-12-31T23:59:59Z")) ==
+        "test.yaml:24:43: tests[0].expect.funds.F.exhausted_at: time \"9999-12-31T23:59:59Z\" cannot be written in "
+        "the campaign's timezone +08:00: it falls outside the years 0000 to 9999 there [time_not_writable]\n");
+  CHECK(messages(campaign_of("+08:00", start, end, "9999-12-31T23:59:59.999+08:00")) == "");
+
+  // An invalid timezone is reported alone: no offset to check the times against.
+  CHECK(messages(wide("Asia/Shanghai", start, "9999-12-31T23:59:59Z")) ==
+        "test.yaml:6:13: campaign.timezone: invalid UTC offset \"Asia/Shanghai\": expected +HH:MM or -HH:MM "
+        "[bad_timezone]\n");
+}
+
+TEST_CASE("a campaign spanning more periods than a cap can count is a load error at the cap's period", "[load_rules]") {
+  const auto messages = [](const std::string& text) { return all_messages(load_text(text)); };
+  const std::string refused_daily_caps =
+      "test.yaml:16:42: rules[0].caps[0].period: the campaign spans 32,769 local days, more than the 32,768 "
+      "periods a cap can count [period_limit]\n"
+      "test.yaml:20:41: caps[0].period: the campaign spans 32,769 local days, more than the 32,768 periods a "
+      "cap can count [period_limit]\n";
+  // 32,768 local days (1970-01-01 to 2059-09-18): the most a cap can count.
+  const rule_set longest =
+      load_rules_text(campaign_of("+08:00", "1970-01-01T00:00:00+08:00", "2059-09-19T00:00:00+08:00"), "test.yaml",
+                      source_dir);
+  CHECK(longest.caps().size() == 4);
+  // One more day: both daily caps, a rule's own and the shared one, are refused.
+  CHECK(messages(campaign_of("+08:00", "1970-01-01T00:00:00+08:00", "2059-09-20T00:00:00+08:00")) == refused_daily_caps);
+  // The end is exclusive: a campaign ending one millisecond into a day spans that day.
+  CHECK(messages(campaign_of("+00:00", "1970-01-01T00:00:00Z", "2059-09-19T00:00:00Z")) == "");
+  CHECK(messages(campaign_of("+00:00", "1970-01-01T00:00:00Z", "2059-09-19T00:00:00.001Z")) == refused_daily_caps);
+  // The days are local: the same instants in another offset can span one more.
+  CHECK(messages(campaign_of("+00:00", "1970-01-01T00:00:00+08:00", "2059-09-19T00:00:00+08:00")) ==
+        "test.yaml:16:42: rules[0].caps[0].period: the campaign spans 32,769 local days, more than the 32,768 "
+        "periods a cap can count [period_limit]\n"
+        "test.yaml:20:41: caps[0].period: the campaign spans 32,769 local days, more than the 32,768 periods a "
+        "cap can count [period_limit]\n");
+  // Years and the whole campaign never come near it: the widest campaign there is loads with them.
+  const rule_set widest = load_rules_text(
+      campaign_of("+08:00", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999+08:00", "\"\"", false), "test.yaml",
+      source_dir);
+  CHECK(widest.caps().size() == 4);
+  // ...and a daily cap is refused there with the count of its days.
+  CHECK(messages(campaign_of("+08:00", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999+08:00")) ==
+        "test.yaml:16:42: rules[0].caps[0].period: the campaign spans 3,652,425 local days, more than the 32,768 "
+        "periods a cap can count [period_limit]\n"
+        "test.yaml:20:41: caps[0].period: the campaign spans 3,652,425 local days, more than the 32,768 periods a "
+        "cap can count [period_limit]\n");
+}
+
+TEST_CASE("a test event's attribute without a name is a load error, not an exception of run_embedded_tests",
+          "[load_rules]") {
+  const std::string text = campaign_header() +
+                           "projects: [ { id: p1, organization: o1 } ]\n"
+                           "funds: [ { id: F, budget: \"100.00\" } ]\n"
+                           "rules: [ { id: M, sources: [F], ratio: \"1\" } ]\n"
+                           "tests:\n"
+                           "  - id: t\n"
+                           "    events:\n"
+                           "      - { id: d1, time: 2021-09-07T10:00:00+08:00, donor: a, project: p1, amount: \"1\", "
+                           "attr: { \"\": x } }\n"
+                           "    expect: { matched: { d1: { M: \"1.00\" } } }\n";
+  CHECK(all_messages(load_text(text)) ==
+        "test.yaml:15:96: tests[0].events[0].attr.: an event attribute must have a name [unknown_field]\n");
+}

@@ -350,6 +350,88 @@ TEST_CASE("read_events: times in RFC 3339 or epoch milliseconds", "[read_events]
   CHECK(time_of("253402300800000") == result{std::string("bad_field:time")});  // after 9999
 }
 
+TEST_CASE("read_events: a time the campaign's offset cannot write is bad_field:time", "[read_events]") {
+  // What a CSV file, a JSON Lines file and field texts (embedded tests) make of one time: its
+  // epoch milliseconds, or the reason of the rejection; all three must agree.
+  const auto time_in = [](const matchfund::rule_set& rules, const std::string& text) {
+    using result = std::variant<std::int64_t, std::string>;
+    const auto of = [](const std::vector<outcome>& outcomes) -> result {
+      REQUIRE(outcomes.size() == 1);
+      if (const auto* e = std::get_if<event>(&outcomes[0])) return e->time.epoch_ms();
+      return std::get<rejected_event>(outcomes[0]).reason;
+    };
+    const auto read = [&](std::string_view file, event_format format) {
+      std::vector<outcome> outcomes;
+      matchfund::read_event_text(
+          rules, file, format, "f", 0, [&](event&& e) { outcomes.emplace_back(std::move(e)); },
+          [&](rejected_event&& r) { outcomes.emplace_back(std::move(r)); });
+      return outcomes;
+    };
+    const result csv = of(read("kind,id,time\nclose,c," + text + "\n", event_format::csv));
+    const bool is_number = text.find_first_not_of("-0123456789") == std::string::npos;
+    const std::string json_value = is_number ? text : "\"" + text + "\"";
+    const result json = of(read("{\"kind\": \"close\", \"id\": \"c\", \"time\": " + json_value + "}\n",
+                                event_format::json_lines));
+    const std::vector<std::pair<std::string, std::string>> fields = {{"kind", "close"}, {"id", "c"}, {"time", text}};
+    auto made = matchfund::event_from_fields(rules, fields);
+    const result from_fields = std::holds_alternative<event>(made) ? result{std::get<event>(made).time.epoch_ms()}
+                                                                   : result{std::get<std::string>(made)};
+    CHECK(json == csv);
+    CHECK(from_fields == csv);
+    return csv;
+  };
+  using result = std::variant<std::int64_t, std::string>;
+  const result bad{std::string("bad_field:time")};
+  constexpr std::int64_t hour = 3'600'000;
+  constexpr std::int64_t earliest = matchfund::earliest_epoch_ms;  // 0000-01-01T00:00:00Z
+  constexpr std::int64_t latest = matchfund::latest_epoch_ms;      // 9999-12-31T23:59:59.999Z
+
+  SECTION("a campaign in +08:00: the last instant is 9999-12-31T23:59:59.999+08:00") {
+    const matchfund::rule_set& rules = test_rules();
+    REQUIRE(rules.campaign().timezone.minutes() == 480);
+    // The cases of the issue: each would be written with the year 10000 or -1.
+    CHECK(time_in(rules, "9999-12-31T23:59:59-23:59") == bad);  // after 9999 in UTC already
+    CHECK(time_in(rules, "253402300799999") == bad);            // 10000-01-01T07:59:59.999+08:00
+    CHECK(time_in(rules, "0000-01-01T00:00:00+23:59") == bad);  // before 0000 in UTC already
+    // The upper end.
+    CHECK(time_in(rules, "9999-12-31T23:59:59.999+08:00") == result{latest - 8 * hour});
+    CHECK(time_in(rules, "253402271999999") == result{latest - 8 * hour});
+    CHECK(time_in(rules, "253402272000000") == bad);
+    CHECK(time_in(rules, "9999-12-31T16:00:00Z") == bad);
+    CHECK(time_in(rules, "9999-12-31T23:59:59.999Z") == bad);
+    // The lower end: the UTC range binds first (0000-01-01T00:00:00Z is 08:00 local).
+    CHECK(time_in(rules, "0000-01-01T00:00:00Z") == result{earliest});
+    CHECK(time_in(rules, "-62167219200000") == result{earliest});
+    CHECK(time_in(rules, "0000-01-01T08:00:00+08:00") == result{earliest});
+    CHECK(time_in(rules, "-62167219200001") == bad);
+    CHECK(time_in(rules, "0000-01-01T07:59:59.999+08:00") == bad);
+  }
+
+  SECTION("a campaign in -05:00: the first instant is 0000-01-01T00:00:00-05:00") {
+    const matchfund::rule_set rules = matchfund::load_rules_text(
+        "matchfund: 1\n"
+        "campaign: { id: c, name: C, currency: CNY, timezone: \"-05:00\", start: 2021-09-07T00:00:00-05:00, "
+        "end: 2021-09-10T00:00:00-05:00 }\n"
+        "projects: [ { id: p1, organization: o1 } ]\n"
+        "funds: []\n"
+        "rules: []\n",
+        "c.yaml", ".");
+    // The lower end.
+    CHECK(time_in(rules, "0000-01-01T00:00:00-05:00") == result{earliest + 5 * hour});
+    CHECK(time_in(rules, "-62167201200000") == result{earliest + 5 * hour});
+    CHECK(time_in(rules, "-62167201200001") == bad);
+    CHECK(time_in(rules, "0000-01-01T04:59:59.999Z") == bad);
+    CHECK(time_in(rules, "0000-01-01T00:00:00Z") == bad);  // -0001-12-31T19:00:00-05:00
+    CHECK(time_in(rules, "-62167219200000") == bad);
+    // The upper end: the UTC range binds first.
+    CHECK(time_in(rules, "9999-12-31T23:59:59.999Z") == result{latest});
+    CHECK(time_in(rules, "253402300799999") == result{latest});
+    CHECK(time_in(rules, "9999-12-31T18:59:59.999-05:00") == result{latest});
+    CHECK(time_in(rules, "253402300800000") == bad);
+    CHECK(time_in(rules, "9999-12-31T19:00:00-05:00") == bad);
+  }
+}
+
 TEST_CASE("read_events: revocations of a project resolve it", "[read_events]") {
   const auto outcomes = read_text(
       "kind,id,time,ref,scope,disposition\n"

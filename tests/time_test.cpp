@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <string>
 #include <string_view>
@@ -66,6 +67,9 @@ std::string epoch_invalid(std::string_view text) {
 
 std::string out_of_years(std::string_view text) {
   return "invalid time " + quoted(text) + ": outside the years 0000 to 9999";
+}
+std::string out_of_utc_years(std::string_view text) {
+  return "invalid time " + quoted(text) + ": outside the years 0000 to 9999 in UTC";
 }
 
 
@@ -241,6 +245,106 @@ TEST_CASE("parse_event_time chooses the form by the text", "[time][epoch]") {
     const auto parsed = parse_event_time(c.text);
     REQUIRE_FALSE(parsed.has_value());
     CHECK(parsed.error() == c.message);
+  }
+}
+
+TEST_CASE("parse_rfc3339 keeps to the years 0000 to 9999 in UTC, as epoch milliseconds do", "[time][rfc3339]") {
+  struct edge_case {
+    std::string_view text;
+    std::int64_t epoch_ms;
+  };
+  // The first and the last instant of the range, however written.
+  static constexpr edge_case accepted[] = {
+      {"0000-01-01T00:00:00Z", matchfund::earliest_epoch_ms},
+      {"0000-01-01T00:00:00.000+00:00", matchfund::earliest_epoch_ms},
+      {"0000-01-01T00:00:00-00:01", matchfund::earliest_epoch_ms + 60'000},
+      {"0000-01-01T23:59:00+23:59", matchfund::earliest_epoch_ms},
+      {"9999-12-31T23:59:59.999Z", matchfund::latest_epoch_ms},
+      {"9999-12-31T23:59:59.999+00:00", matchfund::latest_epoch_ms},
+      {"9999-12-31T23:59:59.999+23:59", matchfund::latest_epoch_ms - 86'340'000},
+      {"9999-12-31T00:00:59.999-23:59", matchfund::latest_epoch_ms},
+  };
+  for (const auto& c : accepted) {
+    INFO("text \"" << c.text << "\"");
+    const auto parsed = parse_rfc3339(c.text);
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->epoch_ms() == c.epoch_ms);
+    CHECK(parse_event_time(c.text).value() == *parsed);
+  }
+  // One millisecond, one minute or a whole offset beyond them.
+  static constexpr std::string_view refused[] = {
+      "9999-12-31T23:59:59-23:59",        // 10000-01-01T23:58:59Z
+      "9999-12-31T00:01:00-23:59",        // 10000-01-01T00:00:00Z
+      "9999-12-31T23:59:59.999-00:01",    // 10000-01-01T00:00:59.999Z
+      "0000-01-01T00:00:00+23:59",        // -0001-12-31T00:01:00Z
+      "0000-01-01T00:00:00+00:01",        // -0001-12-31T23:59:00Z
+      "0000-01-01T23:58:59.999+23:59",    // -0001-12-31T23:59:59.999Z
+  };
+  for (const std::string_view text : refused) {
+    INFO("text \"" << text << "\"");
+    const auto parsed = parse_rfc3339(text);
+    REQUIRE_FALSE(parsed.has_value());
+    CHECK(parsed.error() == out_of_utc_years(text));
+    CHECK(parse_event_time(text).error() == out_of_utc_years(text));
+  }
+}
+
+TEST_CASE("writable_in_offset: the local time lies within the years 0000 to 9999", "[time][rfc3339]") {
+  using matchfund::writable_in_offset;
+  const auto writable = [](std::int64_t epoch_ms, std::string_view offset) {
+    return writable_in_offset(timestamp::from_epoch_ms(epoch_ms), offset_of(offset));
+  };
+  constexpr std::int64_t earliest = matchfund::earliest_epoch_ms;  // 0000-01-01T00:00:00Z
+  constexpr std::int64_t latest = matchfund::latest_epoch_ms;      // 9999-12-31T23:59:59.999Z
+  constexpr std::int64_t hour = 3'600'000;
+  // UTC: exactly the range of the parsers.
+  CHECK(writable(earliest, "Z"));
+  CHECK_FALSE(writable(earliest - 1, "Z"));
+  CHECK(writable(latest, "Z"));
+  CHECK_FALSE(writable(latest + 1, "Z"));
+  // Ahead of UTC the range ends earlier: 9999-12-31T23:59:59.999+08:00 is the last instant,
+  // and the epoch text 253402300799999 (9999-12-31T23:59:59.999Z) is 10000-01-01T07:59:59.999 there.
+  CHECK(writable(latest - 8 * hour, "+08:00"));
+  CHECK_FALSE(writable(latest - 8 * hour + 1, "+08:00"));
+  CHECK_FALSE(writable(latest, "+08:00"));
+  CHECK(writable(earliest - 8 * hour, "+08:00"));  // 0000-01-01T00:00:00+08:00, before the UTC range
+  CHECK_FALSE(writable(earliest - 8 * hour - 1, "+08:00"));
+  // Behind UTC it starts later: 0000-01-01T00:00:00Z is -0001-12-31T19:00:00 in -05:00.
+  CHECK(writable(earliest + 5 * hour, "-05:00"));
+  CHECK_FALSE(writable(earliest + 5 * hour - 1, "-05:00"));
+  CHECK_FALSE(writable(earliest, "-05:00"));
+  CHECK(writable(latest + 5 * hour, "-05:00"));
+  CHECK_FALSE(writable(latest + 5 * hour + 1, "-05:00"));
+  // The widest offsets.
+  CHECK(writable(latest - 1439 * 60'000, "+23:59"));
+  CHECK_FALSE(writable(latest - 1439 * 60'000 + 1, "+23:59"));
+  CHECK(writable(earliest + 1439 * 60'000, "-23:59"));
+  CHECK_FALSE(writable(earliest + 1439 * 60'000 - 1, "-23:59"));
+  // Any epoch_ms() at all, without overflow.
+  CHECK_FALSE(writable(std::numeric_limits<std::int64_t>::max(), "+23:59"));
+  CHECK_FALSE(writable(std::numeric_limits<std::int64_t>::min(), "-23:59"));
+  static_assert(writable_in_offset(timestamp{}, utc_offset{}));
+
+  // Whatever is writable is written with a four-digit year and reads back the same.
+  struct written_case {
+    std::int64_t epoch_ms;
+    std::string_view offset;
+    std::string_view text;
+  };
+  static constexpr written_case ends[] = {
+      {earliest, "Z", "0000-01-01T00:00:00.000+00:00"},
+      {latest, "Z", "9999-12-31T23:59:59.999+00:00"},
+      {latest - 8 * hour, "+08:00", "9999-12-31T23:59:59.999+08:00"},
+      {earliest, "+08:00", "0000-01-01T08:00:00.000+08:00"},
+      {earliest + 5 * hour, "-05:00", "0000-01-01T00:00:00.000-05:00"},
+      {latest, "-05:00", "9999-12-31T18:59:59.999-05:00"},
+  };
+  for (const auto& c : ends) {
+    INFO("epoch ms " << c.epoch_ms << ", offset " << c.offset);
+    REQUIRE(writable(c.epoch_ms, c.offset));
+    const std::string text = format_rfc3339(timestamp::from_epoch_ms(c.epoch_ms), offset_of(c.offset));
+    CHECK(text == c.text);
+    CHECK(parse_rfc3339(text).value().epoch_ms() == c.epoch_ms);
   }
 }
 

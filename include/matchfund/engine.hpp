@@ -110,6 +110,9 @@ class engine {
     std::span<const rule_evaluation> evaluations;     // a donation's outcome for every rule
   };
 
+  // Throws matchfund::error for a rule set past a limit of one run (docs/semantics.md): more
+  // than 65,536 caps, or a campaign spanning more than 32,768 periods of a cap (which only a
+  // rule set built without the loader can hold: the loader refuses it as period_limit).
   explicit engine(rule_set rules);
   ~engine();
   engine(engine&&) noexcept;

@@ -30,7 +30,8 @@
 namespace matchfund {
 
 // A bad event (SPEC §3.3). `reason` is one of bad_field:NAME (NAME a field such as `amount` or
-// `attr.flowers`), missing:NAME, unknown_project, non_positive_amount.
+// `attr.flowers`), missing:NAME, unknown_project, non_positive_amount. A time outside the years
+// 0000 to 9999 in the campaign's offset (writable_in_offset) is bad_field:time.
 struct rejected_event {
   std::string file;    // the file's path as given
   std::uint64_t line;  // the line its record starts on

@@ -79,8 +79,22 @@ inline constexpr timestamp at_local(local_date date, local_clock clock, utc_offs
                                   clock.milliseconds_since_midnight() - offset.milliseconds());
 }
 
+// The instants RFC 3339 can write in UTC: years 0000 to 9999.
+inline constexpr std::int64_t earliest_epoch_ms = -62'167'219'200'000;  // 0000-01-01T00:00:00Z
+inline constexpr std::int64_t latest_epoch_ms = 253'402'300'799'999;    // 9999-12-31T23:59:59.999Z
+
+// Whether `t` can be written as RFC 3339 in `offset` (format_rfc3339): its local time, t + offset,
+// lies within 0000-01-01T00:00:00.000 and 9999-12-31T23:59:59.999. Every time a run may print
+// must be: a time that is not would be written with a year of five digits or below zero.
+inline constexpr bool writable_in_offset(timestamp t, utc_offset offset) noexcept {
+  // Compared without adding, so that no epoch_ms() can overflow.
+  return t.epoch_ms() >= earliest_epoch_ms - offset.milliseconds() &&
+         t.epoch_ms() <= latest_epoch_ms - offset.milliseconds();
+}
+
 // RFC 3339: YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM); 'T' and 'Z' may be lower case.
 // Fraction digits beyond milliseconds are truncated. Seconds 60 (leap) are rejected.
+// The instant must lie within the years 0000 to 9999 in UTC, as for parse_epoch_milliseconds.
 inline parse_result<timestamp> parse_rfc3339(std::string_view text) {
   const auto fail = [&](std::string_view why) {
     return parse_failure{"invalid time " + detail::quote(text) + ": " + std::string(why)};
@@ -112,15 +126,14 @@ inline parse_result<timestamp> parse_rfc3339(std::string_view text) {
     return fail("hours must be 00-23, minutes and seconds 00-59");
   }
   const local_clock clock = local_clock::from_seconds(hours * 3600 + minutes * 60 + seconds);
-  return at_local(*date, clock, *offset) + duration{milliseconds};
+  const timestamp result = at_local(*date, clock, *offset) + duration{milliseconds};
+  if (!writable_in_offset(result, utc_offset{})) return fail("outside the years 0000 to 9999 in UTC");
+  return result;
 }
 
-// The instants RFC 3339 can write: years 0000 to 9999.
-inline constexpr std::int64_t earliest_epoch_ms = -62'167'219'200'000;  // 0000-01-01T00:00:00Z
-inline constexpr std::int64_t latest_epoch_ms = 253'402'300'799'999;    // 9999-12-31T23:59:59.999Z
-
 // Integer epoch milliseconds ("1630980000000", optionally negative), as event files may give,
-// within the years 0000 to 9999 so that every time can be written back as RFC 3339.
+// within the years 0000 to 9999 in UTC. Whether a time can be written back in the campaign's
+// offset is writable_in_offset's question: readers of times ask it as well.
 inline parse_result<timestamp> parse_epoch_milliseconds(std::string_view text) {
   const auto parts = detail::split_decimal(text);
   if (!parts || !parts->fraction_digits.empty()) {

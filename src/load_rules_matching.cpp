@@ -549,6 +549,14 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
   }
   reader.finish();
   if (!ok) return std::nullopt;
+  // The engine names a cap in 16 bits (counter_table.hpp); reported once, at the first cap beyond.
+  if (parts_.caps.size() > cap_key::max_cap) {
+    if (caps_refused_++ == 0) {
+      report(node, "more than " + with_thousands(std::int64_t{cap_key::max_cap} + 1) + " caps in one rules file",
+             "cap_limit");
+    }
+    return std::nullopt;
+  }
   parts_.caps.push_back(std::move(cap));
   return index_at<cap_index>(parts_.caps.size() - 1);
 }

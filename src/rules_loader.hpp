@@ -168,6 +168,7 @@ class rules_loader {
 
   bool timezone_ok_ = false;
   bool campaign_times_ok_ = false;
+  std::size_t caps_refused_ = 0;  // caps beyond the engine's limit (the first is reported)
   bool seed_given_ = false;
   id_table fund_ids_;
   id_table rule_ids_;  // rule id -> evaluation index

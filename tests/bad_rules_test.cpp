@@ -183,9 +183,12 @@ TEST_CASE("every documented error code is produced by the corpus and every produ
     const auto codes = codes_of(matchfund::try_load_rules(yaml).diagnostics);
     produced.insert(codes.begin(), codes.end());
   }
+  // Codes whose smallest case is too big for the corpus: cap_limit needs 65,537 caps (about
+  // 3 MB of YAML, aliases being refused); load_rules_test builds that file and checks the message.
+  const std::set<std::string> built_elsewhere = {"cap_limit"};
   for (const auto& code : documented) {
     INFO("code " << code << " is in docs/errors.md but no file of the corpus produces it");
-    CHECK(produced.count(code) == 1);
+    CHECK(produced.count(code) + built_elsewhere.count(code) == 1);
   }
   for (const auto& code : produced) {
     INFO("code " << code << " is produced by the corpus but not in docs/errors.md");

@@ -483,3 +483,23 @@ TEST_CASE("a test event's attribute without a name is a load error, not an excep
   CHECK(all_messages(load_text(text)) ==
         "test.yaml:15:96: tests[0].events[0].attr.: an event attribute must have a name [unknown_field]\n");
 }
+
+TEST_CASE("more caps than the engine can name is a load error at the first cap beyond", "[load_rules]") {
+  // Top-level caps, one line each: caps[65535] is the last a rule set may have.
+  const auto with_caps = [](std::size_t count) {
+    std::string text = campaign_header() +
+                       "projects: [ { id: p1, organization: o1 } ]\n"
+                       "funds: [ { id: F, budget: \"100.00\" } ]\n"
+                       "rules: [ { id: M, sources: [F], ratio: \"1\" } ]\n"
+                       "caps:\n";
+    for (std::size_t c = 0; c < count; ++c) text += "  - { per: donor, measure: count, max: 1, rules: [M] }\n";
+    return text;
+  };
+  const auto most = load_text(with_caps(65'536));
+  INFO(all_messages(most));
+  REQUIRE(most.ok());
+  CHECK(most.rules->caps().size() == 65'536);
+  // Two beyond: the first is reported, the second says nothing more.
+  CHECK(all_messages(load_text(with_caps(65'538))) ==
+        "test.yaml:65549:5: caps[65536]: more than 65,536 caps in one rules file [cap_limit]\n");
+}

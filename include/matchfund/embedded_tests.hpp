@@ -18,9 +18,9 @@ struct embedded_test_result {
 
 // Every test of `rules`, in file order. A failing test, a bad event among its events included, is
 // a result, never an exception. Throws matchfund::error only where constructing an engine for
-// `rules` does: for a rule set past a limit of one run (docs/semantics.md) that the loader does
-// not check, more than 65,536 caps, or one built without the loader (rule_set_parts) whose
-// campaign spans more periods of a cap than the engine counts.
+// `rules` does: for a rule set built without the loader (rule_set_parts) past a limit of one run
+// that the loader refuses (docs/semantics.md: more than 65,536 caps, a campaign spanning more
+// periods of a cap than the engine counts).
 [[nodiscard]] std::vector<embedded_test_result> run_embedded_tests(const rule_set& rules);
 
 }  // namespace matchfund

@@ -112,7 +112,8 @@ class engine {
 
   // Throws matchfund::error for a rule set past a limit of one run (docs/semantics.md): more
   // than 65,536 caps, or a campaign spanning more than 32,768 periods of a cap (which only a
-  // rule set built without the loader can hold: the loader refuses it as period_limit).
+  // rule set built without the loader can hold: the loader refuses them as cap_limit and
+  // period_limit).
   explicit engine(rule_set rules);
   ~engine();
   engine(engine&&) noexcept;

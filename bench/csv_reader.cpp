@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "csv_reader.hpp"
+#include "support/csv_reader.hpp"
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "huge_pages.hpp"
+#include "support/huge_pages.hpp"
 
 namespace {
 

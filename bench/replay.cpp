@@ -36,7 +36,7 @@
 #include "matchfund/load_rules.hpp"
 #include "matchfund/replay.hpp"
 #include "matchfund/workload.hpp"
-#include "string_maps.hpp"
+#include "support/string_maps.hpp"
 
 namespace {
 

@@ -1,4 +1,5 @@
-#include "csv_reader.hpp"
+#include "support/csv_reader.hpp"
+#include "write/csv_writer.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>

@@ -12,11 +12,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "chunked_vector.hpp"
-#include "counter_table.hpp"
-#include "id_index.hpp"
-#include "key_set.hpp"
-#include "string_arena.hpp"
+#include "support/chunked_vector.hpp"
+#include "engine/counter_table.hpp"
+#include "support/id_index.hpp"
+#include "support/key_set.hpp"
+#include "support/string_arena.hpp"
 
 using namespace matchfund::detail;
 

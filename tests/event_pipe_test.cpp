@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "event_pipe.hpp"
+#include "read/event_pipe.hpp"
 #include "matchfund/load_rules.hpp"
 
 namespace fs = std::filesystem;

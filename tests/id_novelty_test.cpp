@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "id_novelty.hpp"
+#include "read/id_novelty.hpp"
 
 using matchfund::detail::id_novelty;
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "ledger_writer.hpp"
+#include "write/ledger_writer.hpp"
 #include "matchfund/load_rules.hpp"
-#include "output_files.hpp"
+#include "write/output_files.hpp"
 
 namespace fs = std::filesystem;
 using matchfund::ledger_kind;

@@ -9,8 +9,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "output_files.hpp"
-#include "sha256.hpp"
+#include "write/output_files.hpp"
+#include "support/sha256.hpp"
 
 namespace fs = std::filesystem;
 using matchfund::detail::output_set;

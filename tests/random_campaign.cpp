@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "sampling.hpp"
+#include "synth/sampling.hpp"
 
 namespace matchfund::testing {
 

@@ -19,7 +19,7 @@
 
 #include <unistd.h>
 
-#include "csv_reader.hpp"
+#include "write/csv_writer.hpp"
 #include "matchfund/load_rules.hpp"
 
 namespace fs = std::filesystem;

@@ -153,12 +153,11 @@ class engine {
 
   // Sizes the engine's id tables for about `events` events and `donors` donors in all (a hint:
   // more still work). A table that grows doubles, placing every id again: at tens of millions
-  // that is a pause of a second for a live host, which one that knows its volume avoids. (Ids
+  // that is a pause a live host notices, which one that knows its volume avoids. (Ids
   // given to process_new_id are indexed only when some id is looked up: a host that vouches for
   // all its ids passes 0 events.) The cap counters and the (project, donor) pairs still grow by
-  // doubling, as their number depends on the rules and the donors' habits: at 10 million
-  // national-2021 donations the longest such call took 0.4 s (bench/RESULTS.md). Changes no
-  // result.
+  // doubling, as their number depends on the rules and the donors' habits (bench/RESULTS.md
+  // measures the longest call they cause). Changes no result.
   void reserve(std::size_t events, std::size_t donors);
 
   // Keep the details of every evaluation (caps before and after, draws) for explaining a

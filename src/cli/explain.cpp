@@ -1,4 +1,4 @@
-#include "explain.hpp"
+#include "cli/explain.hpp"
 
 #include <fmt/format.h>
 

@@ -18,8 +18,8 @@
 #include "matchfund/read_events.hpp"
 #include "matchfund/replay.hpp"
 #include "matchfund/version.hpp"
-#include "explain.hpp"
-#include "summary.hpp"
+#include "cli/explain.hpp"
+#include "cli/summary.hpp"
 
 namespace po = boost::program_options;
 

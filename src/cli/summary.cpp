@@ -1,4 +1,4 @@
-#include "summary.hpp"
+#include "cli/summary.hpp"
 
 #include <fmt/format.h>
 

@@ -1,0 +1,571 @@
+// Event files (SPEC §3.2, §3.3): CSV through csv_reader, JSON Lines through json_lines_reader,
+// both reduced to the same field texts and checked by one function, so that the two formats
+// accept and reject exactly the same events.
+#include "matchfund/read_events.hpp"
+
+#include "support/csv_reader.hpp"
+#include "read/json_lines.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+#include <vector>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#define MATCHFUND_HAVE_MMAP 1
+#endif
+
+namespace matchfund {
+
+event_file_error::event_file_error(std::string file, std::uint64_t line, std::uint64_t column, std::string message)
+    : error(file + (line == 0 ? "" : ":" + std::to_string(line) + (column == 0 ? "" : ":" + std::to_string(column))) +
+            ": " + message),
+      file_(std::move(file)),
+      line_(line),
+      column_(column),
+      message_(std::move(message)) {}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Field texts: what both formats reduce a record to.
+
+// The fields in the order SPEC §11.8 checks them (channel, which has no check, last).
+namespace fields {
+enum name : std::uint8_t { kind, id, time, donor, project, amount, ref, scope, disposition, channel };
+}
+using field = fields::name;
+constexpr std::size_t field_count = 10;
+constexpr std::array<std::string_view, field_count> field_names = {
+    "kind", "id", "time", "donor", "project", "amount", "ref", "scope", "disposition", "channel"};
+
+std::optional<field> find_field(std::string_view name) {
+  const auto found = std::find(field_names.begin(), field_names.end(), name);
+  if (found == field_names.end()) return std::nullopt;
+  return static_cast<field>(found - field_names.begin());
+}
+
+// One record's fields; an empty text is an absent field (an empty CSV cell, a JSON null or "").
+// Views into the input or the reader's buffers, valid until the next record.
+struct field_texts {
+  std::array<std::string_view, field_count> fields;
+  std::vector<std::string_view> attributes;  // by donation attribute slot
+
+  void clear() noexcept {
+    fields.fill({});
+    std::fill(attributes.begin(), attributes.end(), std::string_view{});
+  }
+};
+
+// What reading a file needs of the rules, looked up once per file.
+class event_context {
+ public:
+  explicit event_context(const rule_set& rules) : rules_(rules), attributes_(rules.attributes(attribute_owner::donation)) {
+    by_name_.reserve(attributes_.size());
+    for (std::size_t slot = 0; slot < attributes_.size(); ++slot) by_name_.emplace_back(attributes_[slot].name, slot);
+    std::sort(by_name_.begin(), by_name_.end());
+  }
+
+  const rule_set& rules() const noexcept { return rules_; }
+  std::span<const attribute_spec> attributes() const noexcept { return attributes_; }
+
+  // The slot of a donation attribute some rule reads; nullopt for any other name.
+  std::optional<std::size_t> attribute_slot(std::string_view name) const {
+    const auto found = std::lower_bound(by_name_.begin(), by_name_.end(), name,
+                                        [](const auto& entry, std::string_view wanted) { return entry.first < wanted; });
+    if (found == by_name_.end() || found->first != name) return std::nullopt;
+    return found->second;
+  }
+
+ private:
+  const rule_set& rules_;
+  std::span<const attribute_spec> attributes_;
+  std::vector<std::pair<std::string_view, std::size_t>> by_name_;
+};
+
+bool has_control_character(std::string_view text) noexcept {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7F;
+  });
+}
+
+// An attribute value of the type the rules give the attribute, as the rules loader reads
+// project and donor attributes: nullopt when the text is not of that type.
+std::optional<value> typed_attribute(value_type type, std::string_view text, minor_digits_t digits) {
+  switch (type) {
+    case value_type::boolean:
+      if (!is_boolean_text(text)) return std::nullopt;
+      return value{boolean_text_value(text)};
+    case value_type::integer: {
+      if (classify_scalar_text(text) != value_type::integer) return std::nullopt;
+      detail::int128 number = 0;
+      if (detail::scale_decimal(*detail::split_decimal(text), 0, money_limit_minor, number) != detail::scale_status::ok) {
+        return std::nullopt;
+      }
+      return value{static_cast<std::int64_t>(number)};
+    }
+    case value_type::money: {
+      const value_type kind = classify_scalar_text(text);
+      if (kind != value_type::integer && kind != value_type::money) return std::nullopt;
+      auto amount = parse_money(text, digits);
+      if (!amount) return std::nullopt;
+      return value{*amount};
+    }
+    default:
+      return value{std::string(text)};
+  }
+}
+
+std::string bad_field(field f) { return "bad_field:" + std::string(field_names[f]); }
+std::string missing(field f) { return "missing:" + std::string(field_names[f]); }
+
+// Checks one record's fields in the order of SPEC §11.8 and fills `out`. Returns the reason of
+// the first failure, or an empty string when the event is good. Fields the kind does not use
+// are not looked at.
+std::string check_event(const event_context& context, const field_texts& texts, event& out) {
+  const auto& f = texts.fields;
+
+  if (f[fields::kind].empty() || f[fields::kind] == "donation") {
+    out.kind = event_kind::donation;
+  } else if (f[fields::kind] == "refund") {
+    out.kind = event_kind::refund;
+  } else if (f[fields::kind] == "revoke") {
+    out.kind = event_kind::revoke;
+  } else if (f[fields::kind] == "close") {
+    out.kind = event_kind::close;
+  } else {
+    return bad_field(fields::kind);
+  }
+
+  if (f[fields::id].empty()) return missing(fields::id);
+  if (has_control_character(f[fields::id])) return bad_field(fields::id);
+  out.id.assign(f[fields::id]);
+
+  if (f[fields::time].empty()) return missing(fields::time);
+  // A time the campaign's offset cannot write (a year beyond 0000-9999 there) would reach the
+  // outputs unwritable, as an event's or the close's time: it is not a time of this campaign.
+  const auto when = parse_event_time(f[fields::time]);
+  if (!when || !writable_in_offset(*when, context.rules().campaign().timezone)) return bad_field(fields::time);
+  out.time = *when;
+
+  // A present amount: money text in the campaign's minor digits, more than zero.
+  const auto read_amount = [&]() -> std::string {
+    const auto parsed = parse_money(f[fields::amount], context.rules().minor_digits());
+    if (!parsed) return bad_field(fields::amount);
+    if (*parsed <= money::zero()) return "non_positive_amount";
+    out.amount = *parsed;
+    return {};
+  };
+  const auto read_ref = [&]() -> std::string {
+    if (f[fields::ref].empty()) return missing(fields::ref);
+    if (has_control_character(f[fields::ref])) return bad_field(fields::ref);
+    out.ref.assign(f[fields::ref]);
+    return {};
+  };
+  const auto read_disposition = [&]() -> std::string {
+    if (f[fields::disposition].empty()) return {};
+    if (f[fields::disposition] == "return") {
+      out.disposition = refund_disposition::give_back;
+    } else if (f[fields::disposition] == "forfeit") {
+      out.disposition = refund_disposition::forfeit;
+    } else {
+      return bad_field(fields::disposition);
+    }
+    return {};
+  };
+
+  switch (out.kind) {
+    case event_kind::donation: {
+      if (f[fields::donor].empty()) return missing(fields::donor);
+      if (has_control_character(f[fields::donor])) return bad_field(fields::donor);
+      out.donor.assign(f[fields::donor]);
+      if (f[fields::project].empty()) return missing(fields::project);
+      out.project = context.rules().find_project(f[fields::project]);
+      if (!out.project) return "unknown_project";
+      if (f[fields::amount].empty()) return missing(fields::amount);
+      if (auto reason = read_amount(); !reason.empty()) return reason;
+      out.channel.assign(f[fields::channel]);
+      const auto specs = context.attributes();
+      out.attributes.resize(specs.size());
+      for (std::size_t slot = 0; slot < specs.size(); ++slot) {
+        const std::string_view text = texts.attributes[slot];
+        if (text.empty()) continue;
+        out.attributes[slot] = typed_attribute(specs[slot].type, text, context.rules().minor_digits());
+        if (!out.attributes[slot]) return "bad_field:attr." + specs[slot].name;
+      }
+      return {};
+    }
+    case event_kind::refund: {
+      if (!f[fields::amount].empty()) {
+        if (auto reason = read_amount(); !reason.empty()) return reason;
+      }
+      if (auto reason = read_ref(); !reason.empty()) return reason;
+      return read_disposition();
+    }
+    case event_kind::revoke: {
+      if (auto reason = read_ref(); !reason.empty()) return reason;
+      if (f[fields::scope].empty()) return missing(fields::scope);
+      if (f[fields::scope] == "donation") {
+        out.scope = revoke_scope::donation;
+      } else if (f[fields::scope] == "donor") {
+        out.scope = revoke_scope::donor;
+      } else if (f[fields::scope] == "project") {
+        out.scope = revoke_scope::project;
+        out.project = context.rules().find_project(f[fields::ref]);
+        if (!out.project) return "unknown_project";
+      } else {
+        return bad_field(fields::scope);
+      }
+      return read_disposition();
+    }
+    case event_kind::close:
+      return {};
+  }
+  return {};
+}
+
+// Checks a record and hands it to the right handler.
+// A whole file's bytes: mapped into memory where the system allows, else read into a string
+// (pipes, character devices, systems without mmap).
+class file_bytes {
+ public:
+  file_bytes(const std::filesystem::path& file, const std::string& name) {
+#ifdef MATCHFUND_HAVE_MMAP
+    const int descriptor = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (descriptor < 0) cannot_read(name, errno);
+    struct stat status {};
+    if (::fstat(descriptor, &status) != 0) {
+      const int failure = errno;
+      ::close(descriptor);
+      cannot_read(name, failure);
+    }
+    if (S_ISDIR(status.st_mode)) {
+      ::close(descriptor);
+      cannot_read(name, EISDIR);
+    }
+    if (S_ISREG(status.st_mode) && status.st_size > 0) {
+      const auto size = static_cast<std::size_t>(status.st_size);
+      void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, descriptor, 0);
+      if (mapped != MAP_FAILED) {
+        ::close(descriptor);
+        ::madvise(mapped, size, MADV_SEQUENTIAL);
+        mapped_ = mapped;
+        text_ = {static_cast<const char*>(mapped), size};
+        return;
+      }
+    }
+    // Not a regular file, or mmap refused it: read it.
+    std::array<char, 65536> chunk;
+    for (;;) {
+      const ::ssize_t got = ::read(descriptor, chunk.data(), chunk.size());
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        const int failure = errno;
+        ::close(descriptor);
+        cannot_read(name, failure);
+      }
+      if (got == 0) break;
+      copy_.append(chunk.data(), static_cast<std::size_t>(got));
+    }
+    ::close(descriptor);
+    text_ = copy_;
+#else
+    try {
+      copy_ = detail::read_text_file(file);
+    } catch (const std::runtime_error& e) {
+      // read_text_file says "cannot read FILE: REASON"; keep REASON.
+      const std::string what = e.what();
+      const auto colon = what.rfind(": ");
+      throw event_file_error(name, 0, 0, "cannot read the file: " + what.substr(colon == std::string::npos ? 0 : colon + 2));
+    }
+    text_ = copy_;
+#endif
+  }
+
+  file_bytes(const file_bytes&) = delete;
+  file_bytes& operator=(const file_bytes&) = delete;
+
+  ~file_bytes() {
+#ifdef MATCHFUND_HAVE_MMAP
+    if (mapped_ != nullptr) ::munmap(mapped_, text_.size());
+#endif
+  }
+
+  std::string_view text() const noexcept { return text_; }
+
+  // Gives the mapped pages before `offset` back to the system: reading a file of gigabytes
+  // keeps only what is being read resident. The bytes stay readable (they come back from the
+  // file), so nothing that still looks at them breaks.
+  void release_before(std::size_t offset) noexcept {
+#ifdef MATCHFUND_HAVE_MMAP
+    constexpr std::size_t granule = std::size_t{1} << 20;
+    const std::size_t end = offset / granule * granule;
+    if (mapped_ == nullptr || end <= released_) return;
+    (void)::madvise(static_cast<char*>(mapped_) + released_, end - released_, MADV_DONTNEED);
+    released_ = end;
+#else
+    (void)offset;
+#endif
+  }
+
+ private:
+  [[noreturn]] static void cannot_read(const std::string& name, int failure) {
+    throw event_file_error(name, 0, 0,
+                           "cannot read the file: " + std::generic_category().message(failure != 0 ? failure : EIO));
+  }
+
+  void* mapped_ = nullptr;
+  std::size_t released_ = 0;  // pages before it are given back
+  std::string copy_;
+  std::string_view text_;
+};
+
+class event_sink {
+ public:
+  event_sink(const event_context& context, const std::string& file_name, std::uint32_t file_index,
+             const event_handler& on_event, const rejected_event_handler& on_rejected, file_bytes* source = nullptr)
+      : context_(context), file_name_(file_name), file_index_(file_index), on_event_(on_event), on_rejected_(on_rejected),
+        source_(source) {}
+
+  // Reading has reached `offset` of the text: what lies before it is not needed any more.
+  void reached(std::size_t offset) const noexcept {
+    if (source_ != nullptr && (++records_ & 0xFFFF) == 0) source_->release_before(offset);
+  }
+
+  void operator()(const field_texts& texts, std::uint64_t line) const {
+    event e;
+    e.file_index = file_index_;
+    e.line = line;
+    std::string reason = check_event(context_, texts, e);
+    if (reason.empty()) {
+      on_event_(std::move(e));
+    } else {
+      on_rejected_(rejected_event{file_name_, line, std::string(texts.fields[fields::id]), std::move(reason)});
+    }
+  }
+
+ private:
+  const event_context& context_;
+  const std::string& file_name_;
+  std::uint32_t file_index_;
+  const event_handler& on_event_;
+  const rejected_event_handler& on_rejected_;
+  file_bytes* source_;
+  mutable std::uint64_t records_ = 0;
+};
+
+std::string list_of_fields() {
+  std::string list;
+  for (std::size_t i = 0; i < field_count; ++i) {
+    list += std::string(field_names[i]) + ", ";
+  }
+  return list;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+void read_csv_events(const event_context& context, std::string_view text, const std::string& file_name,
+                     const event_sink& sink) {
+  const auto file_error = [&](detail::csv_position at, std::string message) {
+    return event_file_error(file_name, at.line, at.column, std::move(message));
+  };
+  try {
+    detail::csv_reader reader(text);
+    detail::csv_record record;
+    if (!reader.next(record)) throw file_error({1, 1}, "the file is empty: a header row is required");
+    const detail::csv_header header(record);
+
+    // What each column holds: a field, a donation attribute slot, or an attribute no rule reads.
+    struct column {
+      enum class holds : std::uint8_t { event_field, attribute, ignored } what;
+      std::size_t index;
+    };
+    std::vector<column> columns;
+    columns.reserve(header.size());
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      const std::string_view name = header.name(i);
+      if (const auto known = find_field(name)) {
+        columns.push_back({column::holds::event_field, *known});
+      } else if (name.starts_with("attr.")) {
+        if (name.size() == 5) throw file_error(record.position(i), "column \"attr.\" has no attribute name");
+        const auto slot = context.attribute_slot(name.substr(5));
+        columns.push_back({slot ? column::holds::attribute : column::holds::ignored, slot.value_or(0)});
+      } else {
+        throw file_error(record.position(i), "unknown column \"" + std::string(name) + "\" (the columns are " +
+                                                 list_of_fields() + "and attr.NAME)");
+      }
+    }
+
+    field_texts texts;
+    texts.attributes.resize(context.attributes().size());
+    while (reader.next(record)) {
+      if (record.size() != header.size()) {
+        const auto at = record.size() > header.size() ? record.position(header.size()) : record.end_position();
+        throw file_error(at, "expected " + std::to_string(header.size()) + " fields as in the header, found " +
+                                 std::to_string(record.size()));
+      }
+      texts.clear();
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        switch (columns[i].what) {
+          case column::holds::event_field: texts.fields[columns[i].index] = record[i]; break;
+          case column::holds::attribute: texts.attributes[columns[i].index] = record[i]; break;
+          case column::holds::ignored: break;
+        }
+      }
+      sink(texts, record.line());
+      sink.reached(record.begin_offset());
+    }
+  } catch (const detail::csv_error& e) {
+    throw file_error(e.position(), e.what());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Lines
+
+void read_json_lines_events(const event_context& context, std::string_view text, const std::string& file_name,
+                            const event_sink& sink) {
+  detail::json_lines_reader reader(text);
+  detail::json_record record;
+  const auto file_error = [&](std::size_t offset, std::string message) {
+    const detail::json_position at = record.position_at(offset);
+    return event_file_error(file_name, at.line, at.column, std::move(message));
+  };
+  const auto must_be_scalar = [](std::string_view key) {
+    return "the value of \"" + std::string(key) + "\" must be a string, number, boolean or null";
+  };
+  field_texts texts;
+  texts.attributes.resize(context.attributes().size());
+  try {
+    while (reader.next(record)) {
+      texts.clear();
+      std::uint32_t attr_member = detail::json_no_parent;
+      const auto& members = record.members();
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        const detail::json_member& member = members[i];
+        if (member.parent == detail::json_no_parent) {
+          if (const auto known = find_field(member.key)) {
+            if (member.kind == detail::json_kind::object) throw file_error(member.value_offset, must_be_scalar(member.key));
+            texts.fields[*known] = member.text;
+          } else if (member.key == "attr") {
+            if (member.kind == detail::json_kind::object) {
+              attr_member = static_cast<std::uint32_t>(i);
+            } else if (member.kind != detail::json_kind::null) {
+              throw file_error(member.value_offset, "the value of \"attr\" must be an object");
+            }
+          } else {
+            throw file_error(member.key_offset, "unknown key \"" + std::string(member.key) + "\" (the keys are " +
+                                                    list_of_fields() + "and attr)");
+          }
+        } else {
+          // Only attr may hold an object: any other was refused when its key was met.
+          MATCHFUND_ASSERT(member.parent == attr_member, "JSON member outside attr");
+          if (member.key.empty()) throw file_error(member.key_offset, "empty attribute name");
+          if (const auto slot = context.attribute_slot(member.key)) texts.attributes[*slot] = member.text;
+        }
+      }
+      sink(texts, record.line());
+      sink.reached(record.begin_offset());
+    }
+  } catch (const detail::json_error& e) {
+    throw event_file_error(file_name, e.line(), e.column(), e.what());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+std::string display_name(const std::filesystem::path& file) {
+  const std::u8string utf8 = file.u8string();
+  return {utf8.begin(), utf8.end()};
+}
+
+bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) noexcept {
+  if (text.size() < suffix.size()) return false;
+  text.remove_prefix(text.size() - suffix.size());
+  return std::equal(text.begin(), text.end(), suffix.begin(), [](char a, char b) {
+    const char lower = a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a;
+    return lower == b;
+  });
+}
+
+}  // namespace
+
+event_format event_format_of(const std::filesystem::path& file) {
+  const std::string name = display_name(file.filename());
+  for (std::string_view suffix : {".jsonl", ".ndjson", ".json"}) {
+    if (ends_with_ignoring_case(name, suffix)) return event_format::json_lines;
+  }
+  return event_format::csv;
+}
+
+namespace {
+
+void read_events_from(const rule_set& rules, std::string_view text, event_format format, const std::string& file_name,
+                      std::uint32_t file_index, const event_handler& on_event, const rejected_event_handler& on_rejected,
+                      file_bytes* source) {
+  const event_context context(rules);
+  const event_sink sink(context, file_name, file_index, on_event, on_rejected, source);
+  if (format == event_format::json_lines) {
+    read_json_lines_events(context, text, file_name, sink);
+  } else {
+    read_csv_events(context, text, file_name, sink);
+  }
+}
+
+}  // namespace
+
+void read_event_text(const rule_set& rules, std::string_view text, event_format format, const std::string& file_name,
+                     std::uint32_t file_index, const event_handler& on_event,
+                     const rejected_event_handler& on_rejected) {
+  read_events_from(rules, text, format, file_name, file_index, on_event, on_rejected, nullptr);
+}
+
+void read_event_file(const rule_set& rules, const std::filesystem::path& file, std::uint32_t file_index,
+                     const event_handler& on_event, const rejected_event_handler& on_rejected) {
+  const std::string name = display_name(file);
+  file_bytes bytes(file, name);
+  read_events_from(rules, bytes.text(), event_format_of(file), name, file_index, on_event, on_rejected, &bytes);
+}
+
+void read_event_files(const rule_set& rules, std::span<const std::filesystem::path> files,
+                      const event_handler& on_event, const rejected_event_handler& on_rejected) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    read_event_file(rules, files[i], static_cast<std::uint32_t>(i), on_event, on_rejected);
+  }
+}
+
+std::variant<event, std::string> event_from_fields(const rule_set& rules,
+                                                   std::span<const std::pair<std::string, std::string>> fields) {
+  const event_context context(rules);
+  field_texts texts;
+  texts.attributes.resize(context.attributes().size());
+  std::vector<std::string_view> seen;
+  for (const auto& [name, text] : fields) {
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      throw std::invalid_argument("event field \"" + name + "\" given twice");
+    }
+    seen.emplace_back(name);
+    if (const auto known = find_field(name)) {
+      texts.fields[*known] = text;
+    } else if (name.starts_with("attr.") && name.size() > 5) {
+      if (const auto slot = context.attribute_slot(std::string_view(name).substr(5))) texts.attributes[*slot] = text;
+    } else {
+      throw std::invalid_argument("unknown event field \"" + name + "\"");
+    }
+  }
+  event result;
+  std::string reason = check_event(context, texts, result);
+  if (!reason.empty()) return reason;
+  return result;
+}
+
+}  // namespace matchfund

@@ -1,0 +1,518 @@
+#include "matchfund/replay.hpp"
+
+#include <boost/unordered/unordered_flat_set.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "write/csv_writer.hpp"
+#include "read/event_pipe.hpp"
+#include "matchfund/engine.hpp"
+#include "matchfund/read_events.hpp"
+#include "matchfund/version.hpp"
+#include "write/output_files.hpp"
+#include "support/huge_pages.hpp"
+#include "write/ledger_writer.hpp"
+#include "support/sha256.hpp"
+#include "support/string_maps.hpp"
+
+namespace matchfund {
+
+namespace {
+
+using detail::csv_writer;
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      constexpr char hex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += hex[byte >> 4];
+      out += hex[byte & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// About how many events the files hold, from the length of the lines at the head of each (one
+// read of 64 KiB per file): enough to size the table of id hashes once instead of doubling it
+// as the replay goes. Only a size: a wrong guess costs memory or a doubling, never a result.
+std::size_t estimated_events(std::span<const std::filesystem::path> event_files) {
+  std::size_t events = 0;
+  std::string head(std::size_t{64} << 10, '\0');
+  for (const auto& file : event_files) {
+    std::error_code code;
+    const std::uintmax_t bytes = std::filesystem::file_size(file, code);
+    if (code) continue;
+    std::FILE* stream = std::fopen(file.c_str(), "rb");
+    if (stream == nullptr) continue;
+    const std::size_t read = std::fread(head.data(), 1, head.size(), stream);
+    std::fclose(stream);
+    const auto lines = static_cast<std::size_t>(std::count(head.begin(), head.begin() + static_cast<std::ptrdiff_t>(read), '\n'));
+    if (lines < 16) continue;  // too few to judge; a small file needs no sizing anyway
+    events += static_cast<std::size_t>(bytes / (read / lines));
+  }
+  return events;
+}
+
+// A bad event as a strict run reports it.
+std::string rejection_message(const rejected_event& bad) {
+  return bad.file + ":" + std::to_string(bad.line) + ": event " + (bad.id.empty() ? std::string("without id") : bad.id) +
+         ": " + bad.reason;
+}
+
+// One run of the engine over events in processing order, writing the outputs as it goes.
+class replay_run {
+ public:
+  // How a rejection of a processed event (a repeated id, or one the engine refuses) is met in
+  // strict mode: at once, or kept until every event has been seen (see replay_in_time_order).
+  enum class strict_errors { throw_at_once, throw_at_finish };
+
+  replay_run(const rule_set& rules, std::span<const std::filesystem::path> event_files,
+             const std::filesystem::path& output_directory, const replay_options& options, strict_errors when)
+      : rules_(rules), options_(options), when_(when), outputs_(output_directory), matcher_(rules),
+        ledger_file_(outputs_.create("ledger.csv")), ledger_(rules, ledger_file_),
+        project_ledger_(rules.projects().size()), fund_ledger_(rules.funds().size()) {
+    for (const auto& file : event_files) file_names_.push_back(file.generic_string());
+    if (options.trace) {
+      outcomes_file_ = &outputs_.create("outcomes.csv");
+      outcomes_.emplace("event_id,rule,outcome,want,paid,limited_by", outcomes_file_);
+    }
+  }
+
+  [[nodiscard]] const std::vector<std::string>& file_names() const noexcept { return file_names_; }
+
+  // A bad event that never reaches the engine: one that does not read, or repeats an id.
+  void reject(rejected_event&& bad) {
+    ++events_read_;
+    keep(std::move(bad));
+  }
+
+  void read_rejected(std::vector<rejected_event>&& already_read) {
+    for (auto& bad : already_read) reject(std::move(bad));
+  }
+
+  // Whether the run has made sure an event's id is new (the engine then need not look it up).
+  enum class id_check { done, by_engine };
+
+  // Processes one event; false when the engine refused it (it is rejected then).
+  bool process(const event& e, id_check ids) {
+    ++events_read_;
+    auto result = ids == id_check::done ? matcher_.process_new_id(e) : matcher_.process(e);
+    if (result.rejected) {
+      keep({file_names_[e.file_index], e.line, e.id, *result.rejected});
+      return false;
+    }
+    ++events_processed_;
+    if (!matcher_.ledger().empty()) write_ledger();
+    if (e.kind != event_kind::donation) return true;
+    ++donations_;
+    for (const auto& evaluation : result.evaluations) {
+      ++outcome_count_[position(evaluation.code)];
+      if (evaluation.paid > evaluation.want && !evaluation.want.is_zero()) ++paid_above_want_;
+      if (!outcomes_) continue;
+      outcome_text_ = to_string(evaluation.code);
+      if (outcome_has_limit(evaluation.code)) {  // SPEC §5.2 spelling: cap_reached:<cap id>
+        outcome_text_ += ':';
+        outcome_text_ += evaluation.limit;
+      }
+      outcomes_->field(e.id)
+          .field(rules_.rule(evaluation.rule).id)
+          .field(outcome_text_)
+          .field(amount(evaluation.want))
+          .field(amount(evaluation.paid))
+          .field(evaluation.limit);
+      outcomes_->end_row();
+    }
+    return true;
+  }
+
+  // A hint that `e` comes soon (engine::prefetch).
+  void prefetch(const event& e) const noexcept { matcher_.prefetch(e); }
+
+  // Ends the run: the close at the end of input, the tables, the invariants, summary.json, and
+  // every output renamed into place.
+  replay_report finish();
+
+ private:
+  // A bad event for rejected.csv (lenient), else the run's error: at once, or (strict, in time
+  // order) kept to the end, where the first repeated id beats the first refusal (SPEC §11.8 finds
+  // repeated ids before anything is processed) and both wait for errors of reading.
+  void keep(rejected_event&& bad) {
+    if (options_.lenient) {
+      rejected_.push_back(std::move(bad));
+    } else if (when_ == strict_errors::throw_at_once) {
+      throw bad_event_error(rejection_message(bad));
+    } else {
+      auto& first = bad.reason == "duplicate_id" ? first_repeated_ : first_refused_;
+      if (!first) first = rejection_message(bad);
+    }
+  }
+  [[nodiscard]] std::string amount(money value) const { return format_money(value, rules_.minor_digits()); }
+  [[nodiscard]] std::string time(timestamp t) const { return format_rfc3339(t, rules_.campaign().timezone); }
+  void write_ledger();
+
+  const rule_set& rules_;
+  const replay_options& options_;
+  strict_errors when_;
+  std::vector<std::string> file_names_;
+  detail::output_set outputs_;
+  engine matcher_;
+  detail::output_file& ledger_file_;
+  detail::ledger_writer ledger_;
+  detail::output_file* outcomes_file_ = nullptr;
+  std::optional<csv_writer> outcomes_;
+  std::string outcome_text_;
+
+  // What the ledger says of each project and fund, checked against the engine's tables.
+  struct project_sums {
+    money matched, closeout;
+  };
+  std::vector<project_sums> project_ledger_;
+  struct fund_sums {
+    money drawn, returned, forfeited, expired, closeout;
+  };
+  std::vector<fund_sums> fund_ledger_;
+
+  std::vector<rejected_event> rejected_;
+  std::optional<std::string> first_repeated_, first_refused_;  // strict errors kept to the end
+  std::uint64_t events_read_ = 0;
+  std::uint64_t events_processed_ = 0;
+  std::uint64_t donations_ = 0;
+  std::array<std::uint64_t, outcome_code_count> outcome_count_{};
+  std::uint64_t paid_above_want_ = 0;
+};
+
+// The lines go to the writing thread; what they add up to is kept here, for the invariant
+// ledger_matches_tables.
+void replay_run::write_ledger() {
+  ledger_.add(matcher_.ledger());
+  for (const auto& line : matcher_.ledger()) {
+    if (line.project && (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal)) {
+      project_ledger_[position(*line.project)].matched += line.amount;
+    }
+    if (line.project && line.kind == ledger_kind::closeout) project_ledger_[position(*line.project)].closeout += line.amount;
+    if (line.fund) {
+      fund_sums& sums = fund_ledger_[position(*line.fund)];
+      if (line.kind == ledger_kind::match) sums.drawn += line.amount;
+      if (line.kind == ledger_kind::closeout) sums.closeout += line.amount;
+      if (line.kind == ledger_kind::expiry) sums.expired += line.amount;
+      if (line.kind == ledger_kind::reversal) {
+        (*line.disposition == refund_disposition::give_back ? sums.returned : sums.forfeited) -= line.amount;
+      }
+    }
+  }
+  matcher_.discard_ledger();
+}
+
+}  // namespace
+
+std::vector<event> load_events(const rule_set& rules, std::span<const std::filesystem::path> event_files,
+                               const std::function<void(rejected_event&&)>& on_rejected) {
+  std::vector<event> events;
+  read_event_files(
+      rules, event_files,
+      [&](event&& e) {
+        detail::grow_on_huge_pages(events);
+        events.push_back(std::move(e));
+      },
+      [&](rejected_event&& bad) { on_rejected(std::move(bad)); });
+
+  // Duplicate ids: the later in input order is bad (SPEC §11.8), whatever the times say. The
+  // set holds views of the events' ids, which stay put until the events are compacted below.
+  std::vector<bool> repeated(events.size());
+  {
+    boost::unordered_flat_set<std::string_view, detail::string_hash, detail::string_equal> seen;
+    seen.reserve(events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (seen.insert(std::string_view(events[i].id)).second) continue;
+      repeated[i] = true;
+      on_rejected({event_files[events[i].file_index].generic_string(), events[i].line, events[i].id, "duplicate_id"});
+    }
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (repeated[i]) continue;
+    if (kept != i) events[kept] = std::move(events[i]);
+    ++kept;
+  }
+  events.resize(kept);
+
+  // Processing order: by time; equal times keep input order (files, then lines). The order is
+  // found on (time, position) keys and applied by following its cycles, moving each event once.
+  const auto by_time = [](const event& a, const event& b) { return a.time < b.time; };
+  if (std::is_sorted(events.begin(), events.end(), by_time)) return events;
+  std::vector<std::pair<timestamp, std::uint32_t>> order(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) order[i] = {events[i].time, static_cast<std::uint32_t>(i)};
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<bool> placed(events.size());
+  for (std::size_t start = 0; start < events.size(); ++start) {
+    if (placed[start]) continue;
+    // Position i receives the event order[i] names: walk the cycle through start.
+    event held = std::move(events[start]);
+    std::size_t i = start;
+    while (order[i].second != start) {
+      events[i] = std::move(events[order[i].second]);
+      placed[i] = true;
+      i = order[i].second;
+    }
+    events[i] = std::move(held);
+    placed[i] = true;
+  }
+  return events;
+}
+
+replay_report replay_run::finish() {
+  if (first_repeated_) throw bad_event_error(*first_repeated_);
+  if (first_refused_) throw bad_event_error(*first_refused_);
+  matcher_.finish();
+  write_ledger();
+  ledger_.finish();
+  if (outcomes_) outcomes_->flush();
+  replay_report report;
+  report.events_read = events_read_;
+  report.events_processed = events_processed_;
+  report.donations = donations_;
+  report.events_rejected = rejected_.size();
+  for (std::size_t code = 0; code < outcome_count_.size(); ++code) {
+    if (outcome_count_[code] > 0) report.outcome_counts[std::string(to_string(static_cast<outcome>(code)))] = outcome_count_[code];
+  }
+  const rule_set& rules = rules_;
+  const engine& matcher = matcher_;
+
+  // projects.csv and funds.csv, by id in byte order.
+  const auto by_id = [](const auto& specs) {
+    std::vector<std::size_t> order(specs.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return specs[a].id < specs[b].id; });
+    return order;
+  };
+  std::vector<invariant_result> invariants;
+  std::string ledger_mismatch;
+  csv_writer projects("project,organization,donations,donors,raised,refunded,matched,closeout,total");
+  money total_raised, total_matched, total_closeout;
+  for (std::size_t p : by_id(rules.projects())) {
+    const project_spec& spec = rules.projects()[p];
+    const project_totals& totals = matcher.project(index_at<project_index>(p));
+    projects.field(spec.id)
+        .field(rules.organizations()[position(spec.organization)])
+        .field(std::to_string(totals.donations))
+        .field(std::to_string(totals.donors))
+        .field(amount(totals.raised))
+        .field(amount(totals.refunded))
+        .field(amount(totals.matched))
+        .field(amount(totals.closeout))
+        .field(amount(totals.raised + totals.matched + totals.closeout));
+    projects.end_row();
+    total_raised += totals.raised;
+    total_matched += totals.matched;
+    total_closeout += totals.closeout;
+    report.top_projects.emplace_back(spec.id, totals.matched + totals.closeout);
+    if (project_ledger_[p].matched != totals.matched || project_ledger_[p].closeout != totals.closeout) {
+      ledger_mismatch += " project " + spec.id;
+    }
+  }
+  std::stable_sort(report.top_projects.begin(), report.top_projects.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (report.top_projects.size() > 10) report.top_projects.resize(10);
+
+  csv_writer funds("fund,budget,released,drawn,returned,forfeited,expired,closeout,unallocated,available_end,exhausted_at");
+  std::string identity_broken;
+  for (std::size_t f : by_id(rules.funds())) {
+    const fund_spec& spec = rules.funds()[f];
+    const fund_totals& totals = matcher.fund(index_at<fund_index>(f));
+    const std::string exhausted = totals.exhausted_at ? time(*totals.exhausted_at) : std::string();
+    funds.field(spec.id)
+        .field(amount(spec.budget))
+        .field(amount(totals.released))
+        .field(amount(totals.drawn))
+        .field(amount(totals.returned))
+        .field(amount(totals.forfeited))
+        .field(amount(totals.expired))
+        .field(amount(totals.closeout))
+        .field(amount(totals.unallocated))
+        .field(amount(totals.available()))
+        .field(exhausted);
+    funds.end_row();
+    report.funds.push_back({spec.id, spec.budget, totals.released, totals.drawn, totals.returned, totals.forfeited,
+                            totals.available(), totals.closeout, totals.unallocated, exhausted});
+    // SPEC §4: budget = unreleased + available_end + (drawn - returned - forfeited) + forfeited + expired + closeout.
+    const money unreleased = spec.budget - totals.released;
+    const money accounted = unreleased + totals.available() + (totals.drawn - totals.returned - totals.forfeited) +
+                            totals.forfeited + totals.expired + totals.closeout;
+    if (accounted != spec.budget || totals.available() < money{} || unreleased < money{}) identity_broken += " " + spec.id;
+    const auto& sums = fund_ledger_[f];
+    if (sums.drawn != totals.drawn || sums.returned != totals.returned || sums.forfeited != totals.forfeited ||
+        sums.expired != totals.expired || sums.closeout != totals.closeout) {
+      ledger_mismatch += " fund " + spec.id;
+    }
+  }
+
+  const auto check = [&](std::string name, bool holds, std::string detail) {
+    invariants.push_back({std::move(name), holds, holds ? std::string() : std::move(detail)});
+  };
+  check("fund_identity", identity_broken.empty(), "broken for" + identity_broken);
+  const auto violations = matcher.cap_violations();
+  check("caps_within_max", violations.empty(), violations.empty() ? "" : violations.front());
+  check("ledger_matches_tables", ledger_mismatch.empty(), "differs for" + ledger_mismatch);
+  check("matches_within_formula", paid_above_want_ == 0,
+        std::to_string(paid_above_want_) + " matches above their formula");
+  check("every_event_accounted", report.events_read == report.events_processed + report.events_rejected,
+        std::to_string(report.events_read) + " read, " + std::to_string(report.events_processed) + " processed, " +
+            std::to_string(report.events_rejected) + " rejected");
+  report.invariants = invariants;
+  for (const auto& invariant : invariants) {
+    if (!invariant.holds) throw invariant_error("invariant " + invariant.name + " does not hold: " + invariant.detail);
+  }
+
+  // rejected.csv: file-argument order, then line order (SPEC §11.11).
+  std::stable_sort(rejected_.begin(), rejected_.end(), [&](const rejected_event& a, const rejected_event& b) {
+    const auto rank = [&](const std::string& file) {
+      return std::find(file_names_.begin(), file_names_.end(), file) - file_names_.begin();
+    };
+    return std::pair(rank(a.file), a.line) < std::pair(rank(b.file), b.line);
+  });
+  csv_writer rejected_csv("file,line,id,reason");
+  for (const auto& bad : rejected_) {
+    rejected_csv.field(bad.file).field(std::to_string(bad.line)).field(bad.id).field(bad.reason);
+    rejected_csv.end_row();
+  }
+
+  // The tables, then summary.json with the digest of every output.
+  detail::output_file& projects_file = outputs_.create("projects.csv");
+  projects_file.write(projects.text());
+  detail::output_file& funds_file = outputs_.create("funds.csv");
+  funds_file.write(funds.text());
+  report.digests = {{"ledger.csv", ledger_file_.complete()},
+                    {"projects.csv", projects_file.complete()},
+                    {"funds.csv", funds_file.complete()}};
+  if (outcomes_file_ != nullptr) report.digests.emplace_back("outcomes.csv", outcomes_file_->complete());
+  if (options_.lenient) {
+    detail::output_file& rejected_file = outputs_.create("rejected.csv");
+    rejected_file.write(rejected_csv.text());
+    report.digests.emplace_back("rejected.csv", rejected_file.complete());
+  }
+  std::string rules_digest;
+  try {
+    rules_digest = detail::sha256_hex_of_file(rules.source_file());
+  } catch (const std::exception&) {
+    rules_digest.clear();  // rules loaded from text: no file to hash
+  }
+
+  std::string summary = "{\n  \"matchfund\": " + json_string(version_string) + ",\n";
+  summary += "  \"rules\": {\"file\": " + json_string(rules.source_file()) + ", \"sha256\": " +
+             json_string(rules_digest) + "},\n";
+  summary += "  \"outputs\": {";
+  for (std::size_t i = 0; i < report.digests.size(); ++i) {
+    summary += (i == 0 ? "\n    " : ",\n    ") + json_string(report.digests[i].first) + ": " +
+               json_string(report.digests[i].second);
+  }
+  summary += "\n  },\n";
+  summary += "  \"events\": {\"read\": " + std::to_string(report.events_read) +
+             ", \"processed\": " + std::to_string(report.events_processed) +
+             ", \"rejected\": " + std::to_string(report.events_rejected) +
+             ", \"donations\": " + std::to_string(report.donations) + "},\n";
+  summary += "  \"outcomes\": {";
+  bool first = true;
+  for (const auto& [code, count] : report.outcome_counts) {
+    summary += (first ? "" : ", ") + json_string(code) + ": " + std::to_string(count);
+    first = false;
+  }
+  summary += "},\n";
+  summary += "  \"totals\": {\"raised\": " + json_string(amount(total_raised)) +
+             ", \"matched\": " + json_string(amount(total_matched)) +
+             ", \"closeout\": " + json_string(amount(total_closeout)) + "},\n";
+  summary += "  \"invariants\": {";
+  for (std::size_t i = 0; i < invariants.size(); ++i) {
+    summary += (i == 0 ? "" : ", ") + json_string(invariants[i].name) + ": " + (invariants[i].holds ? "true" : "false");
+  }
+  summary += "}\n}\n";
+
+  outputs_.create("summary.json").write(summary);
+  outputs_.commit();
+  return report;
+}
+
+namespace {
+
+// The streaming path, for events whose times never decrease in input order (then processing
+// order is input order, SPEC §3.3): a second thread reads the files while the engine matches,
+// and no event is held after it is processed. Returns nullopt at the first event earlier than
+// the one before it; the caller then replays from the start, loading every event first.
+//
+// It decides exactly as loading does. A repeated id is the engine's duplicate_id, or the id of
+// an event the engine refused before; only events whose id the reading thread could not vouch
+// for as new (id_novelty.hpp) are looked up. Strict errors rank as when loading: a bad
+// field (thrown by the reading thread, whatever was processed before), then the first repeated
+// id, then the first refusal, so the last two wait until every event is read.
+std::optional<replay_report> replay_in_time_order(const rule_set& rules,
+                                                  std::span<const std::filesystem::path> event_files,
+                                                  const std::filesystem::path& output_directory,
+                                                  const replay_options& options) {
+  std::vector<rejected_event> read_rejections;  // lenient; filled by the reading thread
+  replay_run run(rules, event_files, output_directory, options, replay_run::strict_errors::throw_at_finish);
+  detail::event_pipe pipe(rules, event_files, estimated_events(event_files), [&](rejected_event&& bad) {
+    if (!options.lenient) throw bad_event_error(rejection_message(bad));
+    read_rejections.push_back(std::move(bad));
+  });
+  const auto& names = run.file_names();
+  detail::string_set refused;  // ids of events the engine refused
+  std::optional<timestamp> last;
+  std::uint64_t done = 0;
+  for (auto batch = pipe.next(); !batch.empty(); batch = pipe.next()) {
+    const auto maybe_repeated = pipe.maybe_repeated();
+    std::size_t next_doubt = 0;  // the next of maybe_repeated
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (i + engine::prefetch_distance < batch.size()) run.prefetch(batch[i + engine::prefetch_distance]);
+      const event& e = batch[i];
+      if (last && e.time < *last) return std::nullopt;
+      last = e.time;
+      if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, 0);
+      const bool doubted = next_doubt < maybe_repeated.size() && maybe_repeated[next_doubt] == i;
+      if (doubted) ++next_doubt;
+      if (doubted && !refused.empty() && refused.contains(std::string_view(e.id))) {
+        run.reject({names[e.file_index], e.line, e.id, "duplicate_id"});
+      } else if (!run.process(e, doubted ? replay_run::id_check::by_engine : replay_run::id_check::done)) {
+        refused.insert(e.id);
+      }
+    }
+  }
+  run.read_rejected(std::move(read_rejections));  // the reading thread is done with them
+  return run.finish();
+}
+
+// The loading path: every event read, repeated ids refused, sorted (load_events), then matched.
+replay_report replay_loaded(const rule_set& rules, std::span<const std::filesystem::path> event_files,
+                            const std::filesystem::path& output_directory, const replay_options& options) {
+  replay_run run(rules, event_files, output_directory, options, replay_run::strict_errors::throw_at_once);
+  // load_events has refused every repeated id: each id left is new.
+  const std::vector<event> events =
+      load_events(rules, event_files, [&](rejected_event&& bad) { run.reject(std::move(bad)); });
+  std::uint64_t done = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, events.size());
+    if (i + engine::prefetch_distance < events.size()) run.prefetch(events[i + engine::prefetch_distance]);
+    run.process(events[i], replay_run::id_check::done);
+  }
+  return run.finish();
+}
+
+}  // namespace
+
+replay_report replay(const rule_set& rules, std::span<const std::filesystem::path> event_files,
+                     const std::filesystem::path& output_directory, const replay_options& options) {
+  if (options.stream_in_time_order) {
+    if (auto report = replay_in_time_order(rules, event_files, output_directory, options)) return std::move(*report);
+  }
+  return replay_loaded(rules, event_files, output_directory, options);
+}
+
+}  // namespace matchfund

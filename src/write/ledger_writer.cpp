@@ -1,0 +1,127 @@
+#include "write/ledger_writer.hpp"
+
+#include <string_view>
+#include <utility>
+
+#include "write/csv_writer.hpp"
+
+namespace matchfund::detail {
+
+ledger_writer::ledger_writer(const rule_set& rules, output_file& file) : rules_(rules), file_(file) {
+  filling_.lines.reserve(lines_per_batch);
+  filling_.text.reserve(text_per_batch);
+  thread_ = std::thread([this] { write_batches(); });
+}
+
+ledger_writer::~ledger_writer() {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+    abandoned_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ledger_writer::add(std::span<const ledger_line> lines) {
+  for (const ledger_line& line : lines) copy_line(line);
+}
+
+void ledger_writer::copy_line(const ledger_line& line) {
+  const std::size_t needed = line.event_id.size() + line.donation_id.size() + line.donor.size() + line.limited_by.size();
+  if (filling_.lines.size() == lines_per_batch || filling_.text.size() + needed > filling_.text.capacity()) {
+    if (!filling_.lines.empty()) hand_over();
+    if (needed > filling_.text.capacity()) filling_.text.reserve(needed);  // an empty batch: no views yet
+  }
+  std::string& text = filling_.text;
+  // Appending never reallocates here (checked above), so earlier views stay valid.
+  const auto keep = [&text](std::string_view view) {
+    const std::size_t at = text.size();
+    text.append(view);
+    return std::string_view(text.data() + at, view.size());
+  };
+  ledger_line& copy = filling_.lines.emplace_back(line);
+  copy.event_id = keep(line.event_id);
+  // A match line's event is its donation: one copy serves both.
+  copy.donation_id = line.donation_id == line.event_id ? copy.event_id : keep(line.donation_id);
+  copy.donor = keep(line.donor);
+  copy.limited_by = keep(line.limited_by);
+}
+
+void ledger_writer::hand_over() {
+  batch next;
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return queued_.size() < batches_ahead || error_; });
+    if (error_) std::rethrow_exception(error_);
+    queued_.push_back(std::move(filling_));
+    if (!spare_.empty()) {
+      next = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
+  changed_.notify_all();
+  next.lines.clear();
+  next.text.clear();
+  if (next.lines.capacity() < lines_per_batch) next.lines.reserve(lines_per_batch);
+  if (next.text.capacity() < text_per_batch) next.text.reserve(text_per_batch);
+  filling_ = std::move(next);
+}
+
+void ledger_writer::finish() {
+  if (!filling_.lines.empty()) hand_over();
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+  if (error_) std::rethrow_exception(error_);
+}
+
+void ledger_writer::write_batches() {
+  try {
+    csv_writer csv("seq,time,kind,event_id,donation_id,donor,project,rule,fund,amount,limited_by,disposition", &file_);
+    bool completed = false;
+    for (;;) {
+      batch full;
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !queued_.empty() || closing_; });
+        if (abandoned_ || queued_.empty()) {
+          completed = !abandoned_;
+          break;
+        }
+        full = std::move(queued_.front());
+        queued_.pop_front();
+      }
+      changed_.notify_all();
+      for (const ledger_line& line : full.lines) {
+        csv.field(std::to_string(line.seq))
+            .field(format_rfc3339(line.time, rules_.campaign().timezone))
+            .field(to_string(line.kind))
+            .field(line.event_id)
+            .field(line.donation_id)
+            .field(line.donor)
+            .field(line.project ? std::string_view(rules_.project(*line.project).id) : std::string_view())
+            .field(line.step   ? std::string_view(rules_.closeout()[position(*line.step)].id)
+                   : line.rule ? std::string_view(rules_.rule(*line.rule).id)
+                               : std::string_view())
+            .field(line.fund ? std::string_view(rules_.fund(*line.fund).id) : std::string_view())
+            .field(format_money(line.amount, rules_.minor_digits()))
+            .field(line.limited_by)
+            .field(line.disposition ? (*line.disposition == refund_disposition::give_back ? "return" : "forfeit") : "");
+        csv.end_row();
+      }
+      std::lock_guard lock(mutex_);
+      spare_.push_back(std::move(full));
+    }
+    if (completed) csv.flush();
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    error_ = std::current_exception();
+  }
+  changed_.notify_all();
+}
+
+}  // namespace matchfund::detail

@@ -1,6 +1,8 @@
 // The engine on the SPEC's worked example (§10) and on single mechanics, with exact amounts.
 #include <catch2/catch.hpp>
 
+#include "file_text.hpp"
+
 #include <algorithm>
 #include <span>
 #include <string>
@@ -174,6 +176,36 @@ TEST_CASE("discard_ledger forgets written lines; seq numbers and views go on", "
   CHECK(e.ledger()[0].event_id == "r2-with-a-long-identifier-too");
   CHECK(e.ledger()[0].donation_id == "a-donation-id-longer-than-any-short-string");
   CHECK(e.ledger()[0].amount == yuan("-3.00"));
+}
+
+TEST_CASE("check_invariants holds mid-run and at the end, with the ledger kept or discarded", "[engine]") {
+  const rule_set rules = load_rules(std::string(MATCHFUND_SOURCE_DIR) + "/rules/spec-worked-example.yaml");
+  const auto events =
+      events_from_csv(rules, testing::read_file(std::string(MATCHFUND_SOURCE_DIR) + "/rules/spec-worked-example-events.csv"));
+  const auto results = [](const engine& e) {
+    std::string text;
+    for (const invariant_result& r : e.check_invariants()) text += r.name + (r.holds ? " holds\n" : " broken: " + r.detail + "\n");
+    return text;
+  };
+  const std::string all_hold =
+      "fund_identity holds\ncaps_within_max holds\nledger_matches_tables holds\nmatches_within_formula holds\n";
+  engine kept(rules);
+  engine discarding(rules);
+  std::size_t checked = 0;
+  for (const auto& ev : events) {
+    REQUIRE_FALSE(kept.process(ev).rejected.has_value());
+    REQUIRE_FALSE(discarding.process(ev).rejected.has_value());
+    if (checked % 2 == 0) discarding.discard_ledger();
+    CHECK(results(kept) == all_hold);
+    CHECK(results(discarding) == all_hold);
+    ++checked;
+  }
+  CHECK(checked == events.size());
+  CHECK(checked >= 8);
+  kept.finish();
+  discarding.finish();
+  CHECK(results(kept) == all_hold);
+  CHECK(results(discarding) == all_hold);
 }
 
 TEST_CASE("B's day-1 cap is given back by the refund of d4", "[engine]") {

@@ -22,6 +22,7 @@
 
 #include "matchfund/event.hpp"
 #include "matchfund/ids.hpp"
+#include "matchfund/invariant.hpp"
 #include "matchfund/money.hpp"
 #include "matchfund/outcome.hpp"
 #include "matchfund/rule_set.hpp"
@@ -181,6 +182,13 @@ class engine {
 
   // Cap counters that broke their limit (below 0, or above a fixed `max`); empty when none did.
   [[nodiscard]] std::vector<std::string> cap_violations() const;
+
+  // The invariants of SPEC §8 the engine answers for, each with its result, in this order:
+  // fund_identity (SPEC §4, for every fund at this moment), caps_within_max, ledger_matches_tables
+  // (every ledger line made so far, discarded or not, adds up to the fund and project totals),
+  // matches_within_formula (no rule paid a donation more than its formula wanted). A host may
+  // call it at any time; a replay calls it at the end and adds every_event_accounted.
+  [[nodiscard]] std::vector<invariant_result> check_invariants() const;
 
  private:
   struct state;

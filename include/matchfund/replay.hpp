@@ -18,6 +18,7 @@
 
 #include "matchfund/error.hpp"
 #include "matchfund/event.hpp"
+#include "matchfund/invariant.hpp"
 #include "matchfund/read_events.hpp"
 #include "matchfund/money.hpp"
 #include "matchfund/rule_set.hpp"
@@ -34,12 +35,6 @@ struct replay_options {
   // Called now and then while events are processed (processed, total), e.g. for a progress line;
   // total is 0 while it is not known (events streamed). It cannot change any result.
   std::function<void(std::uint64_t, std::uint64_t)> on_progress;
-};
-
-struct invariant_result {
-  std::string name;
-  bool holds = true;
-  std::string detail;  // what broke, when it did not hold
 };
 
 struct fund_report {

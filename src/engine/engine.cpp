@@ -365,6 +365,9 @@ engine::event_result engine::state::process_donation(const event& e) {
   totals.raised += *e.amount;
   if (first_gift_to(donor, project)) totals.donors += 1;
   for (const money& paid : paid_by_rule) totals.matched += paid;
+  for (const rule_evaluation& evaluation : evaluations) {
+    if (evaluation.paid > evaluation.want && !evaluation.want.is_zero()) ++matches_above_formula;
+  }
   result.evaluations = evaluations;
   return result;
 }
@@ -668,6 +671,7 @@ void engine::explain(bool on) noexcept { state_->explaining = on; }
 const rule_set& engine::rules() const noexcept { return state_->rules; }
 std::span<const ledger_line> engine::ledger() const noexcept { return state_->ledger; }
 void engine::discard_ledger() noexcept {
+  state_->discarded_sums.add(state_->ledger);
   state_->ledger_discarded += state_->ledger.size();
   state_->ledger.clear();
 }

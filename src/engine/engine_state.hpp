@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <cstring>
 #include <charconv>
 #include <string>
@@ -216,6 +217,14 @@ struct engine::state {
   std::vector<std::uint32_t> project_last_payment;  // per project, or no_payment
   std::vector<ledger_line, detail::huge_page_allocator<ledger_line>> ledger;  // contiguous: engine::ledger() is a span
   std::uint64_t ledger_discarded = 0;  // lines forgotten by discard_ledger()
+  // What the lines forgotten so far added up to, for check_invariants (invariants.cpp).
+  struct ledger_sums {
+    std::vector<fund_totals> funds;       // drawn, returned, forfeited, expired, closeout
+    std::vector<project_totals> projects;  // matched, closeout
+    void add(std::span<const ledger_line> lines);
+  };
+  ledger_sums discarded_sums;
+  std::uint64_t matches_above_formula = 0;  // evaluations that paid more than a non-zero want
 
   // Cap counters: (cap, scope, period) -> a dense counter, created when first charged.
   detail::counter_table counter_of;
@@ -334,6 +343,8 @@ struct engine::state {
       }
     }
     funds.resize(rules.funds().size());
+    discarded_sums.funds.resize(rules.funds().size());
+    discarded_sums.projects.resize(rules.projects().size());
     projects.resize(rules.projects().size());
     project_last_payment.resize(rules.projects().size(), no_payment);
     evaluations.resize(rules.rules().size());

@@ -1,0 +1,74 @@
+// The invariants of SPEC §8 that the engine answers for (engine::check_invariants), so that a
+// host linking the engine gets the checks a replay makes.
+#include "engine/engine_state.hpp"
+
+namespace matchfund {
+
+void engine::state::ledger_sums::add(std::span<const ledger_line> lines) {
+  for (const ledger_line& line : lines) {
+    if (line.project) {
+      project_totals& project = projects[position(*line.project)];
+      if (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal) project.matched += line.amount;
+      if (line.kind == ledger_kind::closeout) project.closeout += line.amount;
+    }
+    if (!line.fund) continue;
+    fund_totals& fund = funds[position(*line.fund)];
+    switch (line.kind) {
+      case ledger_kind::match: fund.drawn += line.amount; break;
+      case ledger_kind::closeout: fund.closeout += line.amount; break;
+      case ledger_kind::expiry: fund.expired += line.amount; break;
+      case ledger_kind::reversal:  // a negative amount
+        (*line.disposition == refund_disposition::give_back ? fund.returned : fund.forfeited) -= line.amount;
+        break;
+    }
+  }
+}
+
+namespace {
+
+// SPEC §4: budget = unreleased + available + (drawn - returned - forfeited) + forfeited + expired
+// + closeout, and neither the unreleased part nor what is available below 0.
+bool identity_holds(const fund_spec& spec, const fund_totals& totals) {
+  const money unreleased = spec.budget - totals.released;
+  const money accounted = unreleased + totals.available() + (totals.drawn - totals.returned - totals.forfeited) +
+                          totals.forfeited + totals.expired + totals.closeout;
+  return accounted == spec.budget && totals.available() >= money{} && unreleased >= money{};
+}
+
+bool same_sums(const fund_totals& lines, const fund_totals& totals) {
+  return lines.drawn == totals.drawn && lines.returned == totals.returned && lines.forfeited == totals.forfeited &&
+         lines.expired == totals.expired && lines.closeout == totals.closeout;
+}
+
+}  // namespace
+
+std::vector<invariant_result> engine::check_invariants() const {
+  const state& s = *state_;
+  std::vector<invariant_result> results;
+  const auto check = [&](std::string name, bool holds, std::string detail) {
+    results.push_back({std::move(name), holds, holds ? std::string() : std::move(detail)});
+  };
+  state::ledger_sums sums = s.discarded_sums;  // and the lines still kept
+  sums.add(s.ledger);
+
+  std::string identity_broken, ledger_differs;
+  for (std::size_t f = 0; f < s.funds.size(); ++f) {
+    const fund_spec& spec = s.rules.funds()[f];
+    if (!identity_holds(spec, s.funds[f].totals)) identity_broken += " " + spec.id;
+    if (!same_sums(sums.funds[f], s.funds[f].totals)) ledger_differs += " fund " + spec.id;
+  }
+  for (std::size_t p = 0; p < s.projects.size(); ++p) {
+    if (sums.projects[p].matched != s.projects[p].matched || sums.projects[p].closeout != s.projects[p].closeout) {
+      ledger_differs += " project " + s.rules.projects()[p].id;
+    }
+  }
+  check("fund_identity", identity_broken.empty(), "broken for" + identity_broken);
+  const auto violations = cap_violations();
+  check("caps_within_max", violations.empty(), violations.empty() ? "" : violations.front());
+  check("ledger_matches_tables", ledger_differs.empty(), "differs for" + ledger_differs);
+  check("matches_within_formula", s.matches_above_formula == 0,
+        std::to_string(s.matches_above_formula) + " matches above their formula");
+  return results;
+}
+
+}  // namespace matchfund

@@ -8,7 +8,7 @@
 // A workload (workload.hpp) writes its own rules, projects and events; a rules file gets a
 // generated stream (`matchfund generate`). Phases: generating the events, reading and ordering
 // them, the engine alone on events already in memory (`engine`: driven as the replay drives it,
-// with ids known new since loading refused repeats, engine::process_new_id; `checked`: every id
+// with ids known new since loading refused repeats, engine::process_unchecked_new_id; `checked`: every id
 // looked up by the engine, engine::process), each process(event) call timed as a live host makes
 // it (percentiles), a floor over the same events, and the whole `matchfund replay` (read, match,
 // write every output, check the invariants).
@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
     matchfund::engine engine(rules);
     for (std::size_t i = 0; i < events.size(); ++i) {
       if (i + matchfund::engine::prefetch_distance < events.size()) engine.prefetch(events[i + matchfund::engine::prefetch_distance]);
-      for (const auto& evaluation : engine.process_new_id(events[i]).evaluations) {
+      for (const auto& evaluation : engine.process_unchecked_new_id(events[i]).evaluations) {
         if (!evaluation.paid.is_zero()) ++matched;
       }
       engine.discard_ledger();

@@ -130,9 +130,10 @@ class engine {
   // checks ids while reading them: a donation then skips the engine's look-up of its id (a
   // random access into a table of every id so far, the costliest single step of a national
   // replay). Its id is indexed when a refund, a revocation or a process() call looks ids up.
-  // Given an id seen before, the run's results are wrong (debug builds stop): when unsure, call
-  // process(). Results are identical to process() for ids that are new.
-  event_result process_new_id(const event& e);
+  // Unchecked: given an id seen before, the run's results are wrong (only debug builds stop; the
+  // check would cost what the call saves), so the name says so at every call site. When unsure,
+  // call process(). Results are identical to process() for ids that are new.
+  event_result process_unchecked_new_id(const event& e);
 
   // A batch: the same as process() for each event in order, handing each result on. Splitting a
   // stream into batches of any size changes nothing (SPEC §9); within a batch the state of the
@@ -154,9 +155,9 @@ class engine {
 
   // Sizes the engine's id tables for about `events` events and `donors` donors in all (a hint:
   // more still work). A table that grows doubles, placing every id again: at tens of millions
-  // that is a pause a live host notices, which one that knows its volume avoids. (Ids
-  // given to process_new_id are indexed only when some id is looked up: a host that vouches for
-  // all its ids passes 0 events.) The cap counters and the (project, donor) pairs still grow by
+  // that is a pause a live host notices, which one that knows its volume avoids. (Ids given to
+  // process_unchecked_new_id are indexed only when some id is looked up: a host that vouches
+  // for all its ids passes 0 events.) The cap counters and the (project, donor) pairs still grow by
   // doubling, as their number depends on the rules and the donors' habits (bench/RESULTS.md
   // measures the longest call they cause). Changes no result.
   void reserve(std::size_t events, std::size_t donors);

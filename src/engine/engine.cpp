@@ -571,7 +571,7 @@ engine& engine::operator=(engine&&) noexcept = default;
 
 engine::event_result engine::process(const event& e) { return state_->process(e, true); }
 
-engine::event_result engine::process_new_id(const event& e) {
+engine::event_result engine::process_unchecked_new_id(const event& e) {
   state_->ids_vouched = true;
   return state_->process(e, e.kind != event_kind::donation);
 }
@@ -585,9 +585,10 @@ engine::event_result engine::state::process(const event& e, bool check_id) {
     if (event_ids.contains(std::string_view(e.id))) return {"duplicate_id", {}};
   } else {
 #ifndef NDEBUG
-    // The host's word checked, in debug builds only: it costs what process_new_id() saves.
+    // The host's word checked, in debug builds only: it costs what process_unchecked_new_id() saves.
     index_donations();
-    MATCHFUND_ASSERT(!event_ids.contains(std::string_view(e.id)), "process_new_id() was given an id seen before");
+    MATCHFUND_ASSERT(!event_ids.contains(std::string_view(e.id)),
+                     "process_unchecked_new_id() was given an id seen before");
 #endif
   }
   release_due(e.time, false);

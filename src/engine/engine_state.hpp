@@ -301,7 +301,7 @@ struct engine::state {
   bool is_closed = false;
   bool explaining = false;
   bool fed_ahead = false;  // engine::prefetch() is in use: process() need not prefetch for itself
-  bool ids_vouched = false;  // engine::process_new_id() is in use: prefetching event ids is useless
+  bool ids_vouched = false;  // engine::process_unchecked_new_id() is in use: prefetching event ids is useless
   // Inlined into engine::prefetch: called there, the batch replay ran measurably slower.
   [[gnu::always_inline]] inline void prefetch_donor_state(const prefetched_donation& donation) const noexcept;
   // Out of line: a host that prefetches never runs it.
@@ -563,7 +563,7 @@ struct engine::state {
 
   // Adds the ids of the donations processed since the last call to event_ids. Donations are
   // indexed lazily, when an id is looked up: a host that vouches for its ids being new
-  // (engine::process_new_id) then never pays the random access into a table of every id for
+  // (engine::process_unchecked_new_id) then never pays the random access into a table of every id for
   // each donation, unless refunds or revocations need the table.
   void index_donations() {
     const std::size_t pending = donations.size() - donations_indexed;

@@ -2,7 +2,7 @@
 // parsing one batch overlaps matching the previous one. Internal (run/replay.cpp).
 //
 // The reading thread also decides which events have an id that is new for sure (id_novelty.hpp):
-// the engine need not look those up (engine::process_new_id); the rest, repeats among them, are
+// the engine need not look those up (engine::process_unchecked_new_id); the rest, repeats among them, are
 // named by maybe_repeated() for an exact check.
 //
 //   detail::event_pipe pipe(rules, files, expected_events, on_rejected);

@@ -1,5 +1,5 @@
 // Which event ids are new for sure, decided as they are read, so that the engine need not look
-// every id up (engine::process_new_id). Internal (event_pipe.hpp).
+// every id up (engine::process_unchecked_new_id). Internal (event_pipe.hpp).
 //
 // Ids that only ever increase (by length, then byte by byte: "n-9" < "n-10", and time-based order
 // numbers) cannot repeat: while they do, an id is new when it is above the last one, with no
@@ -9,7 +9,7 @@
 // kept), any id not above that run.
 //
 //   id_novelty novelty(expected_ids);
-//   if (novelty.is_new(e.id)) engine.process_new_id(e); else engine.process(e);
+//   if (novelty.is_new(e.id)) engine.process_unchecked_new_id(e); else engine.process(e);
 #ifndef MATCHFUND_SRC_ID_NOVELTY_HPP
 #define MATCHFUND_SRC_ID_NOVELTY_HPP
 

@@ -105,7 +105,7 @@ class replay_run {
   // Processes one event; false when the engine refused it (it is rejected then).
   bool process(const event& e, id_check ids) {
     ++events_read_;
-    auto result = ids == id_check::done ? matcher_.process_new_id(e) : matcher_.process(e);
+    auto result = ids == id_check::done ? matcher_.process_unchecked_new_id(e) : matcher_.process(e);
     if (result.rejected) {
       keep({file_names_[e.file_index], e.line, e.id, *result.rejected});
       return false;

@@ -15,7 +15,8 @@
 namespace {
 
 using matchfund::allocate;
-using matchfund::allocation_weight;
+// The close-out's weight type; allocate() takes any integer type wide enough.
+using allocation_weight = boost::multiprecision::cpp_int;
 using matchfund::money;
 using rational = boost::multiprecision::cpp_rational;
 using optional_cap = std::optional<money>;
@@ -83,6 +84,29 @@ TEST_CASE("SPEC §10: 100.00 over 5:3:2 capped at 40.00; 0.10 over three equal w
   const std::vector<allocation_weight> equal = {1, 1, 1};
   const auto ties = allocate(units(10), equal);
   CHECK(minor_units_of(ties.amounts) == std::vector<std::int64_t>{4, 3, 3});
+}
+
+TEST_CASE("built-in weights allocate exactly as unbounded ones where their products fit", "[allocate]") {
+  std::mt19937_64 random(20241203);
+  int compared = 0;
+  for (int round = 0; round < 2000; ++round) {
+    const auto n = static_cast<std::size_t>(std::uniform_int_distribution<int>(1, 6)(random));
+    std::vector<std::int64_t> small(n);
+    std::vector<allocation_weight> unbounded(n);
+    std::vector<optional_cap> caps(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      small[j] = std::uniform_int_distribution<std::int64_t>(-2, 1'000'000)(random);
+      unbounded[j] = small[j];
+      if (random() % 2 == 0) caps[j] = units(std::uniform_int_distribution<std::int64_t>(0, 50'000)(random));
+    }
+    const auto budget = units(std::uniform_int_distribution<std::int64_t>(0, 1'000'000)(random));
+    const auto built_in = allocate(budget, small, caps);
+    const auto wide = allocate(budget, unbounded, caps);
+    CHECK(minor_units_of(built_in.amounts) == minor_units_of(wide.amounts));
+    CHECK(built_in.unallocated == wide.unallocated);
+    ++compared;
+  }
+  CHECK(compared == 2000);
 }
 
 TEST_CASE("allocation edge cases", "[allocate]") {

@@ -74,3 +74,23 @@ TEST_CASE("src/ folders include only themselves and the folders below them", "[l
   CHECK(folders_seen.size() == allowed.size());
   CHECK(files >= 45);
 }
+
+TEST_CASE("public headers include nothing beyond the standard library and each other", "[layering]") {
+  // CMakeLists.txt promises consumers of the installed package never need Boost, yaml-cpp, fmt
+  // or OpenSSL; a public header that included one would break that promise.
+  const fs::path include = fs::path(MATCHFUND_SOURCE_DIR) / "include";
+  std::size_t headers = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(include)) {
+    if (!entry.is_regular_file()) continue;
+    INFO(entry.path().lexically_relative(include).generic_string());
+    ++headers;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);) {
+      if (!line.starts_with("#include")) continue;
+      INFO(line);
+      const bool standard = line.starts_with("#include <") && line.find('/') == std::string::npos;
+      CHECK((standard || line.starts_with("#include \"matchfund/")));
+    }
+  }
+  CHECK(headers >= 30);
+}

@@ -1,9 +1,12 @@
 // Dividing a budget over receivers by weight, with caps (SPEC §7): the allocation every
 // close-out kind uses (proportional, equal, quadratic with normalize, fixed and challenge when
-// funds are short). Exact: weights are unbounded integers (quadratic weights overflow 128 bits
-// on national data), every share is compared and divided in exact integer arithmetic.
+// funds are short). Exact: every share is compared and divided in integer arithmetic of the
+// weights' own type, which the caller chooses wide enough for M·w and c·W (see allocate()):
+// std::int64_t for small counts, boost::multiprecision::cpp_int for quadratic weights, which
+// overflow 128 bits on national data (matchfund's close-out uses that). The header itself needs
+// nothing beyond the standard library.
 //
-//   std::vector<matchfund::allocation_weight> weights = {5, 3, 2};
+//   std::vector<std::int64_t> weights = {5, 3, 2};
 //   std::vector<std::optional<matchfund::money>> caps(3, matchfund::money::from_minor(4000));
 //   auto result = matchfund::allocate(matchfund::money::from_minor(10000), weights, caps);
 //   // result.amounts: 40.00, 36.00, 24.00; result.unallocated: 0
@@ -27,21 +30,17 @@
 #ifndef MATCHFUND_ALLOCATE_HPP
 #define MATCHFUND_ALLOCATE_HPP
 
-#include <boost/multiprecision/cpp_int.hpp>
-
 #include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <span>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "matchfund/money.hpp"
 
 namespace matchfund {
-
-// An unbounded integer weight (a count, an amount in minor units, a quadratic weight).
-using allocation_weight = boost::multiprecision::cpp_int;
 
 struct allocation_result {
   std::vector<money> amounts;  // per receiver, in the order given
@@ -51,9 +50,14 @@ struct allocation_result {
 // Divides `budget` (>= 0) over the receivers. `caps` is empty (nobody capped) or has one entry
 // per receiver (nullopt: uncapped; caps are >= 0). Negative weights count as 0 (SPEC §11.10).
 // Throws std::invalid_argument on a negative budget, a negative cap or mismatched sizes.
-inline allocation_result allocate(money budget, std::span<const allocation_weight> weights,
-                                  std::span<const std::optional<money>> caps = {}) {
-  using wide = allocation_weight;
+//
+// Weight: an integer type, built in or a class (boost::multiprecision::cpp_int), constructible
+// from std::int64_t, with + * / % and comparisons, and explicitly convertible to std::int64_t.
+// The products budget × weight and cap × (sum of weights) must fit in it: an unbounded type
+// always does; with std::int64_t keep weights small.
+template <class Weight>
+allocation_result allocate(money budget, std::span<const Weight> weights, std::span<const std::optional<money>> caps = {}) {
+  using wide = Weight;
   if (budget < money{}) throw std::invalid_argument("allocate: the budget is negative");
   if (!caps.empty() && caps.size() != weights.size()) {
     throw std::invalid_argument("allocate: caps and weights differ in number");
@@ -108,9 +112,9 @@ inline allocation_result allocate(money budget, std::span<const allocation_weigh
     parts.reserve(active.size());
     std::int64_t given = 0;
     for (std::size_t j : active) {
-      wide quotient, remainder;
-      boost::multiprecision::divide_qr(wide(left) * weights[j], total, quotient, remainder);
-      const auto floor_share = quotient.convert_to<std::int64_t>();
+      const wide share = wide(left) * weights[j];
+      wide remainder = share % total;  // both >= 0: the quotient is the floor
+      const auto floor_share = static_cast<std::int64_t>(wide(share / total));
       result.amounts[j] = money::from_minor(floor_share);
       given += floor_share;
       parts.push_back({j, std::move(remainder)});
@@ -129,6 +133,13 @@ inline allocation_result allocate(money budget, std::span<const allocation_weigh
 
   result.unallocated = money::from_minor(left);
   return result;
+}
+
+// The same for weights in a vector (a span's element type is not deduced from one).
+template <class Weight>
+allocation_result allocate(money budget, const std::vector<Weight>& weights,
+                           std::span<const std::optional<money>> caps = {}) {
+  return allocate(budget, std::span<const Weight>(weights), caps);
 }
 
 }  // namespace matchfund

@@ -309,7 +309,7 @@ std::vector<money> engine::state::closeout_amounts(const closeout_spec& step, st
                                                    money budget) {
   const std::optional<money> cap = step_cap(step, budget);
   const std::vector<std::optional<money>> caps(receivers.size(), cap);
-  std::vector<allocation_weight> weights(receivers.size());
+  std::vector<wide> weights(receivers.size());
   switch (step.kind) {
     case closeout_kind::proportional: {
       const bool by_rule = step.weight->kind == field_kind::rule_total;
@@ -323,7 +323,7 @@ std::vector<money> engine::state::closeout_amounts(const closeout_spec& step, st
       return allocate(budget, weights, caps).amounts;
     }
     case closeout_kind::equal:
-      std::fill(weights.begin(), weights.end(), allocation_weight(1));
+      std::fill(weights.begin(), weights.end(), wide(1));
       return allocate(budget, weights, caps).amounts;
     case closeout_kind::quadratic: return quadratic_amounts(step, receivers, budget, cap);
     case closeout_kind::fixed: return scale_when_short(fixed_amounts(step, receivers), budget, cap);
@@ -343,7 +343,7 @@ std::vector<money> engine::state::scale_when_short(std::vector<money> amounts, m
   wide total = 0;
   for (const money& amount : amounts) total += amount.minor_units();
   if (total <= wide(budget.minor_units())) return amounts;
-  std::vector<allocation_weight> weights;
+  std::vector<wide> weights;
   std::vector<std::optional<money>> caps;
   for (const money& amount : amounts) {
     weights.emplace_back(amount.minor_units());
@@ -369,7 +369,7 @@ std::vector<money> engine::state::fixed_amounts(const closeout_spec& step, std::
       if (in_target && (!entry.when || eligible_at_close(*entry.when, receivers[k]))) targets.push_back(k);
     }
     if (targets.empty()) continue;  // nobody to receive it: it stays with the step's funds
-    const std::vector<allocation_weight> ones(targets.size(), allocation_weight(1));
+    const std::vector<wide> ones(targets.size(), wide(1));
     const auto split = allocate(entry.amount, ones);
     for (std::size_t i = 0; i < targets.size(); ++i) amounts[targets[i]] += split.amounts[i];
   }
@@ -445,7 +445,7 @@ std::vector<money> engine::state::quadratic_amounts(const closeout_spec& step, s
     sum_s[k] += s;
     sum_s2[k] += s * s;
   }
-  std::vector<allocation_weight> weights(receivers.size());
+  std::vector<wide> weights(receivers.size());
   for (std::size_t k = 0; k < receivers.size(); ++k) weights[k] = sum_s[k] * sum_s[k] - sum_s2[k];
   if (!gitcoin) {
     const std::vector<std::optional<money>> caps(receivers.size(), cap);

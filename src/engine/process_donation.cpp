@@ -1,0 +1,443 @@
+// One donation through the rules, in the steps of SPEC §5.2: each rule gives one outcome, the
+// first that applies in the precedence of §5.2, and a rule that reaches the draw computes the
+// base (step 1), the formula (2), the caps (3), the draws (4), the limit of a partial (5) and
+// commits (6). The steps share this file so that the compiler inlines them into the loop.
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "engine/engine_state.hpp"
+#include "matchfund/random_draw.hpp"
+#include "matchfund/rounding.hpp"
+
+namespace matchfund {
+
+using engine_detail::checked_u32;
+
+// The donation being evaluated, as every rule sees it.
+struct engine::state::donation_run {
+  donation_run(const event& donation, const donation_context& reading) : e(donation), context(reading) {}
+  const event& e;
+  donation_context context;
+  std::uint32_t position = 0;  // in `donations`
+  std::string_view id, donor_id;
+  bool revoked = false;
+  bool outside = false;   // outside [start, end) or after the close
+  bool excluded = false;  // an exclusive rule paid it
+  std::int64_t seed = 0;
+};
+
+// One rule's evaluation of the donation, from the base to the payment.
+struct engine::state::rule_run {
+  rule_run(std::size_t position, const rule_spec& spec, rule_evaluation& result)
+      : r(position), rule(spec), evaluation(result) {}
+  std::size_t r;
+  const rule_spec& rule;
+  rule_evaluation& evaluation;
+  money base0, base;                 // step 1: min(amount, matchable_max), then clipped by donation caps
+  money want, full;                  // step 2: the formula on base and on base0
+  std::optional<ratio> used_ratio;   // a ratio formula's ratio (a rematch recomputes want with it)
+  money allowed;                     // step 3: want clipped by match caps
+  money paid;                        // step 4
+  const applied_cap* base_limit = nullptr;
+  const applied_cap* match_limit = nullptr;
+  std::size_t last_tried = 0;        // the last source fund tried
+};
+
+engine::event_result engine::state::process_donation(const event& e) {
+  event_result result;
+  const std::uint32_t donor = intern_donor(e.donor);
+  const project_index project = *e.project;
+  const project_totals before = projects[position(project)];
+  std::fill(paid_by_rule.begin(), paid_by_rule.end(), money{});
+  donation_run d(e, donation_context{&e, donor, project, &before, &paid_by_rule});
+
+  // SPEC §3.3: every attribute a condition needs without default, before anything happens.
+  for (const auto& field : required_attributes) {
+    if (std::holds_alternative<no_value>(read_field(field, d.context))) {
+      result.rejected = "missing_attribute:" + field.name;
+      return result;
+    }
+  }
+  donation_record& donation = record_donation(d);
+  const std::size_t first_line = lines.size();
+  const std::size_t first_charge = charges.size();
+  std::fill(window_verdicts.begin(), window_verdicts.end(), std::int8_t{-1});
+  for (std::size_t r = 0; r < rules.rules().size(); ++r) evaluate_rule(r, d);
+  // After all rules: a payment record when some rule paid or charged; the project's totals.
+  if (lines.size() > first_line || charges.size() > first_charge) record_payment(donation, d, first_line, first_charge);
+  project_totals& totals = projects[position(project)];
+  totals.donations += 1;
+  totals.raised += *e.amount;
+  if (first_gift_to(donor, project)) totals.donors += 1;
+  for (const money& paid : paid_by_rule) totals.matched += paid;
+  for (const rule_evaluation& evaluation : evaluations) {
+    if (evaluation.paid > evaluation.want && !evaluation.want.is_zero()) ++matches_above_formula;
+  }
+  result.evaluations = evaluations;
+  return result;
+}
+
+engine_detail::donation_record& engine::state::record_donation(donation_run& d) {
+  const event& e = d.e;
+  if (donations.size() >= other_event) throw error("more than 2,147,483,648 donations in one run");
+  d.position = static_cast<std::uint32_t>(donations.size());
+  donation_record& donation = donations.emplace_back();
+  donation.id = ids.store_counted(e.id);  // indexed in event_ids when an id is looked up next
+  d.id = id_of(donation);
+  d.donor_id = donor_name(d.context.donor);
+  donation.donor = d.context.donor;
+  donation.project = d.context.project;
+  donation.amount = *e.amount;
+  const campaign_spec& campaign = rules.campaign();
+  d.revoked = (!revoked_donations.empty() && revoked_donations.contains(e.id)) ||
+              (!revoked_donors.empty() && revoked_donors.contains(e.donor)) ||
+              revoked_projects.contains(static_cast<std::uint32_t>(position(d.context.project)));
+  d.outside = is_closed || e.time < campaign.start || e.time >= campaign.end;
+  d.seed = campaign.seed.value_or(0);
+  donation.inside_campaign = !d.outside;
+  return donation;
+}
+
+// A payment record, chained to the donor's and the project's previous ones.
+void engine::state::record_payment(donation_record& donation, const donation_run& d, std::size_t first_line,
+                                   std::size_t first_charge) {
+  donation.payment = checked_u32(payments.size(), "paid donations");
+  payment_record& payment = payments.emplace_back();
+  payment.donation = d.position;
+  payment.first_line = checked_u32(first_line, "match lines");
+  payment.line_count = static_cast<std::uint32_t>(lines.size() - first_line);
+  payment.first_charge = checked_u32(first_charge, "cap charges");
+  payment.charge_count = static_cast<std::uint32_t>(charges.size() - first_charge);
+  payment.previous_of_donor = std::exchange(donors[d.context.donor].last_payment, donation.payment);
+  payment.previous_of_project = std::exchange(project_last_payment[position(d.context.project)], donation.payment);
+}
+
+void engine::state::evaluate_rule(std::size_t r, donation_run& d) {
+  rule_run run(r, rules.rules()[r], evaluations[r]);
+  rule_evaluation& evaluation = run.evaluation;
+  evaluation.rule = index_at<rule_index>(r);
+  evaluation.code = outcome::matched;
+  evaluation.limit = {};
+  evaluation.want = evaluation.paid = evaluation.full = money{};
+  evaluation.caps.clear();
+  evaluation.draws.clear();
+  if (const auto early = outcome_before_the_formula(run, d)) {
+    evaluation.code = *early;
+    return;
+  }
+  clip_base(run, d);
+  if (!apply_formula(run, d)) {
+    evaluation.code = outcome::no_tier;
+    return;
+  }
+  if (run.full.is_zero()) {
+    evaluation.code = outcome::no_match;
+    return;
+  }
+  evaluation.want = run.want;
+  evaluation.full = run.full;
+  if (const applied_cap* reached = cap_with_nothing_left()) {
+    evaluation.code = outcome::cap_reached;
+    evaluation.limit = reached->spec->id;
+    return stop_before_drawing(run, d);
+  }
+  clip_by_match_caps(run);
+  if (const auto unavailable = outcome_of_sources(run.rule, d.context)) {
+    evaluation.code = *unavailable;
+    return stop_before_drawing(run, d);
+  }
+  draw_from_sources(run, d.context);
+  decide_partial(run);
+  commit_draws(run, d);
+  const money base_used = charge_caps(run);
+  explain_caps(run, true, run.paid, base_used);
+  if (explaining) {
+    for (const auto& drawn : draws) evaluation.draws.emplace_back(index_at<fund_index>(drawn.fund), drawn.amount);
+  }
+  keep_for_rematch(run, d, run.paid, base_used);
+  paid_by_rule[r] = run.paid;
+  if (run.rule.exclusive && run.paid > money{}) d.excluded = true;
+}
+
+// SPEC §5.2's precedence up to the formula: revoked, outside_campaign, excluded, outside_window,
+// not_eligible, below_minimum, not_drawn.
+std::optional<outcome> engine::state::outcome_before_the_formula(const rule_run& run, const donation_run& d) {
+  const rule_spec& rule = run.rule;
+  if (d.revoked) return outcome::revoked;
+  if (d.outside) return outcome::outside_campaign;
+  if (d.excluded) return outcome::excluded;
+  if (!rule.windows.empty()) {
+    // Rules with the same windows share one verdict per donation.
+    std::int8_t& inside = window_verdicts[window_group[run.r]];
+    if (inside < 0) {
+      const std::int64_t ms_of_day = local_millisecond_of_day(d.e.time, rules.campaign().timezone);
+      inside = std::any_of(rule.windows.begin(), rule.windows.end(), [&](const window_spec& w) {
+        return d.e.time >= w.from && d.e.time < w.to && (!w.daily || w.daily->contains_millisecond(ms_of_day));
+      });
+    }
+    if (inside == 0) return outcome::outside_window;
+  }
+  const bool eligible = eligible_by_project[run.r].empty() ? holds(rule.eligible, d.context)
+                                                          : eligible_by_project[run.r][position(d.context.project)];
+  if (!eligible) return outcome::not_eligible;
+  if (rule.min_donation && *d.e.amount < *rule.min_donation) return outcome::below_minimum;
+  if (rule.chance) {
+    const auto drawn = uniform_draw(d.seed, rule.id, d.e.id, draw_for_probability, probability::denominator);
+    if (!rule.chance->is_drawn(drawn)) return outcome::not_drawn;
+  }
+  return std::nullopt;
+}
+
+// Step 1: the base, clipped by donation caps (the rule's own, then shared). Every cap that
+// applies is kept in `applied` with what it has left, for steps 3 and 6.
+void engine::state::clip_base(rule_run& run, const donation_run& d) {
+  run.base0 = run.rule.matchable_max ? min(*d.e.amount, *run.rule.matchable_max) : *d.e.amount;
+  run.base = run.base0;
+  applied.clear();
+  const auto collect = [&](std::span<const cap_index> indices) {
+    for (cap_index c : indices) {
+      const cap_spec& cap = rules.cap(c);
+      const auto scope = scope_of(cap, d.context, d.position);
+      if (!scope) continue;  // the scope value is missing: not limited by this cap
+      const auto cap_position = static_cast<std::uint32_t>(position(c));
+      const cap_key key{*scope, period_of(cap_position, d.e.time), cap_position};
+      const std::int64_t limit = limit_of(cap, d.context);
+      const std::uint32_t counter = counter_if_any(key);
+      const std::int64_t used = counter == no_counter ? 0 : counters[counter];
+      applied.push_back({&cap, key, std::max<std::int64_t>(0, limit - used), limit, counter});
+    }
+  };
+  collect(run.rule.own_caps);
+  collect(run.rule.shared_caps);
+  for (const auto& cap : applied) {
+    if (cap.spec->measure != cap_measure::donation || cap.remaining >= run.base.minor_units()) continue;
+    run.base = money::from_minor(cap.remaining);
+    if (run.base_limit == nullptr) run.base_limit = &cap;
+  }
+}
+
+// Step 2: the formula gives want (from base) and full (from base0). False when tiers have no
+// match and no default (no_tier).
+bool engine::state::apply_formula(rule_run& run, const donation_run& d) {
+  const rule_spec& rule = run.rule;
+  const auto pick_tier = [&](const tiered_ratio_formula& tiers) -> std::optional<ratio> {
+    for (const auto& tier : tiers.tiers) {
+      if (!tier.when || holds(*tier.when, d.context)) return tier.value;
+    }
+    return std::nullopt;
+  };
+  const auto by_ratio = [&](std::optional<ratio> chosen) {
+    if (!chosen) return false;
+    run.used_ratio = chosen;
+    run.want = round_product(run.base, *chosen, rule.round);
+    run.full = round_product(run.base0, *chosen, rule.round);
+    return true;
+  };
+  return std::visit(
+      [&](const auto& f) {
+        using F = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<F, fixed_ratio_formula>) {
+          return by_ratio(f.value);
+        } else if constexpr (std::is_same_v<F, random_ratio_formula>) {
+          const auto k = uniform_draw(d.seed, rule.id, d.e.id, draw_for_ratio, f.choices);
+          return by_ratio(ratio::from_millionths(f.min.millionths() + static_cast<std::int64_t>(k) * f.step.millionths()));
+        } else if constexpr (std::is_same_v<F, tiered_ratio_formula>) {
+          return by_ratio(pick_tier(f));
+        } else if constexpr (std::is_same_v<F, fixed_amount_formula>) {
+          run.want = run.full = f.value;
+          return true;
+        } else if constexpr (std::is_same_v<F, random_amount_formula>) {
+          const auto span = static_cast<std::uint64_t>((f.max - f.min).minor_units()) + 1;
+          const auto k = uniform_draw(d.seed, rule.id, d.e.id, draw_for_amount, span);
+          run.want = run.full = f.min + money::from_minor(static_cast<std::int64_t>(k));
+          return true;
+        } else {
+          const auto* scale = std::get_if<ratio>(&f.scale);
+          const std::optional<ratio> chosen = scale ? std::optional<ratio>(*scale)
+                                                    : pick_tier(std::get<tiered_ratio_formula>(f.scale));
+          if (!chosen) return false;
+          run.want = run.full = round_product(paid_by_rule[position(f.rule)], *chosen, rule.round);
+          return true;
+        }
+      },
+      rule.match);
+}
+
+// Step 3: the first cap with nothing left, in order: donation caps, full count caps, match caps.
+const engine::state::applied_cap* engine::state::cap_with_nothing_left() const {
+  for (auto measure : {cap_measure::donation, cap_measure::count, cap_measure::match}) {
+    for (const auto& cap : applied) {
+      if (cap.spec->measure == measure && cap.remaining <= 0) return &cap;
+    }
+  }
+  return nullptr;
+}
+
+// Step 3, then: match caps clip want, giving allowed.
+void engine::state::clip_by_match_caps(rule_run& run) const {
+  run.allowed = run.want;
+  for (const auto& cap : applied) {
+    if (cap.spec->measure != cap_measure::match || cap.remaining >= run.allowed.minor_units()) continue;
+    run.allowed = money::from_minor(cap.remaining);
+    if (run.match_limit == nullptr) run.match_limit = &cap;
+  }
+}
+
+// not_released (no source has released anything) or fund_empty (none has anything available to
+// this donation), judged over all sources before drawing.
+std::optional<outcome> engine::state::outcome_of_sources(const rule_spec& rule, const donation_context& context) const {
+  bool any_released = false;
+  bool any_available = false;
+  for (fund_index source : rule.sources) {
+    const std::size_t f = position(source);
+    if (funds[f].totals.released > money{}) any_released = true;
+    money available = funds[f].totals.available();
+    if (const auto pot = pot_of(rules.funds()[f], context)) available = min(available, pot_remaining(f, *pot, context));
+    if (available > money{}) any_available = true;
+  }
+  if (!any_released) return outcome::not_released;
+  if (!any_available) return outcome::fund_empty;
+  return std::nullopt;
+}
+
+// Step 4: draw from the sources in order, each up to what it and the donation's pot have.
+void engine::state::draw_from_sources(rule_run& run, const donation_context& context) {
+  draws.clear();
+  run.last_tried = position(run.rule.sources.front());
+  for (fund_index source : run.rule.sources) {
+    if (run.paid >= run.allowed) break;
+    const std::size_t f = position(source);
+    run.last_tried = f;
+    money give = min(run.allowed - run.paid, funds[f].totals.available());
+    const auto pot = pot_of(rules.funds()[f], context);
+    if (pot) give = min(give, pot_remaining(f, *pot, context));
+    if (give <= money{}) continue;
+    draws.push_back({f, give, pot});
+    run.paid += give;
+  }
+}
+
+// Step 5: below the unlimited match, the outcome is partial with the first thing that cut it;
+// with `partial: skip` nothing is drawn.
+void engine::state::decide_partial(rule_run& run) {
+  rule_evaluation& evaluation = run.evaluation;
+  if (run.paid >= run.full) {
+    evaluation.code = outcome::matched;
+  } else {
+    evaluation.code = outcome::partial;
+    if (run.base_limit != nullptr && run.want < run.full) {
+      evaluation.limit = run.base_limit->spec->id;
+    } else if (run.match_limit != nullptr) {
+      evaluation.limit = run.match_limit->spec->id;
+    } else {
+      evaluation.limit = rules.funds()[run.last_tried].id;
+    }
+    if (run.rule.partial == partial_mode::skip) {
+      draws.clear();
+      run.paid = money{};
+    }
+  }
+  evaluation.paid = run.paid;
+}
+
+// Step 6: one ledger line per fund drawn; the first draw that leaves a fund empty with no
+// release pending is its exhaustion (SPEC §4).
+void engine::state::commit_draws(const rule_run& run, const donation_run& d) {
+  const rule_evaluation& evaluation = run.evaluation;
+  for (const auto& drawn : draws) {
+    fund_state& fund = funds[drawn.fund];
+    fund.totals.drawn += drawn.amount;
+    if (drawn.pot) fund.pot_used[*drawn.pot] += drawn.amount;
+    ledger_line& line = add_line(d.e.time, ledger_kind::match);
+    line.event_id = d.id;
+    line.donation_id = d.id;
+    line.donor = d.donor_id;
+    line.project = d.context.project;
+    line.rule = evaluation.rule;
+    line.fund = index_at<fund_index>(drawn.fund);
+    line.amount = drawn.amount;
+    line.limited_by = evaluation.code == outcome::partial ? evaluation.limit : std::string_view();
+    if (drawn.pot) line_pots.emplace(checked_u32(lines.size(), "match lines"), *drawn.pot);
+    lines.push_back({evaluation.rule, index_at<fund_index>(drawn.fund), drawn.amount});
+    if (!fund.totals.exhausted_at && fund.totals.available().is_zero() && !release_pending(drawn.fund)) {
+      fund.totals.exhausted_at = d.e.time;
+    }
+  }
+}
+
+// Step 6, then: the caps are charged (match caps by paid, donation caps by the base used, count
+// caps 1 when something was paid). Returns the base used.
+money engine::state::charge_caps(const rule_run& run) {
+  rule_charge charge;
+  charge.rule = run.evaluation.rule;
+  charge.first_counter = checked_u32(charged.size(), "cap charges");
+  // All of the base when paid = want, else in proportion; a base clipped to a want of 0 is
+  // charged whole with clip (SPEC §11.4).
+  if (run.want.is_zero()) {
+    charge.base_used = run.rule.partial == partial_mode::clip ? run.base : money{};
+  } else {
+    charge.base_used = run.paid == run.want ? run.base
+                                            : floor_fraction(run.base, run.paid.minor_units(), run.want.minor_units());
+  }
+  charge.counted = run.paid > money{};
+  for (const auto& cap : applied) {
+    std::int64_t amount = 0;
+    switch (cap.spec->measure) {
+      case cap_measure::match: amount = run.paid.minor_units(); break;
+      case cap_measure::donation: amount = charge.base_used.minor_units(); break;
+      case cap_measure::count: amount = charge.counted ? 1 : 0; break;
+    }
+    // A counter charged nothing gets nothing back either (SPEC §6), so it is not kept.
+    if (amount == 0) continue;
+    const std::uint32_t counter = cap.counter != no_counter ? cap.counter : counter_for(cap.key);
+    counters[counter] += amount;
+    charged.push_back({counter, cap.spec->measure});
+    ++charge.counter_count;
+  }
+  if (charge.counter_count > 0) charges.push_back(charge);
+  return charge.base_used;
+}
+
+// cap_reached, not_released, fund_empty: nothing is drawn or charged.
+void engine::state::stop_before_drawing(rule_run& run, const donation_run& d) {
+  explain_caps(run, false, money{}, money{});
+  keep_for_rematch(run, d, money{}, money{});
+}
+
+// A rule a rematch step names keeps what it paid short of want, for the close (SPEC §7).
+void engine::state::keep_for_rematch(const rule_run& run, const donation_run& d, money paid_now, money base_used_now) {
+  if (!rematched[run.r] || paid_now >= run.want) return;
+  rematch_candidate candidate;
+  candidate.donation = d.position;
+  candidate.rule = run.evaluation.rule;
+  candidate.first_cap = rematch_caps.size();
+  candidate.base0 = run.base0;
+  candidate.want = run.want;
+  candidate.paid = paid_now;
+  candidate.own_base = base_used_now;
+  candidate.used_ratio = run.used_ratio;
+  for (const auto& cap : applied) {
+    rematch_caps.push_back({cap.key.cap, cap.key, cap.limit});
+    ++candidate.cap_count;
+  }
+  rematch_candidates.push_back(candidate);
+}
+
+// With explain(true): every cap that applied, what it had and what it has after this rule.
+void engine::state::explain_caps(rule_run& run, bool after_charging, money paid_now, money base_charged) {
+  if (!explaining) return;
+  for (const auto& cap : applied) {
+    std::int64_t used = 0;
+    if (after_charging) {
+      switch (cap.spec->measure) {
+        case cap_measure::match: used = paid_now.minor_units(); break;
+        case cap_measure::donation: used = base_charged.minor_units(); break;
+        case cap_measure::count: used = paid_now > money{} ? 1 : 0; break;
+      }
+    }
+    run.evaluation.caps.push_back({index_at<cap_index>(cap.key.cap), cap.remaining, cap.remaining - used});
+  }
+}
+
+}  // namespace matchfund

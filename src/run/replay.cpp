@@ -10,11 +10,11 @@
 #include "read/event_pipe.hpp"
 #include "matchfund/engine.hpp"
 #include "matchfund/read_events.hpp"
-#include "matchfund/version.hpp"
 #include "write/output_files.hpp"
 #include "support/huge_pages.hpp"
 #include "write/ledger_writer.hpp"
-#include "support/sha256.hpp"
+#include "write/summary_json.hpp"
+#include "write/tables.hpp"
 #include "support/string_maps.hpp"
 
 namespace matchfund {
@@ -22,25 +22,6 @@ namespace matchfund {
 namespace {
 
 using detail::csv_writer;
-
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20) {
-      constexpr char hex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += hex[byte >> 4];
-      out += hex[byte & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 // About how many events the files hold, from the length of the lines at the head of each (one
 // read of 64 KiB per file): enough to size the table of id hashes once instead of doubling it
@@ -256,138 +237,37 @@ replay_report replay_run::finish() {
   for (std::size_t code = 0; code < outcome_count_.size(); ++code) {
     if (outcome_count_[code] > 0) report.outcome_counts[std::string(to_string(static_cast<outcome>(code)))] = outcome_count_[code];
   }
-  const rule_set& rules = rules_;
-  const engine& matcher = matcher_;
-
-  // projects.csv and funds.csv, by id in byte order.
-  const auto by_id = [](const auto& specs) {
-    std::vector<std::size_t> order(specs.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return specs[a].id < specs[b].id; });
-    return order;
-  };
-  csv_writer projects("project,organization,donations,donors,raised,refunded,matched,closeout,total");
-  money total_raised, total_matched, total_closeout;
-  for (std::size_t p : by_id(rules.projects())) {
-    const project_spec& spec = rules.projects()[p];
-    const project_totals& totals = matcher.project(index_at<project_index>(p));
-    projects.field(spec.id)
-        .field(rules.organizations()[position(spec.organization)])
-        .field(std::to_string(totals.donations))
-        .field(std::to_string(totals.donors))
-        .field(amount(totals.raised))
-        .field(amount(totals.refunded))
-        .field(amount(totals.matched))
-        .field(amount(totals.closeout))
-        .field(amount(totals.raised + totals.matched + totals.closeout));
-    projects.end_row();
-    total_raised += totals.raised;
-    total_matched += totals.matched;
-    total_closeout += totals.closeout;
-    report.top_projects.emplace_back(spec.id, totals.matched + totals.closeout);
-  }
-  std::stable_sort(report.top_projects.begin(), report.top_projects.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  if (report.top_projects.size() > 10) report.top_projects.resize(10);
-
-  csv_writer funds("fund,budget,released,drawn,returned,forfeited,expired,closeout,unallocated,available_end,exhausted_at");
-  for (std::size_t f : by_id(rules.funds())) {
-    const fund_spec& spec = rules.funds()[f];
-    const fund_totals& totals = matcher.fund(index_at<fund_index>(f));
-    const std::string exhausted = totals.exhausted_at ? time(*totals.exhausted_at) : std::string();
-    funds.field(spec.id)
-        .field(amount(spec.budget))
-        .field(amount(totals.released))
-        .field(amount(totals.drawn))
-        .field(amount(totals.returned))
-        .field(amount(totals.forfeited))
-        .field(amount(totals.expired))
-        .field(amount(totals.closeout))
-        .field(amount(totals.unallocated))
-        .field(amount(totals.available()))
-        .field(exhausted);
-    funds.end_row();
-    report.funds.push_back({spec.id, spec.budget, totals.released, totals.drawn, totals.returned, totals.forfeited,
-                            totals.available(), totals.closeout, totals.unallocated, exhausted});
-  }
+  const detail::projects_table projects = detail::write_projects_table(rules_, matcher_);
+  report.top_projects = projects.top;
+  const std::string funds = detail::write_funds_table(rules_, matcher_, report.funds);
 
   // SPEC §8: the engine's invariants, and every input event accounted for.
-  std::vector<invariant_result> invariants = matcher.check_invariants();
-  const auto check = [&](std::string name, bool holds, std::string detail) {
-    invariants.push_back({std::move(name), holds, holds ? std::string() : std::move(detail)});
-  };
-  check("every_event_accounted", report.events_read == report.events_processed + report.events_rejected,
-        std::to_string(report.events_read) + " read, " + std::to_string(report.events_processed) + " processed, " +
-            std::to_string(report.events_rejected) + " rejected");
-  report.invariants = invariants;
-  for (const auto& invariant : invariants) {
+  report.invariants = matcher_.check_invariants();
+  const bool accounted = report.events_read == report.events_processed + report.events_rejected;
+  report.invariants.push_back({"every_event_accounted", accounted,
+                               accounted ? std::string()
+                                         : std::to_string(report.events_read) + " read, " +
+                                               std::to_string(report.events_processed) + " processed, " +
+                                               std::to_string(report.events_rejected) + " rejected"});
+  for (const auto& invariant : report.invariants) {
     if (!invariant.holds) throw invariant_error("invariant " + invariant.name + " does not hold: " + invariant.detail);
-  }
-
-  // rejected.csv: file-argument order, then line order (SPEC §11.11).
-  std::stable_sort(rejected_.begin(), rejected_.end(), [&](const rejected_event& a, const rejected_event& b) {
-    const auto rank = [&](const std::string& file) {
-      return std::find(file_names_.begin(), file_names_.end(), file) - file_names_.begin();
-    };
-    return std::pair(rank(a.file), a.line) < std::pair(rank(b.file), b.line);
-  });
-  csv_writer rejected_csv("file,line,id,reason");
-  for (const auto& bad : rejected_) {
-    rejected_csv.field(bad.file).field(std::to_string(bad.line)).field(bad.id).field(bad.reason);
-    rejected_csv.end_row();
   }
 
   // The tables, then summary.json with the digest of every output.
   detail::output_file& projects_file = outputs_.create("projects.csv");
-  projects_file.write(projects.text());
+  projects_file.write(projects.csv);
   detail::output_file& funds_file = outputs_.create("funds.csv");
-  funds_file.write(funds.text());
+  funds_file.write(funds);
   report.digests = {{"ledger.csv", ledger_file_.complete()},
                     {"projects.csv", projects_file.complete()},
                     {"funds.csv", funds_file.complete()}};
   if (outcomes_file_ != nullptr) report.digests.emplace_back("outcomes.csv", outcomes_file_->complete());
   if (options_.lenient) {
     detail::output_file& rejected_file = outputs_.create("rejected.csv");
-    rejected_file.write(rejected_csv.text());
+    rejected_file.write(detail::write_rejected_table(std::move(rejected_), file_names_));
     report.digests.emplace_back("rejected.csv", rejected_file.complete());
   }
-  std::string rules_digest;
-  try {
-    rules_digest = detail::sha256_hex_of_file(rules.source_file());
-  } catch (const std::exception&) {
-    rules_digest.clear();  // rules loaded from text: no file to hash
-  }
-
-  std::string summary = "{\n  \"matchfund\": " + json_string(version_string) + ",\n";
-  summary += "  \"rules\": {\"file\": " + json_string(rules.source_file()) + ", \"sha256\": " +
-             json_string(rules_digest) + "},\n";
-  summary += "  \"outputs\": {";
-  for (std::size_t i = 0; i < report.digests.size(); ++i) {
-    summary += (i == 0 ? "\n    " : ",\n    ") + json_string(report.digests[i].first) + ": " +
-               json_string(report.digests[i].second);
-  }
-  summary += "\n  },\n";
-  summary += "  \"events\": {\"read\": " + std::to_string(report.events_read) +
-             ", \"processed\": " + std::to_string(report.events_processed) +
-             ", \"rejected\": " + std::to_string(report.events_rejected) +
-             ", \"donations\": " + std::to_string(report.donations) + "},\n";
-  summary += "  \"outcomes\": {";
-  bool first = true;
-  for (const auto& [code, count] : report.outcome_counts) {
-    summary += (first ? "" : ", ") + json_string(code) + ": " + std::to_string(count);
-    first = false;
-  }
-  summary += "},\n";
-  summary += "  \"totals\": {\"raised\": " + json_string(amount(total_raised)) +
-             ", \"matched\": " + json_string(amount(total_matched)) +
-             ", \"closeout\": " + json_string(amount(total_closeout)) + "},\n";
-  summary += "  \"invariants\": {";
-  for (std::size_t i = 0; i < invariants.size(); ++i) {
-    summary += (i == 0 ? "" : ", ") + json_string(invariants[i].name) + ": " + (invariants[i].holds ? "true" : "false");
-  }
-  summary += "}\n}\n";
-
-  outputs_.create("summary.json").write(summary);
+  outputs_.create("summary.json").write(detail::write_summary_json(rules_, report, projects));
   outputs_.commit();
   return report;
 }

@@ -1,0 +1,34 @@
+// The tables of SPEC §8 from an engine's totals: projects.csv, funds.csv and rejected.csv, rows
+// by id in byte order (rejections in file-argument order, then line order, SPEC §11.11).
+// Internal (run/replay.cpp).
+#ifndef MATCHFUND_SRC_TABLES_HPP
+#define MATCHFUND_SRC_TABLES_HPP
+
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "matchfund/engine.hpp"
+#include "matchfund/money.hpp"
+#include "matchfund/read_events.hpp"
+#include "matchfund/replay.hpp"
+#include "matchfund/rule_set.hpp"
+
+namespace matchfund::detail {
+
+struct projects_table {
+  std::string csv;
+  money raised, matched, closeout;                       // over all projects, for summary.json
+  std::vector<std::pair<std::string, money>> top;       // the ten with most match + close-out
+};
+projects_table write_projects_table(const rule_set& rules, const engine& matcher);
+
+// funds.csv; each fund's row also goes to `reports`, in the same order.
+std::string write_funds_table(const rule_set& rules, const engine& matcher, std::vector<fund_report>& reports);
+
+std::string write_rejected_table(std::vector<rejected_event> rejected, std::span<const std::string> file_names);
+
+}  // namespace matchfund::detail
+
+#endif

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "matchfund/detail/int128.hpp"
 #include "matchfund/money.hpp"
@@ -19,19 +20,22 @@ enum class rounding {
   half_even,  // to nearest, ties to the even neighbour (banker's rounding)
 };
 
+// The rules file's words for the modes (SPEC §1), in one place: the loader reads them with this
+// table, the outputs write them with to_string.
+inline constexpr std::pair<std::string_view, rounding> rounding_spellings[] = {
+    {"floor", rounding::floor}, {"half_up", rounding::half_up}, {"half_even", rounding::half_even}};
+
 inline constexpr std::string_view to_string(rounding mode) noexcept {
-  switch (mode) {
-    case rounding::floor: return "floor";
-    case rounding::half_up: return "half_up";
-    case rounding::half_even: return "half_even";
+  for (const auto& [name, spelled] : rounding_spellings) {
+    if (spelled == mode) return name;
   }
   return "floor";
 }
 
 inline constexpr std::optional<rounding> rounding_from_string(std::string_view text) noexcept {
-  if (text == "floor") return rounding::floor;
-  if (text == "half_up") return rounding::half_up;
-  if (text == "half_even") return rounding::half_even;
+  for (const auto& [name, spelled] : rounding_spellings) {
+    if (name == text) return spelled;
+  }
   return std::nullopt;
 }
 

@@ -146,6 +146,18 @@ enum class cap_scope : std::uint8_t {
   field,  // attr:<field>: one counter per value of the field
 };
 
+// The rules file's words for the scopes of `per` (SPEC §5.3), `attr:<field>` aside.
+inline constexpr std::pair<std::string_view, cap_scope> cap_scope_spellings[] = {
+    {"donation", cap_scope::donation},
+    {"donor", cap_scope::donor},
+    {"project", cap_scope::project},
+    {"organization", cap_scope::organization},
+    {"region", cap_scope::region},
+    {"category", cap_scope::category},
+    {"donor_project", cap_scope::donor_project},
+    {"donor_organization", cap_scope::donor_organization},
+    {"campaign", cap_scope::campaign}};
+
 enum class cap_measure : std::uint8_t { match, donation, count };
 
 struct cap_spec {
@@ -163,6 +175,23 @@ struct cap_spec {
 
 enum class partial_mode : std::uint8_t { clip, skip };
 enum class refund_disposition : std::uint8_t { give_back, forfeit };  // return | forfeit
+
+// SPEC §6's words for a disposition, in one place: rules (`on_refund`), events (`disposition`)
+// and the ledger's `disposition` column.
+inline constexpr std::pair<std::string_view, refund_disposition> refund_disposition_spellings[] = {
+    {"return", refund_disposition::give_back}, {"forfeit", refund_disposition::forfeit}};
+
+inline constexpr std::string_view to_string(refund_disposition disposition) noexcept {
+  return disposition == refund_disposition::give_back ? refund_disposition_spellings[0].first
+                                                      : refund_disposition_spellings[1].first;
+}
+
+inline constexpr std::optional<refund_disposition> refund_disposition_from_string(std::string_view text) noexcept {
+  for (const auto& [name, spelled] : refund_disposition_spellings) {
+    if (name == text) return spelled;
+  }
+  return std::nullopt;
+}
 
 struct rule_spec {
   std::string id;

@@ -168,7 +168,7 @@ struct describer {
       for (auto cap : rule.own_caps) line("       cap {}", describe_cap(rules.cap(cap)));
       for (auto cap : rule.shared_caps) line("       shared cap {}", describe_cap(rules.cap(cap)));
       std::string options = fmt::format("partial {}, rounding {}, on refund {}", rule.partial == partial_mode::clip ? "clip" : "skip",
-                                        to_string(rule.round), rule.on_refund == refund_disposition::give_back ? "return" : "forfeit");
+                                        to_string(rule.round), to_string(rule.on_refund));
       if (rule.exclusive) options += ", exclusive";
       line("       {}", options);
       if (rule.settle) line("       settles if {}", describe_condition(*rule.settle));

@@ -43,13 +43,6 @@ std::optional<located_node> child_of(const located_node& map, std::string_view k
   return std::nullopt;
 }
 
-bool has_control_character(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return byte < 0x20 || byte == 0x7F;
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Phase 1: the document, the version, the campaign.
 

@@ -236,16 +236,12 @@ void rules_loader::read_rule(const located_node& node, std::size_t file_index, r
                        .value_or(partial_mode::clip);
   }
   if (auto mode = reader.optional("rounding")) {
-    rule.round = detail::read_choice<rounding>(*mode, {{"floor", rounding::floor},
-                                                        {"half_up", rounding::half_up},
-                                                        {"half_even", rounding::half_even}})
-                     .value_or(rounding::floor);
+    rule.round = detail::read_choice<rounding>(*mode, rounding_spellings).value_or(rounding::floor);
   }
   if (auto exclusive = reader.optional("exclusive")) rule.exclusive = detail::read_bool(*exclusive).value_or(false);
   if (auto on_refund = reader.optional("on_refund")) {
-    rule.on_refund = detail::read_choice<refund_disposition>(*on_refund, {{"return", refund_disposition::give_back},
-                                                                          {"forfeit", refund_disposition::forfeit}})
-                         .value_or(refund_disposition::give_back);
+    rule.on_refund =
+        detail::read_choice<refund_disposition>(*on_refund, refund_disposition_spellings).value_or(refund_disposition::give_back);
   }
   if (auto settle = reader.optional("settle")) {
     map_reader settle_reader(*settle);
@@ -427,15 +423,9 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
   }
   if (auto per = reader.required("per")) {
     auto text = detail::read_string(*per);
-    static constexpr std::pair<std::string_view, cap_scope> scopes[] = {
-        {"donation", cap_scope::donation},         {"donor", cap_scope::donor},
-        {"project", cap_scope::project},           {"organization", cap_scope::organization},
-        {"region", cap_scope::region},             {"category", cap_scope::category},
-        {"donor_project", cap_scope::donor_project}, {"donor_organization", cap_scope::donor_organization},
-        {"campaign", cap_scope::campaign}};
     bool known = false;
     if (text) {
-      for (const auto& [name, scope] : scopes) {
+      for (const auto& [name, scope] : cap_scope_spellings) {
         if (*text == name) {
           cap.per = scope;
           known = true;

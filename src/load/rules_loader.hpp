@@ -22,6 +22,7 @@
 #include "support/csv_reader.hpp"
 #include "matchfund/rule_set.hpp"
 #include "load/yaml_document.hpp"
+#include "support/text.hpp"
 
 namespace matchfund::detail::loading {
 
@@ -197,8 +198,6 @@ struct csv_row {
 
 // A child of a mapping, located, without the bookkeeping of map_reader (no reports).
 std::optional<located_node> child_of(const located_node& map, std::string_view key);
-
-bool has_control_character(std::string_view text);
 
 // ---------------------------------------------------------------------------------------------
 // References by id.

@@ -10,6 +10,7 @@
 
 #include "matchfund/detail/decimal_text.hpp"
 #include "matchfund/value.hpp"
+#include "support/text.hpp"
 #include "support/utf8.hpp"
 
 namespace matchfund::detail {
@@ -459,12 +460,9 @@ std::optional<std::string> read_id(const located_node& at) {
     at.report("an id must not be empty", "bad_id");
     return std::nullopt;
   }
-  for (char character : *text) {
-    const auto c = static_cast<unsigned char>(character);
-    if (c < 0x20 || c == 0x7F) {
-      at.report("an id must not contain control characters", "bad_id");
-      return std::nullopt;
-    }
+  if (has_control_character(*text)) {
+    at.report("an id must not contain control characters", "bad_id");
+    return std::nullopt;
   }
   return text;
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -157,10 +158,10 @@ std::optional<utc_offset> read_utc_offset(const located_node& at);
 std::optional<month_day> read_month_day(const located_node& at);
 std::optional<std::vector<located_node>> read_list(const located_node& at);
 
-// One of a fixed set of words; reports bad_choice listing them.
+// One of a fixed set of words (a spelling table such as rounding_spellings); reports bad_choice
+// listing them.
 template <class T>
-std::optional<T> read_choice(const located_node& at,
-                             std::initializer_list<std::pair<std::string_view, T>> choices) {
+std::optional<T> read_choice(const located_node& at, std::span<const std::pair<std::string_view, T>> choices) {
   auto text = read_scalar_text(at, "a string");
   if (!text) return std::nullopt;
   std::string expected;
@@ -172,6 +173,11 @@ std::optional<T> read_choice(const located_node& at,
   }
   at.report("invalid value \"" + *text + "\" (expected " + expected + ")", "bad_choice");
   return std::nullopt;
+}
+
+template <class T>
+std::optional<T> read_choice(const located_node& at, std::initializer_list<std::pair<std::string_view, T>> choices) {
+  return read_choice(at, std::span<const std::pair<std::string_view, T>>(choices.begin(), choices.size()));
 }
 
 }  // namespace matchfund::detail

@@ -5,6 +5,7 @@
 
 #include "support/csv_reader.hpp"
 #include "read/json_lines.hpp"
+#include "support/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -89,12 +90,6 @@ class event_context {
   std::vector<std::pair<std::string_view, std::size_t>> by_name_;
 };
 
-bool has_control_character(std::string_view text) noexcept {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return byte < 0x20 || byte == 0x7F;
-  });
-}
 
 // An attribute value of the type the rules give the attribute, as the rules loader reads
 // project and donor attributes: nullopt when the text is not of that type.
@@ -145,7 +140,7 @@ std::string check_event(const event_context& context, const field_texts& texts, 
   }
 
   if (f[fields::id].empty()) return missing(fields::id);
-  if (has_control_character(f[fields::id])) return bad_field(fields::id);
+  if (detail::has_control_character(f[fields::id])) return bad_field(fields::id);
   out.id.assign(f[fields::id]);
 
   if (f[fields::time].empty()) return missing(fields::time);
@@ -165,26 +160,21 @@ std::string check_event(const event_context& context, const field_texts& texts, 
   };
   const auto read_ref = [&]() -> std::string {
     if (f[fields::ref].empty()) return missing(fields::ref);
-    if (has_control_character(f[fields::ref])) return bad_field(fields::ref);
+    if (detail::has_control_character(f[fields::ref])) return bad_field(fields::ref);
     out.ref.assign(f[fields::ref]);
     return {};
   };
   const auto read_disposition = [&]() -> std::string {
     if (f[fields::disposition].empty()) return {};
-    if (f[fields::disposition] == "return") {
-      out.disposition = refund_disposition::give_back;
-    } else if (f[fields::disposition] == "forfeit") {
-      out.disposition = refund_disposition::forfeit;
-    } else {
-      return bad_field(fields::disposition);
-    }
+    out.disposition = refund_disposition_from_string(f[fields::disposition]);
+    if (!out.disposition) return bad_field(fields::disposition);
     return {};
   };
 
   switch (out.kind) {
     case event_kind::donation: {
       if (f[fields::donor].empty()) return missing(fields::donor);
-      if (has_control_character(f[fields::donor])) return bad_field(fields::donor);
+      if (detail::has_control_character(f[fields::donor])) return bad_field(fields::donor);
       out.donor.assign(f[fields::donor]);
       if (f[fields::project].empty()) return missing(fields::project);
       out.project = context.rules().find_project(f[fields::project]);

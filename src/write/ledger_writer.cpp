@@ -110,7 +110,7 @@ void ledger_writer::write_batches() {
             .field(line.fund ? std::string_view(rules_.fund(*line.fund).id) : std::string_view())
             .field(format_money(line.amount, rules_.minor_digits()))
             .field(line.limited_by)
-            .field(line.disposition ? (*line.disposition == refund_disposition::give_back ? "return" : "forfeit") : "");
+            .field(line.disposition ? to_string(*line.disposition) : std::string_view());
         csv.end_row();
       }
       std::lock_guard lock(mutex_);

@@ -10,7 +10,9 @@
 
 #include "matchfund/calendar.hpp"
 #include "matchfund/detail/decimal_text.hpp"
+#include "matchfund/detail/int128.hpp"
 #include "matchfund/money.hpp"
+#include "matchfund/parse_result.hpp"
 
 namespace matchfund {
 
@@ -59,6 +61,35 @@ inline constexpr value_type classify_scalar_text(std::string_view text) noexcept
   const auto parts = detail::split_decimal(number);
   if (!parts) return value_type::string;
   return has_multiplier || !parts->fraction_digits.empty() ? value_type::money : value_type::integer;
+}
+
+// An attribute's text read as the type the rules use the attribute as (SPEC §3.1): the one
+// parser for project and donor attributes in rules files and for event attributes. A failure's
+// message is empty when the text is not of that type at all, and says why when it is money that
+// is not a whole number of minor units or passes the money limit.
+inline parse_result<value> parse_typed_value(value_type type, std::string_view text, minor_digits_t digits) {
+  switch (type) {
+    case value_type::boolean:
+      if (!is_boolean_text(text)) return parse_failure{};
+      return value{boolean_text_value(text)};
+    case value_type::integer: {
+      if (classify_scalar_text(text) != value_type::integer) return parse_failure{};
+      detail::int128 number = 0;
+      if (detail::scale_decimal(*detail::split_decimal(text), 0, money_limit_minor, number) != detail::scale_status::ok) {
+        return parse_failure{};
+      }
+      return value{static_cast<std::int64_t>(number)};
+    }
+    case value_type::money: {
+      const value_type kind = classify_scalar_text(text);
+      if (kind != value_type::integer && kind != value_type::money) return parse_failure{};
+      auto amount = parse_money(text, digits);
+      if (!amount) return parse_failure{amount.error()};
+      return value{*amount};
+    }
+    default:
+      return value{std::string(text)};
+  }
 }
 
 }  // namespace matchfund

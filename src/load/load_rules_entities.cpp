@@ -35,30 +35,11 @@ std::optional<value> rules_loader::attribute_value(const resolved_attribute& att
               "bad_attribute_value");
     return std::nullopt;
   };
-  switch (type) {
-    case value_type::boolean:
-      if (!is_boolean_text(text)) return mismatch();
-      return value{boolean_text_value(text)};
-    case value_type::integer: {
-      if (classify_scalar_text(text) != value_type::integer) return mismatch();
-      auto parsed = detail::split_decimal(text);
-      detail::int128 number = 0;
-      if (detail::scale_decimal(*parsed, 0, money_limit_minor, number) != detail::scale_status::ok) return mismatch();
-      return value{static_cast<std::int64_t>(number)};
-    }
-    case value_type::money: {
-      const auto kind = classify_scalar_text(text);
-      if (kind != value_type::integer && kind != value_type::money) return mismatch();
-      auto amount = parse_money(text, digits());
-      if (!amount) {
-        report_at(amount.error(), "bad_attribute_value");
-        return std::nullopt;
-      }
-      return value{*amount};
-    }
-    default:
-      return value{text};
-  }
+  auto parsed = parse_typed_value(type, text, digits());
+  if (parsed) return *parsed;
+  if (parsed.error().empty()) return mismatch();
+  report_at(parsed.error(), "bad_attribute_value");  // money, but not a whole number of minor units
+  return std::nullopt;
 }
 
 void rules_loader::read_projects(const located_node& node) {

@@ -91,33 +91,6 @@ class event_context {
 };
 
 
-// An attribute value of the type the rules give the attribute, as the rules loader reads
-// project and donor attributes: nullopt when the text is not of that type.
-std::optional<value> typed_attribute(value_type type, std::string_view text, minor_digits_t digits) {
-  switch (type) {
-    case value_type::boolean:
-      if (!is_boolean_text(text)) return std::nullopt;
-      return value{boolean_text_value(text)};
-    case value_type::integer: {
-      if (classify_scalar_text(text) != value_type::integer) return std::nullopt;
-      detail::int128 number = 0;
-      if (detail::scale_decimal(*detail::split_decimal(text), 0, money_limit_minor, number) != detail::scale_status::ok) {
-        return std::nullopt;
-      }
-      return value{static_cast<std::int64_t>(number)};
-    }
-    case value_type::money: {
-      const value_type kind = classify_scalar_text(text);
-      if (kind != value_type::integer && kind != value_type::money) return std::nullopt;
-      auto amount = parse_money(text, digits);
-      if (!amount) return std::nullopt;
-      return value{*amount};
-    }
-    default:
-      return value{std::string(text)};
-  }
-}
-
 std::string bad_field(field f) { return "bad_field:" + std::string(field_names[f]); }
 std::string missing(field f) { return "missing:" + std::string(field_names[f]); }
 
@@ -187,8 +160,9 @@ std::string check_event(const event_context& context, const field_texts& texts, 
       for (std::size_t slot = 0; slot < specs.size(); ++slot) {
         const std::string_view text = texts.attributes[slot];
         if (text.empty()) continue;
-        out.attributes[slot] = typed_attribute(specs[slot].type, text, context.rules().minor_digits());
-        if (!out.attributes[slot]) return "bad_field:attr." + specs[slot].name;
+        auto parsed = parse_typed_value(specs[slot].type, text, context.rules().minor_digits());
+        if (!parsed) return "bad_field:attr." + specs[slot].name;
+        out.attributes[slot] = *parsed;
       }
       return {};
     }

@@ -170,6 +170,12 @@ void engine::state::run_closeout(timestamp t) {
   for (fund_state& fund : funds) fund.limit_unallocated();
 }
 
+// What a rematch aims at for one donation: the base re-clipped by its donation caps, the want
+// recomputed from it, what is missing and what match caps allow of that.
+struct engine::state::rematch_aim {
+  money base, want, need, allowed;
+};
+
 // `rematch` (SPEC §7, §11.10): the rule's donations paid short of their want, oldest first, get
 // another draw: donation caps re-clip the base without the donation's own charge (nothing left
 // blocks it), want is recomputed from that base for ratio formulas, match caps clip, count caps
@@ -180,119 +186,144 @@ void engine::state::run_rematch(const closeout_spec& step, closeout_index index,
   const rule_spec& rule = rules.rule(rule_id);
   const bool own_sources = !step.from && step.leftover_funds.empty();
   step_purse purse = own_sources ? step_purse{} : open_purse(step);
-
   for (rematch_candidate& candidate : rematch_candidates) {
-    if (candidate.rule != rule_id) continue;
-    const donation_record& donation = donations[candidate.donation];
-    const std::size_t p = position(donation.project);
-    if (!refunded_of(candidate.donation).is_zero()) continue;
-    bool reversed = false;
-    const index_range own_lines = lines_of(donation);
-    for (std::uint32_t l = own_lines.first; l < own_lines.first + own_lines.count; ++l) {
-      if (reversed_of(l) > money{}) reversed = true;
-    }
-    if (reversed) continue;
-    if ((!revoked_donations.empty() && revoked_donations.contains(id_of(donation))) ||
-        (!revoked_donors.empty() && revoked_donors.contains(donor_name(donation.donor))) ||
-        revoked_projects.contains(static_cast<std::uint32_t>(p))) {
-      continue;
-    }
-    if (!eligible_at_close(step.eligible, donation.project)) continue;
-    if (fails_settlement(rule_id, donation.project)) continue;  // the verdict of settlement at close
-
-    // The donation's stored charge for the rule, if it charged any counter: a later refund gives
-    // back what it says, so a rematch keeps it up to date.
-    rule_charge* charge = nullptr;
-    const index_range own_charges = charges_of(donation);
-    for (std::uint32_t c = own_charges.first; c < own_charges.first + own_charges.count; ++c) {
-      if (charges[c].rule == rule_id) charge = &charges[c];
-    }
-    const money own_base = candidate.own_base;  // the evaluation's charge, or an earlier rematch's
-    const std::span<const rematch_cap> caps_applied(rematch_caps.data() + candidate.first_cap, candidate.cap_count);
-
-    money base = candidate.base0;
-    bool blocked = false;
-    money allowed_by_caps = money::from_minor(money_limit_minor);
-    for (const rematch_cap& cap : caps_applied) {
-      const std::int64_t counter = charged_to(cap.key);
-      switch (rules.caps()[cap.cap].measure) {
-        case cap_measure::donation: {
-          const std::int64_t remaining = cap.limit - (counter - own_base.minor_units());
-          if (remaining <= 0) blocked = true;
-          else base = min(base, money::from_minor(remaining));
-          break;
-        }
-        case cap_measure::count:
-          if (candidate.paid.is_zero() && cap.limit - counter <= 0) blocked = true;
-          break;
-        case cap_measure::match:
-          allowed_by_caps = min(allowed_by_caps, money::from_minor(std::max<std::int64_t>(0, cap.limit - counter)));
-          break;
-      }
-    }
-    if (blocked) continue;
-    const money want = candidate.used_ratio ? round_product(base, *candidate.used_ratio, rule.round) : candidate.want;
-    const money need = want - candidate.paid;
-    if (need <= money{}) continue;
-    const money allowed = min(need, allowed_by_caps);
-    if (allowed <= money{} || (rule.partial == partial_mode::skip && allowed < need)) continue;
-
-    // Draw: the step's funds (what it took) or the rule's sources, each within the pot.
-    const donation_context context{nullptr, donation.donor, donation.project, &projects[p], nullptr};
-    draws.clear();
-    money got;
-    const auto try_fund = [&](std::size_t f, money can_give) {
-      if (got >= allowed) return;
-      money give = min(allowed - got, can_give);
-      const auto pot = pot_of(rules.funds()[f], context);
-      if (pot) give = min(give, pot_remaining(f, *pot, context));
-      if (give <= money{}) return;
-      draws.push_back({f, give, pot});
-      got += give;
-    };
-    if (own_sources) {
-      for (fund_index source : rule.sources) try_fund(position(source), funds[position(source)].totals.available());
-    } else {
-      for (const auto& part : purse.parts) try_fund(part.fund, part.taken - part.given);
-    }
-    if (got <= money{} || (rule.partial == partial_mode::skip && got < need)) continue;
-
-    for (const auto& d : draws) {
-      ledger_line& line = add_line(t, ledger_kind::closeout);
-      line.event_id = close_event_id;
-      line.donation_id = id_of(donation);
-      line.donor = donor_name(donation.donor);
-      line.project = donation.project;
-      line.step = index;
-      line.fund = index_at<fund_index>(d.fund);
-      line.amount = d.amount;
-      funds[d.fund].totals.closeout += d.amount;
-      if (d.pot) funds[d.fund].pot_used[*d.pot] += d.amount;
-      for (auto& part : purse.parts) {
-        if (part.fund == d.fund) part.given += d.amount;
-      }
-    }
-    projects[p].closeout += got;
-    purse.given += got;
-
-    // Charge the caps: match caps by what was paid now; donation caps hold the base now used in
-    // place of the donation's own charge; count caps 1 for a donation paid nothing before.
-    const money paid_total = candidate.paid + got;
-    const money base_used = paid_total == want ? base : floor_fraction(base, paid_total.minor_units(), want.minor_units());
-    for (const rematch_cap& cap : caps_applied) {
-      std::int64_t delta = 0;
-      switch (rules.caps()[cap.cap].measure) {
-        case cap_measure::match: delta = got.minor_units(); break;
-        case cap_measure::donation: delta = (base_used - own_base).minor_units(); break;
-        case cap_measure::count: delta = candidate.paid.is_zero() ? 1 : 0; break;
-      }
-      if (delta != 0) counters[counter_for(cap.key)] += delta;
-    }
-    if (charge != nullptr) charge->base_used = base_used;  // what a later refund gives back
-    candidate.paid = paid_total;
-    candidate.own_base = base_used;
+    if (candidate.rule != rule_id || !may_rematch(candidate, step)) continue;
+    const auto aim = rematch_aim_of(candidate, rule);
+    if (!aim) continue;
+    const money got = draw_for_rematch(candidate, rule, own_sources ? nullptr : &purse, aim->allowed);
+    if (got <= money{} || (rule.partial == partial_mode::skip && got < aim->need)) continue;
+    write_rematch_lines(candidate, index, t, purse);
+    charge_rematch(candidate, *aim, got);
   }
   if (!own_sources) close_purse(purse);
+}
+
+// Not refunded, none of its lines reversed, nothing of it revoked, its project eligible for the
+// step and passing the rule's settle (the verdict settlement reached at the close).
+bool engine::state::may_rematch(const rematch_candidate& candidate, const closeout_spec& step) const {
+  const donation_record& donation = donations[candidate.donation];
+  if (!refunded_of(candidate.donation).is_zero()) return false;
+  const index_range own_lines = lines_of(donation);
+  for (std::uint32_t l = own_lines.first; l < own_lines.first + own_lines.count; ++l) {
+    if (reversed_of(l) > money{}) return false;
+  }
+  if ((!revoked_donations.empty() && revoked_donations.contains(id_of(donation))) ||
+      (!revoked_donors.empty() && revoked_donors.contains(donor_name(donation.donor))) ||
+      revoked_projects.contains(static_cast<std::uint32_t>(position(donation.project)))) {
+    return false;
+  }
+  return eligible_at_close(step.eligible, donation.project) && !fails_settlement(candidate.rule, donation.project);
+}
+
+std::span<const engine_detail::rematch_cap> engine::state::caps_of(const rematch_candidate& candidate) const {
+  return {rematch_caps.data() + candidate.first_cap, candidate.cap_count};
+}
+
+// nullopt when a cap blocks the donation, nothing is missing, or `partial: skip` cannot be met.
+std::optional<engine::state::rematch_aim> engine::state::rematch_aim_of(const rematch_candidate& candidate,
+                                                                        const rule_spec& rule) const {
+  rematch_aim aim;
+  aim.base = candidate.base0;
+  money allowed_by_caps = money::from_minor(money_limit_minor);
+  for (const rematch_cap& cap : caps_of(candidate)) {
+    const std::int64_t counter = charged_to(cap.key);
+    switch (rules.caps()[cap.cap].measure) {
+      case cap_measure::donation: {
+        // Re-clipped without the donation's own charge (the evaluation's, or an earlier rematch's).
+        const std::int64_t remaining = cap.limit - (counter - candidate.own_base.minor_units());
+        if (remaining <= 0) return std::nullopt;
+        aim.base = min(aim.base, money::from_minor(remaining));
+        break;
+      }
+      case cap_measure::count:
+        if (candidate.paid.is_zero() && cap.limit - counter <= 0) return std::nullopt;
+        break;
+      case cap_measure::match:
+        allowed_by_caps = min(allowed_by_caps, money::from_minor(std::max<std::int64_t>(0, cap.limit - counter)));
+        break;
+    }
+  }
+  aim.want = candidate.used_ratio ? round_product(aim.base, *candidate.used_ratio, rule.round) : candidate.want;
+  aim.need = aim.want - candidate.paid;
+  if (aim.need <= money{}) return std::nullopt;
+  aim.allowed = min(aim.need, allowed_by_caps);
+  if (aim.allowed <= money{} || (rule.partial == partial_mode::skip && aim.allowed < aim.need)) return std::nullopt;
+  return aim;
+}
+
+// The draws (into `draws`): the step's funds, what it took of each, or without a purse the
+// rule's sources, what they have available; each within the donation's pot. Returns the total.
+money engine::state::draw_for_rematch(const rematch_candidate& candidate, const rule_spec& rule,
+                                      const step_purse* purse, money allowed) {
+  const donation_record& donation = donations[candidate.donation];
+  const donation_context context{nullptr, donation.donor, donation.project, &projects[position(donation.project)],
+                                 nullptr};
+  draws.clear();
+  money got;
+  const auto try_fund = [&](std::size_t f, money can_give) {
+    if (got >= allowed) return;
+    money give = min(allowed - got, can_give);
+    const auto pot = pot_of(rules.funds()[f], context);
+    if (pot) give = min(give, pot_remaining(f, *pot, context));
+    if (give <= money{}) return;
+    draws.push_back({f, give, pot});
+    got += give;
+  };
+  if (purse == nullptr) {
+    for (fund_index source : rule.sources) try_fund(position(source), funds[position(source)].totals.available());
+  } else {
+    for (const auto& part : purse->parts) try_fund(part.fund, part.taken - part.given);
+  }
+  return got;
+}
+
+// A close-out line per fund drawn, with the donation's id, donor and project.
+void engine::state::write_rematch_lines(const rematch_candidate& candidate, closeout_index index, timestamp t,
+                                        step_purse& purse) {
+  const donation_record& donation = donations[candidate.donation];
+  money got;
+  for (const auto& d : draws) {
+    ledger_line& line = add_line(t, ledger_kind::closeout);
+    line.event_id = close_event_id;
+    line.donation_id = id_of(donation);
+    line.donor = donor_name(donation.donor);
+    line.project = donation.project;
+    line.step = index;
+    line.fund = index_at<fund_index>(d.fund);
+    line.amount = d.amount;
+    funds[d.fund].totals.closeout += d.amount;
+    if (d.pot) funds[d.fund].pot_used[*d.pot] += d.amount;
+    for (auto& part : purse.parts) {
+      if (part.fund == d.fund) part.given += d.amount;
+    }
+    got += d.amount;
+  }
+  projects[position(donation.project)].closeout += got;
+  purse.given += got;
+}
+
+// Charge the caps: match caps by what was paid now; donation caps hold the base now used in
+// place of the donation's own charge; count caps 1 for a donation paid nothing before. The
+// donation's stored charge for the rule is kept up to date: a later refund gives back what it says.
+void engine::state::charge_rematch(rematch_candidate& candidate, const rematch_aim& aim, money got) {
+  const money paid_total = candidate.paid + got;
+  const money base_used =
+      paid_total == aim.want ? aim.base : floor_fraction(aim.base, paid_total.minor_units(), aim.want.minor_units());
+  for (const rematch_cap& cap : caps_of(candidate)) {
+    std::int64_t delta = 0;
+    switch (rules.caps()[cap.cap].measure) {
+      case cap_measure::match: delta = got.minor_units(); break;
+      case cap_measure::donation: delta = (base_used - candidate.own_base).minor_units(); break;
+      case cap_measure::count: delta = candidate.paid.is_zero() ? 1 : 0; break;
+    }
+    if (delta != 0) counters[counter_for(cap.key)] += delta;
+  }
+  const index_range own_charges = charges_of(donations[candidate.donation]);
+  for (std::uint32_t c = own_charges.first; c < own_charges.first + own_charges.count; ++c) {
+    if (charges[c].rule == candidate.rule) charges[c].base_used = base_used;
+  }
+  candidate.paid = paid_total;
+  candidate.own_base = base_used;
 }
 
 // The per-project cap of a step: `cap`, `floor(M × max_share)`, the smaller of the two.

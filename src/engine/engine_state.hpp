@@ -881,6 +881,14 @@ struct engine::state {
   std::vector<money> quadratic_amounts(const closeout_spec& step, std::span<const project_index> receivers,
                                        money budget, const std::optional<money>& cap);
   void run_rematch(const closeout_spec& step, closeout_index index, timestamp t);
+  struct rematch_aim;
+  [[nodiscard]] bool may_rematch(const rematch_candidate& candidate, const closeout_spec& step) const;
+  [[nodiscard]] std::span<const rematch_cap> caps_of(const rematch_candidate& candidate) const;
+  [[nodiscard]] std::optional<rematch_aim> rematch_aim_of(const rematch_candidate& candidate, const rule_spec& rule) const;
+  money draw_for_rematch(const rematch_candidate& candidate, const rule_spec& rule, const step_purse* purse,
+                         money allowed);
+  void write_rematch_lines(const rematch_candidate& candidate, closeout_index index, timestamp t, step_purse& purse);
+  void charge_rematch(rematch_candidate& candidate, const rematch_aim& aim, money got);
 };
 
 }  // namespace matchfund

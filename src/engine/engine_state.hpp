@@ -221,7 +221,7 @@ struct engine::state {
   struct ledger_sums {
     std::vector<fund_totals> funds;       // drawn, returned, forfeited, expired, closeout
     std::vector<project_totals> projects;  // matched, closeout
-    void add(std::span<const ledger_line> lines);
+    void add(std::span<const ledger_line> made);
   };
   ledger_sums discarded_sums;
   std::uint64_t matches_above_formula = 0;  // evaluations that paid more than a non-zero want

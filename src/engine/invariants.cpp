@@ -4,8 +4,8 @@
 
 namespace matchfund {
 
-void engine::state::ledger_sums::add(std::span<const ledger_line> lines) {
-  for (const ledger_line& line : lines) {
+void engine::state::ledger_sums::add(std::span<const ledger_line> made) {
+  for (const ledger_line& line : made) {
     if (line.project) {
       project_totals& project = projects[position(*line.project)];
       if (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal) project.matched += line.amount;

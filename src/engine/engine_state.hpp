@@ -1,5 +1,7 @@
 // The engine's state (engine.hpp's pimpl), shared by the files that implement the engine:
-// engine.cpp (events) and closeout.cpp (close-out steps, SPEC §7). Internal.
+// engine.cpp (events, refunds, revocations, the close), process_donation.cpp (SPEC §5.2),
+// closeout.cpp (SPEC §7) and invariants.cpp (§8). The records it keeps are in records.hpp.
+// Internal.
 #ifndef MATCHFUND_SRC_ENGINE_STATE_HPP
 #define MATCHFUND_SRC_ENGINE_STATE_HPP
 
@@ -18,6 +20,7 @@
 #include "support/chunked_vector.hpp"
 #include "support/huge_pages.hpp"
 #include "engine/counter_table.hpp"
+#include "engine/records.hpp"
 #include "support/id_index.hpp"
 #include "support/key_set.hpp"
 #include "matchfund/assert.hpp"
@@ -29,132 +32,6 @@
 namespace matchfund {
 
 namespace engine_detail {
-
-using cap_key = detail::cap_key;
-
-// The engine's tables grow with the events: they live on huge pages (see huge_pages.hpp), the
-// per-event and per-donor ones in chunks that never move (chunked_vector.hpp).
-template <class T>
-using table_vector = detail::chunked_vector<T>;
-
-// What one rule drew from one fund for one donation: 16 bytes, kept for every match (tens of
-// millions in a national replay). What refunds reversed of it and the sub-budget entity it was
-// charged to (funds with sub-budgets) are kept apart: few matches have either
-// (engine::state::reversed_amounts, line_pots).
-struct match_record {
-  rule_index rule{};
-  fund_index fund{};
-  money amount;
-};
-static_assert(sizeof(void*) != 8 || sizeof(match_record) == 16, "match records are kept by the ten million");
-
-// One cap counter charged by a rule for a donation: what a refund gives back to.
-struct counter_charge {
-  std::uint32_t counter = 0;
-  cap_measure measure = cap_measure::match;
-};
-
-// What one rule charged to caps for one donation, so refunds can give it back. Kept only when
-// the rule charged some counter; its counters are charged[first_counter, +counter_count). What
-// refunds gave back of it is kept apart (engine::state::given_back): few charges have any.
-struct rule_charge {
-  money base_used;           // donation caps
-  rule_index rule{};
-  std::uint32_t counter_count = 0;
-  std::uint32_t first_counter = 0;
-  bool counted = false;      // count caps charged 1
-};
-static_assert(sizeof(void*) != 8 || sizeof(rule_charge) == 24, "charge records are kept by the ten million");
-
-// What refunds gave back of one rule_charge so far.
-struct charge_given_back {
-  money base;
-  bool count = false;
-};
-
-constexpr std::uint32_t no_payment = UINT32_MAX;
-
-// A donation as refunds and close-out need it: 32 bytes, kept for every donation (tens of
-// millions in a national replay). What refunds took back is kept apart (refunded_amounts):
-// few donations have any.
-struct donation_record {
-  const char* id = nullptr;  // counted text in the engine's arena (string_arena::store_counted)
-  money amount;
-  std::uint32_t donor = 0;
-  project_index project{};
-  std::uint32_t payment = no_payment;  // its payment record, when some rule paid or charged it
-  bool inside_campaign = false;  // made inside [start, end) before the close (quadratic counts it)
-};
-
-static_assert(sizeof(void*) != 8 || sizeof(donation_record) == 32, "donation records are kept by the ten million");
-
-// A donation some rule paid or charged to caps: its match lines lines[first_line, +line_count)
-// and charges charges[first_charge, +charge_count). Revocations and settlement reverse only
-// these, so only these are chained per donor and per project, each to the one before it.
-struct payment_record {
-  std::uint32_t donation = 0;
-  std::uint32_t first_line = 0;
-  std::uint32_t line_count = 0;
-  std::uint32_t first_charge = 0;
-  std::uint32_t charge_count = 0;
-  std::uint32_t previous_of_donor = no_payment;
-  std::uint32_t previous_of_project = no_payment;
-};
-
-constexpr std::uint32_t no_project = UINT32_MAX;
-
-// A donor seen in the events: its id, its entry in the rules' donor list, its last payment, and
-// the first two projects it gave to (most donors give to one or two: counting a project's
-// distinct donors then needs no lookup in project_donors, which holds the other pairs).
-struct donor_record {
-  // The id: up to 15 bytes inside the record (its length in the last byte), so that finding a
-  // donor by id reads one record and no arena text; longer ids are a counted text in the arena,
-  // its pointer in the first bytes and 0xFF last.
-  std::array<char, 16> id_bytes{};
-  std::uint32_t spec = UINT32_MAX;  // position in rules.donors(); UINT32_MAX: not listed
-  std::uint32_t last_payment = no_payment;
-  std::uint32_t first_projects[2] = {no_project, no_project};
-};
-static_assert(sizeof(void*) != 8 || sizeof(donor_record) == 32, "donor records are kept by the ten million");
-
-// A donation a rule paid less than its formula wanted, kept for a `rematch` step of that rule
-// (SPEC §7): what the evaluation saw, since the event is gone by the close. Its caps are
-// rematch_caps[first_cap, +cap_count).
-struct rematch_candidate {
-  std::uint32_t donation = 0;
-  rule_index rule{};
-  std::uint32_t cap_count = 0;
-  std::uint64_t first_cap = 0;
-  money base0;                     // min(amount, matchable_max)
-  money want;
-  money paid;
-  money own_base;                  // what the donation charges its donation caps (the base used)
-  std::optional<ratio> used_ratio;  // the ratio of a ratio formula (want is recomputed from it)
-};
-
-// A cap as a donation's evaluation applied it: its counter key and limit.
-struct rematch_cap {
-  std::uint32_t cap = 0;
-  cap_key key;
-  std::int64_t limit = 0;
-};
-
-
-struct fund_state {
-  fund_totals totals;
-  std::size_t next_release = 0;
-  boost::unordered_flat_map<std::uint64_t, money> pot_used;  // sub-budget entity -> drawn - returned
-  // SPEC §11.19, over the close-out steps that took from this fund: the most that was ever out
-  // of it (paid by earlier steps plus taken by one step), and what the steps paid from it.
-  money closeout_peak;
-  money closeout_given;
-
-  // U = peak - given, limited to what is available (a later rematch on a rule's own sources may
-  // have drawn what a step left); called whenever either moves after the close.
-  void limit_unallocated() {
-    totals.unallocated = max(money{}, min(closeout_peak - closeout_given, totals.available()));
-  }
-};
 
 // The attribute leaves without default of a condition: values every donation must have.
 inline void collect_required(const condition& c, std::vector<field_ref>& out) {

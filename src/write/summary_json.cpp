@@ -7,6 +7,9 @@
 
 namespace matchfund::detail {
 
+namespace {
+
+// `text` as a JSON string, quotes included.
 std::string json_string(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
@@ -25,8 +28,6 @@ std::string json_string(std::string_view text) {
   }
   return out + "\"";
 }
-
-namespace {
 
 // `{"a": 1, "b": 2}` of names and values already written as JSON.
 template <class Items, class Write>

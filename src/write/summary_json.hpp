@@ -4,7 +4,6 @@
 #define MATCHFUND_SRC_SUMMARY_JSON_HPP
 
 #include <string>
-#include <string_view>
 
 #include "matchfund/replay.hpp"
 #include "matchfund/rule_set.hpp"
@@ -13,9 +12,6 @@
 namespace matchfund::detail {
 
 std::string write_summary_json(const rule_set& rules, const replay_report& report, const projects_table& projects);
-
-// `text` as a JSON string, quotes included.
-std::string json_string(std::string_view text);
 
 }  // namespace matchfund::detail
 

@@ -87,7 +87,7 @@ void engine::state::pay_out(step_purse& purse, closeout_index step, project_inde
                             std::string_view donation_id, std::string_view donor) {
   if (amount <= money{}) return;
   const auto line_for = [&](std::optional<fund_index> fund, money part) {
-    ledger_line& line = add_line(t, ledger_kind::closeout);
+    ledger_line& line = ledger.add(t, ledger_kind::closeout);
     line.event_id = close_event_id;
     line.donation_id = donation_id;
     line.donor = donor;
@@ -130,9 +130,9 @@ bool engine::state::eligible_at_close(const condition& c, project_index p) const
   const auto holds_here = evaluate(c, [&](const field_ref& field) -> field_reading {
     if (field.kind == field_kind::fund_budget || field.kind == field_kind::fund_drawn ||
         field.kind == field_kind::fund_available) {
-      return read_fund_field(field);
+      return fields.read_fund_field(field);
     }
-    return read_project_field(field, p, totals);
+    return fields.read_project_field(field, p, totals);
   });
   return holds_here.value_or(false);
 }
@@ -154,7 +154,7 @@ void engine::state::run_closeout(timestamp t) {
       // The receivers: projects not revoked that pass the step's `eligible`, in id order.
       std::vector<project_index> receivers;
       for (project_index p : by_id) {
-        if (revoked_projects.contains(static_cast<std::uint32_t>(position(p)))) continue;
+        if (revoked.cover_project(p)) continue;
         if (eligible_at_close(step.eligible, p)) receivers.push_back(p);
       }
       step_purse purse = open_purse(step);
@@ -202,16 +202,12 @@ void engine::state::run_rematch(const closeout_spec& step, closeout_index index,
 // step and passing the rule's settle (the verdict settlement reached at the close).
 bool engine::state::may_rematch(const rematch_candidate& candidate, const closeout_spec& step) const {
   const donation_record& donation = donations[candidate.donation];
-  if (!refunded_of(candidate.donation).is_zero()) return false;
-  const index_range own_lines = lines_of(donation);
+  if (!donations.refunded_of(candidate.donation).is_zero()) return false;
+  const index_range own_lines = donations.lines_of(donation);
   for (std::uint32_t l = own_lines.first; l < own_lines.first + own_lines.count; ++l) {
-    if (reversed_of(l) > money{}) return false;
+    if (donations.reversed_of(l) > money{}) return false;
   }
-  if ((!revoked_donations.empty() && revoked_donations.contains(id_of(donation))) ||
-      (!revoked_donors.empty() && revoked_donors.contains(donor_name(donation.donor))) ||
-      revoked_projects.contains(static_cast<std::uint32_t>(position(donation.project)))) {
-    return false;
-  }
+  if (revoked.cover(engine_detail::id_of(donation), ids.donor_name(donation.donor), donation.project)) return false;
   return eligible_at_close(step.eligible, donation.project) && !fails_settlement(candidate.rule, donation.project);
 }
 
@@ -226,7 +222,7 @@ std::optional<engine::state::rematch_aim> engine::state::rematch_aim_of(const re
   aim.base = candidate.base0;
   money allowed_by_caps = money::from_minor(money_limit_minor);
   for (const rematch_cap& cap : caps_of(candidate)) {
-    const std::int64_t counter = charged_to(cap.key);
+    const std::int64_t counter = caps.charged_to(cap.key);
     switch (rules.caps()[cap.cap].measure) {
       case cap_measure::donation: {
         // Re-clipped without the donation's own charge (the evaluation's, or an earlier rematch's).
@@ -283,10 +279,10 @@ void engine::state::write_rematch_lines(const rematch_candidate& candidate, clos
   const donation_record& donation = donations[candidate.donation];
   money got;
   for (const auto& d : draws) {
-    ledger_line& line = add_line(t, ledger_kind::closeout);
+    ledger_line& line = ledger.add(t, ledger_kind::closeout);
     line.event_id = close_event_id;
-    line.donation_id = id_of(donation);
-    line.donor = donor_name(donation.donor);
+    line.donation_id = engine_detail::id_of(donation);
+    line.donor = ids.donor_name(donation.donor);
     line.project = donation.project;
     line.step = index;
     line.fund = index_at<fund_index>(d.fund);
@@ -310,17 +306,13 @@ void engine::state::charge_rematch(rematch_candidate& candidate, const rematch_a
   const money base_used =
       paid_total == aim.want ? aim.base : floor_fraction(aim.base, paid_total.minor_units(), aim.want.minor_units());
   for (const rematch_cap& cap : caps_of(candidate)) {
-    std::int64_t delta = 0;
-    switch (rules.caps()[cap.cap].measure) {
-      case cap_measure::match: delta = got.minor_units(); break;
-      case cap_measure::donation: delta = (base_used - candidate.own_base).minor_units(); break;
-      case cap_measure::count: delta = candidate.paid.is_zero() ? 1 : 0; break;
-    }
-    if (delta != 0) counters[counter_for(cap.key)] += delta;
+    const std::int64_t delta = engine_detail::cap_book::amount_for(rules.caps()[cap.cap].measure, got,
+                                                                   base_used - candidate.own_base, candidate.paid.is_zero());
+    if (delta != 0) caps.adjust(cap.key, delta);
   }
-  const index_range own_charges = charges_of(donations[candidate.donation]);
+  const index_range own_charges = donations.charges_of(donations[candidate.donation]);
   for (std::uint32_t c = own_charges.first; c < own_charges.first + own_charges.count; ++c) {
-    if (charges[c].rule == candidate.rule) charges[c].base_used = base_used;
+    if (donations.charge(c).rule == candidate.rule) donations.charge(c).base_used = base_used;
   }
   candidate.paid = paid_total;
   candidate.own_base = base_used;
@@ -339,7 +331,7 @@ std::optional<money> engine::state::step_cap(const closeout_spec& step, money bu
 std::vector<money> engine::state::closeout_amounts(const closeout_spec& step, std::span<const project_index> receivers,
                                                    money budget) {
   const std::optional<money> cap = step_cap(step, budget);
-  const std::vector<std::optional<money>> caps(receivers.size(), cap);
+  const std::vector<std::optional<money>> limits(receivers.size(), cap);
   std::vector<wide> weights(receivers.size());
   switch (step.kind) {
     case closeout_kind::proportional: {
@@ -349,13 +341,13 @@ std::vector<money> engine::state::closeout_amounts(const closeout_spec& step, st
       for (std::size_t k = 0; k < receivers.size(); ++k) {
         const std::size_t p = position(receivers[k]);
         weights[k] = by_rule ? wide(std::max<std::int64_t>(0, rule_totals[p].minor_units()))
-                             : weight_of(read_project_field(*step.weight, receivers[k], projects[p]));
+                             : weight_of(fields.read_project_field(*step.weight, receivers[k], projects[p]));
       }
-      return allocate(budget, weights, caps).amounts;
+      return allocate(budget, weights, limits).amounts;
     }
     case closeout_kind::equal:
       std::fill(weights.begin(), weights.end(), wide(1));
-      return allocate(budget, weights, caps).amounts;
+      return allocate(budget, weights, limits).amounts;
     case closeout_kind::quadratic: return quadratic_amounts(step, receivers, budget, cap);
     case closeout_kind::fixed: return scale_when_short(fixed_amounts(step, receivers), budget, cap);
     case closeout_kind::challenge: return scale_when_short(challenge_amounts(step, receivers), budget, cap);
@@ -375,12 +367,12 @@ std::vector<money> engine::state::scale_when_short(std::vector<money> amounts, m
   for (const money& amount : amounts) total += amount.minor_units();
   if (total <= wide(budget.minor_units())) return amounts;
   std::vector<wide> weights;
-  std::vector<std::optional<money>> caps;
+  std::vector<std::optional<money>> limits;
   for (const money& amount : amounts) {
     weights.emplace_back(amount.minor_units());
-    caps.emplace_back(amount);
+    limits.emplace_back(amount);
   }
-  return allocate(budget, weights, caps).amounts;
+  return allocate(budget, weights, limits).amounts;
 }
 
 // `fixed`: each entry's amount to its project, or split over its organization's or region's
@@ -414,9 +406,9 @@ std::vector<money> engine::state::challenge_amounts(const closeout_spec& step,
   std::vector<money> amounts(receivers.size());
   for (std::size_t k = 0; k < receivers.size(); ++k) {
     const std::size_t p = position(receivers[k]);
-    const auto field = money_in(read_project_field(step.field, receivers[k], projects[p]));
+    const auto field = money_in(fields.read_project_field(step.field, receivers[k], projects[p]));
     std::optional<money> target = step.target;
-    if (step.target_from) target = money_in(read_project_field(*step.target_from, receivers[k], projects[p]));
+    if (step.target_from) target = money_in(fields.read_project_field(*step.target_from, receivers[k], projects[p]));
     if (!target) continue;  // no target: skipped
     const wide_rational field_value_now(field.value_or(money{}).minor_units());
     wide_rational pay = step.pay_amount ? wide_rational(step.pay_amount->minor_units())
@@ -438,10 +430,11 @@ std::vector<money> engine::state::challenge_amounts(const closeout_spec& step,
 // What each rule paid each project, net of reversals: the `rule.ID.total` weight.
 std::vector<money> engine::state::net_paid_by_project(rule_index rule) const {
   std::vector<money> totals(rules.projects().size());
-  for (const payment_record& payment : payments) {
+  for (const payment_record& payment : donations.payments()) {
     const std::size_t p = position(donations[payment.donation].project);
     for (std::uint32_t l = payment.first_line; l < payment.first_line + payment.line_count; ++l) {
-      if (lines[l].rule == rule) totals[p] += lines[l].amount - reversed_of(l);
+      const match_record& line = donations.line(l);
+      if (line.rule == rule) totals[p] += line.amount - donations.reversed_of(l);
     }
   }
   return totals;
@@ -460,9 +453,8 @@ std::vector<money> engine::state::quadratic_amounts(const closeout_spec& step, s
   for (std::uint32_t k = 0; k < donations.size(); ++k) {
     const donation_record& donation = donations[k];
     if (!donation.inside_campaign || slot[position(donation.project)] < 0) continue;
-    if (!revoked_donations.empty() && revoked_donations.contains(id_of(donation))) continue;
-    if (!revoked_donors.empty() && revoked_donors.contains(donor_name(donation.donor))) continue;
-    const money net = donation.amount - refunded_of(k);
+    if (revoked.cover_donation_or_donor(engine_detail::id_of(donation), ids.donor_name(donation.donor))) continue;
+    const money net = donation.amount - donations.refunded_of(k);
     if (step.min_contribution && net < *step.min_contribution) continue;
     if (net <= money{}) continue;
     contributions[static_cast<std::uint64_t>(position(donation.project)) << 32 | donation.donor] += net;
@@ -479,8 +471,8 @@ std::vector<money> engine::state::quadratic_amounts(const closeout_spec& step, s
   std::vector<wide> weights(receivers.size());
   for (std::size_t k = 0; k < receivers.size(); ++k) weights[k] = sum_s[k] * sum_s[k] - sum_s2[k];
   if (!gitcoin) {
-    const std::vector<std::optional<money>> caps(receivers.size(), cap);
-    return allocate(budget, weights, caps).amounts;
+    const std::vector<std::optional<money>> limits(receivers.size(), cap);
+    return allocate(budget, weights, limits).amounts;
   }
 
   // Gitcoin's linear QF, in units of 10^-12 minor units.

@@ -4,7 +4,7 @@
 
 namespace matchfund {
 
-void engine::state::ledger_sums::add(std::span<const ledger_line> made) {
+void engine_detail::ledger_sums::add(std::span<const ledger_line> made) {
   for (const ledger_line& line : made) {
     if (line.project) {
       project_totals& project = projects[position(*line.project)];
@@ -48,8 +48,7 @@ std::vector<invariant_result> engine::check_invariants() const {
   const auto check = [&](std::string name, bool holds, std::string detail) {
     results.push_back({std::move(name), holds, holds ? std::string() : std::move(detail)});
   };
-  state::ledger_sums sums = s.discarded_sums;  // and the lines still kept
-  sums.add(s.ledger);
+  const engine_detail::ledger_sums sums = s.ledger.sums();
 
   std::string identity_broken, ledger_differs;
   for (std::size_t f = 0; f < s.funds.size(); ++f) {

@@ -12,7 +12,6 @@
 
 namespace matchfund {
 
-using engine_detail::checked_u32;
 
 // The donation being evaluated, as every rule sees it.
 struct engine::state::donation_run {
@@ -46,30 +45,32 @@ struct engine::state::rule_run {
 
 engine::event_result engine::state::process_donation(const event& e) {
   event_result result;
-  const std::uint32_t donor = intern_donor(e.donor);
+  const std::uint32_t donor = ids.intern_donor(e.donor);
   const project_index project = *e.project;
   const project_totals before = projects[position(project)];
   std::fill(paid_by_rule.begin(), paid_by_rule.end(), money{});
   donation_run d(e, donation_context{&e, donor, project, &before, &paid_by_rule});
 
   // SPEC §3.3: every attribute a condition needs without default, before anything happens.
-  for (const auto& field : required_attributes) {
-    if (std::holds_alternative<no_value>(read_field(field, d.context))) {
+  for (const auto& field : plan.required_attributes) {
+    if (std::holds_alternative<no_value>(fields.read_field(field, d.context))) {
       result.rejected = "missing_attribute:" + field.name;
       return result;
     }
   }
-  donation_record& donation = record_donation(d);
-  const std::size_t first_line = lines.size();
-  const std::size_t first_charge = charges.size();
+  record_donation(d);
+  const std::uint32_t first_line = donations.line_count();
+  const std::uint32_t first_charge = donations.charge_count();
   std::fill(window_verdicts.begin(), window_verdicts.end(), std::int8_t{-1});
   for (std::size_t r = 0; r < rules.rules().size(); ++r) evaluate_rule(r, d);
   // After all rules: a payment record when some rule paid or charged; the project's totals.
-  if (lines.size() > first_line || charges.size() > first_charge) record_payment(donation, d, first_line, first_charge);
+  if (donations.line_count() > first_line || donations.charge_count() > first_charge) {
+    record_payment(d, first_line, first_charge);
+  }
   project_totals& totals = projects[position(project)];
   totals.donations += 1;
   totals.raised += *e.amount;
-  if (first_gift_to(donor, project)) totals.donors += 1;
+  if (ids.first_gift_to(donor, project)) totals.donors += 1;
   for (const money& paid : paid_by_rule) totals.matched += paid;
   for (const rule_evaluation& evaluation : evaluations) {
     if (evaluation.paid > evaluation.want && !evaluation.want.is_zero()) ++matches_above_formula;
@@ -78,39 +79,28 @@ engine::event_result engine::state::process_donation(const event& e) {
   return result;
 }
 
-engine_detail::donation_record& engine::state::record_donation(donation_run& d) {
+void engine::state::record_donation(donation_run& d) {
   const event& e = d.e;
-  if (donations.size() >= other_event) throw error("more than 2,147,483,648 donations in one run");
-  d.position = static_cast<std::uint32_t>(donations.size());
-  donation_record& donation = donations.emplace_back();
-  donation.id = ids.store_counted(e.id);  // indexed in event_ids when an id is looked up next
-  d.id = id_of(donation);
-  d.donor_id = donor_name(d.context.donor);
+  d.position = donations.size();
+  const char* id = ids.keep_donation_id(d.position, e.id);
+  donation_record& donation = donations.add();
+  donation.id = id;
+  d.id = engine_detail::id_of(donation);
+  d.donor_id = ids.donor_name(d.context.donor);
   donation.donor = d.context.donor;
   donation.project = d.context.project;
   donation.amount = *e.amount;
   const campaign_spec& campaign = rules.campaign();
-  d.revoked = (!revoked_donations.empty() && revoked_donations.contains(e.id)) ||
-              (!revoked_donors.empty() && revoked_donors.contains(e.donor)) ||
-              revoked_projects.contains(static_cast<std::uint32_t>(position(d.context.project)));
+  d.revoked = revoked.cover(e.id, e.donor, d.context.project);
   d.outside = is_closed || e.time < campaign.start || e.time >= campaign.end;
   d.seed = campaign.seed.value_or(0);
   donation.inside_campaign = !d.outside;
-  return donation;
 }
 
 // A payment record, chained to the donor's and the project's previous ones.
-void engine::state::record_payment(donation_record& donation, const donation_run& d, std::size_t first_line,
-                                   std::size_t first_charge) {
-  donation.payment = checked_u32(payments.size(), "paid donations");
-  payment_record& payment = payments.emplace_back();
-  payment.donation = d.position;
-  payment.first_line = checked_u32(first_line, "match lines");
-  payment.line_count = static_cast<std::uint32_t>(lines.size() - first_line);
-  payment.first_charge = checked_u32(first_charge, "cap charges");
-  payment.charge_count = static_cast<std::uint32_t>(charges.size() - first_charge);
-  payment.previous_of_donor = std::exchange(donors[d.context.donor].last_payment, donation.payment);
-  payment.previous_of_project = std::exchange(project_last_payment[position(d.context.project)], donation.payment);
+void engine::state::record_payment(const donation_run& d, std::uint32_t first_line, std::uint32_t first_charge) {
+  donations.record_payment(d.position, d.context.project, ids.donor(d.context.donor).last_payment, first_line,
+                           first_charge);
 }
 
 void engine::state::evaluate_rule(std::size_t r, donation_run& d) {
@@ -169,7 +159,7 @@ std::optional<outcome> engine::state::outcome_before_the_formula(const rule_run&
   if (d.excluded) return outcome::excluded;
   if (!rule.windows.empty()) {
     // Rules with the same windows share one verdict per donation.
-    std::int8_t& inside = window_verdicts[window_group[run.r]];
+    std::int8_t& inside = window_verdicts[plan.window_group[run.r]];
     if (inside < 0) {
       const std::int64_t ms_of_day = local_millisecond_of_day(d.e.time, rules.campaign().timezone);
       inside = std::any_of(rule.windows.begin(), rule.windows.end(), [&](const window_spec& w) {
@@ -178,8 +168,8 @@ std::optional<outcome> engine::state::outcome_before_the_formula(const rule_run&
     }
     if (inside == 0) return outcome::outside_window;
   }
-  const bool eligible = eligible_by_project[run.r].empty() ? holds(rule.eligible, d.context)
-                                                          : eligible_by_project[run.r][position(d.context.project)];
+  const auto& by_project = plan.eligible_by_project[run.r];
+  const bool eligible = by_project.empty() ? fields.holds(rule.eligible, d.context) : by_project[position(d.context.project)];
   if (!eligible) return outcome::not_eligible;
   if (rule.min_donation && *d.e.amount < *rule.min_donation) return outcome::below_minimum;
   if (rule.chance) {
@@ -201,10 +191,10 @@ void engine::state::clip_base(rule_run& run, const donation_run& d) {
       const auto scope = scope_of(cap, d.context, d.position);
       if (!scope) continue;  // the scope value is missing: not limited by this cap
       const auto cap_position = static_cast<std::uint32_t>(position(c));
-      const cap_key key{*scope, period_of(cap_position, d.e.time), cap_position};
-      const std::int64_t limit = limit_of(cap, d.context);
-      const std::uint32_t counter = counter_if_any(key);
-      const std::int64_t used = counter == no_counter ? 0 : counters[counter];
+      const cap_key key{*scope, caps.period_of(cap_position, d.e.time), cap_position};
+      const std::int64_t limit = fields.limit_of(cap, d.context);
+      const std::uint32_t counter = caps.counter_if_any(key);
+      const std::int64_t used = counter == no_counter ? 0 : caps.used(counter);
       applied.push_back({&cap, key, std::max<std::int64_t>(0, limit - used), limit, counter});
     }
   };
@@ -223,7 +213,7 @@ bool engine::state::apply_formula(rule_run& run, const donation_run& d) {
   const rule_spec& rule = run.rule;
   const auto pick_tier = [&](const tiered_ratio_formula& tiers) -> std::optional<ratio> {
     for (const auto& tier : tiers.tiers) {
-      if (!tier.when || holds(*tier.when, d.context)) return tier.value;
+      if (!tier.when || fields.holds(*tier.when, d.context)) return tier.value;
     }
     return std::nullopt;
   };
@@ -346,10 +336,8 @@ void engine::state::decide_partial(rule_run& run) {
 void engine::state::commit_draws(const rule_run& run, const donation_run& d) {
   const rule_evaluation& evaluation = run.evaluation;
   for (const auto& drawn : draws) {
-    fund_state& fund = funds[drawn.fund];
-    fund.totals.drawn += drawn.amount;
-    if (drawn.pot) fund.pot_used[*drawn.pot] += drawn.amount;
-    ledger_line& line = add_line(d.e.time, ledger_kind::match);
+    funds.draw(drawn.fund, drawn.amount, drawn.pot, d.e.time);
+    ledger_line& line = ledger.add(d.e.time, ledger_kind::match);
     line.event_id = d.id;
     line.donation_id = d.id;
     line.donor = d.donor_id;
@@ -358,11 +346,7 @@ void engine::state::commit_draws(const rule_run& run, const donation_run& d) {
     line.fund = index_at<fund_index>(drawn.fund);
     line.amount = drawn.amount;
     line.limited_by = evaluation.code == outcome::partial ? evaluation.limit : std::string_view();
-    if (drawn.pot) line_pots.emplace(checked_u32(lines.size(), "match lines"), *drawn.pot);
-    lines.push_back({evaluation.rule, index_at<fund_index>(drawn.fund), drawn.amount});
-    if (!fund.totals.exhausted_at && fund.totals.available().is_zero() && !release_pending(drawn.fund)) {
-      fund.totals.exhausted_at = d.e.time;
-    }
+    donations.add_line({evaluation.rule, index_at<fund_index>(drawn.fund), drawn.amount}, drawn.pot);
   }
 }
 
@@ -371,7 +355,7 @@ void engine::state::commit_draws(const rule_run& run, const donation_run& d) {
 money engine::state::charge_caps(const rule_run& run) {
   rule_charge charge;
   charge.rule = run.evaluation.rule;
-  charge.first_counter = checked_u32(charged.size(), "cap charges");
+  charge.first_counter = caps.next_charge();
   // All of the base when paid = want, else in proportion; a base clipped to a want of 0 is
   // charged whole with clip (SPEC §11.4).
   if (run.want.is_zero()) {
@@ -382,20 +366,14 @@ money engine::state::charge_caps(const rule_run& run) {
   }
   charge.counted = run.paid > money{};
   for (const auto& cap : applied) {
-    std::int64_t amount = 0;
-    switch (cap.spec->measure) {
-      case cap_measure::match: amount = run.paid.minor_units(); break;
-      case cap_measure::donation: amount = charge.base_used.minor_units(); break;
-      case cap_measure::count: amount = charge.counted ? 1 : 0; break;
-    }
+    const std::int64_t amount =
+        engine_detail::cap_book::amount_for(cap.spec->measure, run.paid, charge.base_used, charge.counted);
     // A counter charged nothing gets nothing back either (SPEC §6), so it is not kept.
     if (amount == 0) continue;
-    const std::uint32_t counter = cap.counter != no_counter ? cap.counter : counter_for(cap.key);
-    counters[counter] += amount;
-    charged.push_back({counter, cap.spec->measure});
+    caps.charge(cap.key, cap.counter, cap.spec->measure, amount);
     ++charge.counter_count;
   }
-  if (charge.counter_count > 0) charges.push_back(charge);
+  if (charge.counter_count > 0) donations.add_charge(charge);
   return charge.base_used;
 }
 
@@ -407,7 +385,7 @@ void engine::state::stop_before_drawing(rule_run& run, const donation_run& d) {
 
 // A rule a rematch step names keeps what it paid short of want, for the close (SPEC §7).
 void engine::state::keep_for_rematch(const rule_run& run, const donation_run& d, money paid_now, money base_used_now) {
-  if (!rematched[run.r] || paid_now >= run.want) return;
+  if (!plan.rematched[run.r] || paid_now >= run.want) return;
   rematch_candidate candidate;
   candidate.donation = d.position;
   candidate.rule = run.evaluation.rule;
@@ -428,14 +406,9 @@ void engine::state::keep_for_rematch(const rule_run& run, const donation_run& d,
 void engine::state::explain_caps(rule_run& run, bool after_charging, money paid_now, money base_charged) {
   if (!explaining) return;
   for (const auto& cap : applied) {
-    std::int64_t used = 0;
-    if (after_charging) {
-      switch (cap.spec->measure) {
-        case cap_measure::match: used = paid_now.minor_units(); break;
-        case cap_measure::donation: used = base_charged.minor_units(); break;
-        case cap_measure::count: used = paid_now > money{} ? 1 : 0; break;
-      }
-    }
+    const std::int64_t used =
+        after_charging ? engine_detail::cap_book::amount_for(cap.spec->measure, paid_now, base_charged, paid_now > money{})
+                       : 0;
     run.evaluation.caps.push_back({index_at<cap_index>(cap.key.cap), cap.remaining, cap.remaining - used});
   }
 }

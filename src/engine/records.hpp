@@ -1,18 +1,19 @@
 // What the engine keeps, record by record: per match line, cap charge, donation, payment, donor,
-// rematch candidate and fund. Sizes matter here (tens of millions of some), hence the static
-// asserts. Internal (engine_state.hpp).
+// and rematch candidate. Sizes matter here (tens of millions of some), hence the static
+// asserts. Internal.
 #ifndef MATCHFUND_SRC_ENGINE_RECORDS_HPP
 #define MATCHFUND_SRC_ENGINE_RECORDS_HPP
-
-#include <boost/unordered/unordered_flat_map.hpp>
 
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "engine/counter_table.hpp"
 #include "matchfund/engine.hpp"
 #include "support/chunked_vector.hpp"
+#include "support/string_arena.hpp"
 
 namespace matchfund::engine_detail {
 
@@ -23,10 +24,16 @@ using cap_key = detail::cap_key;
 template <class T>
 using table_vector = detail::chunked_vector<T>;
 
+// A count that must fit the 32 bits the engine keeps it in.
+inline std::uint32_t checked_u32(std::size_t value, const char* what) {
+  if (value >= UINT32_MAX) throw error(std::string("more than 4,294,967,294 ") + what + " in one run");
+  return static_cast<std::uint32_t>(value);
+}
+
 // What one rule drew from one fund for one donation: 16 bytes, kept for every match (tens of
 // millions in a national replay). What refunds reversed of it and the sub-budget entity it was
 // charged to (funds with sub-budgets) are kept apart: few matches have either
-// (engine::state::reversed_amounts, line_pots).
+// (donation_book.hpp).
 struct match_record {
   rule_index rule{};
   fund_index fund{};
@@ -42,7 +49,7 @@ struct counter_charge {
 
 // What one rule charged to caps for one donation, so refunds can give it back. Kept only when
 // the rule charged some counter; its counters are charged[first_counter, +counter_count). What
-// refunds gave back of it is kept apart (engine::state::given_back): few charges have any.
+// refunds gave back of it is kept apart (donation_book.hpp): few charges have any.
 struct rule_charge {
   money base_used;           // donation caps
   rule_index rule{};
@@ -61,7 +68,7 @@ struct charge_given_back {
 constexpr std::uint32_t no_payment = UINT32_MAX;
 
 // A donation as refunds and close-out need it: 32 bytes, kept for every donation (tens of
-// millions in a national replay). What refunds took back is kept apart (refunded_amounts):
+// millions in a national replay). What refunds took back is kept apart (donation_book.hpp):
 // few donations have any.
 struct donation_record {
   const char* id = nullptr;  // counted text in the engine's arena (string_arena::store_counted)
@@ -73,6 +80,8 @@ struct donation_record {
 };
 
 static_assert(sizeof(void*) != 8 || sizeof(donation_record) == 32, "donation records are kept by the ten million");
+
+inline std::string_view id_of(const donation_record& donation) noexcept { return detail::string_arena::counted(donation.id); }
 
 // A donation some rule paid or charged to caps: its match lines lines[first_line, +line_count)
 // and charges charges[first_charge, +charge_count). Revocations and settlement reverse only
@@ -91,7 +100,7 @@ constexpr std::uint32_t no_project = UINT32_MAX;
 
 // A donor seen in the events: its id, its entry in the rules' donor list, its last payment, and
 // the first two projects it gave to (most donors give to one or two: counting a project's
-// distinct donors then needs no lookup in project_donors, which holds the other pairs).
+// distinct donors then needs no lookup in the registry's set of the other (project, donor) pairs).
 struct donor_record {
   // The id: up to 15 bytes inside the record (its length in the last byte), so that finding a
   // donor by id reads one record and no arena text; longer ids are a counted text in the arena,
@@ -125,22 +134,6 @@ struct rematch_cap {
   std::int64_t limit = 0;
 };
 
-
-struct fund_state {
-  fund_totals totals;
-  std::size_t next_release = 0;
-  boost::unordered_flat_map<std::uint64_t, money> pot_used;  // sub-budget entity -> drawn - returned
-  // SPEC §11.19, over the close-out steps that took from this fund: the most that was ever out
-  // of it (paid by earlier steps plus taken by one step), and what the steps paid from it.
-  money closeout_peak;
-  money closeout_given;
-
-  // U = peak - given, limited to what is available (a later rematch on a rule's own sources may
-  // have drawn what a step left); called whenever either moves after the close.
-  void limit_unallocated() {
-    totals.unallocated = max(money{}, min(closeout_peak - closeout_given, totals.available()));
-  }
-};
 
 }  // namespace matchfund::engine_detail
 

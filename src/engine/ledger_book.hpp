@@ -1,0 +1,63 @@
+// The ledger as the engine writes it, line by line (SPEC §8's ledger.csv), and what the lines a
+// host has discarded added up to, so the invariants still see every line. Internal.
+#ifndef MATCHFUND_SRC_ENGINE_LEDGER_BOOK_HPP
+#define MATCHFUND_SRC_ENGINE_LEDGER_BOOK_HPP
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "matchfund/engine.hpp"
+#include "support/huge_pages.hpp"
+
+namespace matchfund::engine_detail {
+
+// Fund and project totals as a run of ledger lines adds them up (check_invariants compares
+// them with the totals the engine keeps).
+struct ledger_sums {
+  std::vector<fund_totals> funds;        // drawn, returned, forfeited, expired, closeout
+  std::vector<project_totals> projects;  // matched, closeout
+
+  ledger_sums(std::size_t fund_count, std::size_t project_count) : funds(fund_count), projects(project_count) {}
+  void add(std::span<const ledger_line> made);
+};
+
+class ledger_book {
+ public:
+  ledger_book(std::size_t fund_count, std::size_t project_count) : discarded_sums_(fund_count, project_count) {}
+
+  // A new line at the end, numbered after every line written so far (kept or discarded).
+  ledger_line& add(timestamp t, ledger_kind kind) {
+    ledger_line& line = lines_.emplace_back();
+    line.seq = discarded_ + lines_.size();
+    line.time = t;
+    line.kind = kind;
+    return line;
+  }
+
+  // The lines since the last discard(), contiguous: engine::ledger() hands them out as a span.
+  [[nodiscard]] std::span<const ledger_line> lines() const noexcept { return lines_; }
+
+  // Forgets the kept lines, keeping what they added up to.
+  void discard() {
+    discarded_sums_.add(lines_);
+    discarded_ += lines_.size();
+    lines_.clear();
+  }
+
+  // What every line written so far adds up to.
+  [[nodiscard]] ledger_sums sums() const {
+    ledger_sums all = discarded_sums_;
+    all.add(lines_);
+    return all;
+  }
+
+ private:
+  std::vector<ledger_line, detail::huge_page_allocator<ledger_line>> lines_;
+  std::uint64_t discarded_ = 0;  // lines forgotten by discard()
+  ledger_sums discarded_sums_;
+};
+
+}  // namespace matchfund::engine_detail
+
+#endif

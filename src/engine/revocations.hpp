@@ -1,0 +1,42 @@
+// What revocations took out of matching (SPEC §6): donations and donors by id, projects by
+// position. What is revoked stays revoked: later donations in scope are not matched either.
+// Internal.
+#ifndef MATCHFUND_SRC_ENGINE_REVOCATIONS_HPP
+#define MATCHFUND_SRC_ENGINE_REVOCATIONS_HPP
+
+#include <boost/unordered/unordered_flat_set.hpp>
+
+#include <cstdint>
+#include <string_view>
+
+#include "matchfund/engine.hpp"
+#include "support/string_maps.hpp"
+
+namespace matchfund::engine_detail {
+
+class revocations {
+ public:
+  void revoke_donation(std::string_view id) { donations_.insert(std::string(id)); }
+  void revoke_donor(std::string_view id) { donors_.insert(std::string(id)); }
+  void revoke_project(project_index project) { projects_.insert(static_cast<std::uint32_t>(position(project))); }
+
+  // Whether a donation with this id, by this donor, is revoked by its id or its donor's.
+  [[nodiscard]] bool cover_donation_or_donor(std::string_view donation_id, std::string_view donor_id) const {
+    return (!donations_.empty() && donations_.contains(donation_id)) || (!donors_.empty() && donors_.contains(donor_id));
+  }
+  [[nodiscard]] bool cover_project(project_index project) const {
+    return projects_.contains(static_cast<std::uint32_t>(position(project)));
+  }
+  // ... or by its project.
+  [[nodiscard]] bool cover(std::string_view donation_id, std::string_view donor_id, project_index project) const {
+    return cover_donation_or_donor(donation_id, donor_id) || cover_project(project);
+  }
+
+ private:
+  detail::string_set donations_, donors_;
+  boost::unordered_flat_set<std::uint32_t> projects_;
+};
+
+}  // namespace matchfund::engine_detail
+
+#endif

@@ -27,6 +27,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,215 +78,270 @@ std::uint64_t floor_loop(const std::vector<matchfund::event>& events, std::size_
   return check;
 }
 
-}  // namespace
+// What the command line asks for.
+struct bench_options {
+  std::string phases = "engine,checked,live,floor,replay";
+  std::size_t rounds = 1;
+  std::optional<matchfund::workload_kind> workload;
+  std::string rules_argument;  // without a workload
+  std::optional<std::uint64_t> donations;
+  std::uint64_t seed = 2021;
 
-int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+  [[nodiscard]] bool wanted(std::string_view phase) const {
+    return ("," + phases + ",").find(fmt::format(",{},", phase)) != std::string::npos;
+  }
+};
+
+// The options, or nullopt after printing what is wrong.
+std::optional<bench_options> parse_arguments(std::vector<std::string> args, const char* program) {
+  bench_options options;
   // --phases engine,checked,live,floor,replay (the default: all): the timed phases to run. A phase run
   // alone meets no memory an earlier phase freed (on virtual machines that hand freed memory
   // back to their host, touching it again costs a fault per page in the host as well).
-  std::string phases = "engine,checked,live,floor,replay";
   if (const auto flag = std::find(args.begin(), args.end(), "--phases"); flag != args.end() && flag + 1 != args.end()) {
-    phases = *(flag + 1);
+    options.phases = *(flag + 1);
     args.erase(flag, flag + 2);
   }
   // --rounds N: the engine, checked and floor phases run N times, one after the other in turn,
   // and print their median and range: single runs on a noisy machine are one draw, and runs in
   // turn meet the same conditions.
-  std::size_t rounds = 1;
   if (const auto flag = std::find(args.begin(), args.end(), "--rounds"); flag != args.end() && flag + 1 != args.end()) {
-    rounds = std::max<std::size_t>(1, std::strtoull((flag + 1)->c_str(), nullptr, 10));
+    options.rounds = std::max<std::size_t>(1, std::strtoull((flag + 1)->c_str(), nullptr, 10));
     args.erase(flag, flag + 2);
   }
-  const auto wanted = [&](std::string_view phase) { return ("," + phases + ",").find(fmt::format(",{},", phase)) != std::string::npos; };
-  for (std::size_t at = 0; at <= phases.size();) {
-    const std::size_t end = std::min(phases.find(',', at), phases.size());
-    const std::string_view phase = std::string_view(phases).substr(at, end - at);
+  for (std::size_t at = 0; at <= options.phases.size();) {
+    const std::size_t end = std::min(options.phases.find(',', at), options.phases.size());
+    const std::string_view phase = std::string_view(options.phases).substr(at, end - at);
     if (phase != "engine" && phase != "checked" && phase != "live" && phase != "floor" && phase != "replay") {
       fmt::print(stderr, "unknown phase '{}' (phases: engine, checked, live, floor, replay)\n", phase);
-      return 2;
+      return std::nullopt;
     }
     at = end + 1;
   }
-  std::optional<matchfund::workload_kind> workload;
   if (!args.empty() && args.front() == "--workload" && args.size() >= 2) {
-    workload = matchfund::workload_from_string(args[1]);
-    if (!workload) {
+    options.workload = matchfund::workload_from_string(args[1]);
+    if (!options.workload) {
       fmt::print(stderr, "unknown workload {}\n", args[1]);
-      return 2;
+      return std::nullopt;
     }
     args.erase(args.begin(), args.begin() + 2);
   } else if (args.empty()) {
     fmt::print(stderr, "usage: {} (--workload NAME | RULES.yaml) [donations] [seed] [--phases engine,checked,live,floor,replay] [--rounds N]\n",
-               argv[0]);
-    return 2;
+               program);
+    return std::nullopt;
+  } else {
+    options.rules_argument = args.front();
+    args.erase(args.begin());
   }
-  const std::string rules_argument = workload ? std::string() : args.front();
-  if (!workload) args.erase(args.begin());
-  const std::uint64_t seed = args.size() > 1 ? std::strtoull(args[1].c_str(), nullptr, 10) : 2021;
-  const auto directory = std::filesystem::temp_directory_path() / fmt::format("matchfund-bench-replay-{}", seed);
-  std::filesystem::create_directories(directory);
+  if (!args.empty()) options.donations = std::strtoull(args[0].c_str(), nullptr, 10);
+  if (args.size() > 1) options.seed = std::strtoull(args[1].c_str(), nullptr, 10);
+  return options;
+}
 
-  // Generate.
-  auto start = clock_type::now();
-  std::filesystem::path rules_file = rules_argument;
-  std::vector<std::filesystem::path> files = {directory / "events.csv"};
+// The generated stream: its rules file, its event file, what it holds and what it took.
+struct generated_stream {
+  std::filesystem::path rules_file;
+  std::vector<std::filesystem::path> files;
   std::uint64_t donations = 0;
   std::uint64_t donors = 0;
-  if (workload) {
-    matchfund::workload_options options;
-    options.kind = *workload;
-    options.seed = seed;
-    if (!args.empty()) options.donations = std::strtoull(args[0].c_str(), nullptr, 10);
-    const auto summary = matchfund::generate_workload(options, directory);
-    rules_file = summary.rules_file;
-    donations = summary.donations;
-    donors = summary.donors;
+  double generate_s = 0;
+  double file_mib = 0;
+};
+
+generated_stream generate_stream(const bench_options& options, const std::filesystem::path& directory) {
+  const auto start = clock_type::now();
+  generated_stream stream;
+  stream.rules_file = options.rules_argument;
+  stream.files = {directory / "events.csv"};
+  if (options.workload) {
+    matchfund::workload_options workload;
+    workload.kind = *options.workload;
+    workload.seed = options.seed;
+    if (options.donations) workload.donations = *options.donations;
+    const auto summary = matchfund::generate_workload(workload, directory);
+    stream.rules_file = summary.rules_file;
+    stream.donations = summary.donations;
+    stream.donors = summary.donors;
   } else {
-    const matchfund::rule_set rules = matchfund::load_rules(rules_file);
-    matchfund::generate_options options;
-    options.donations = donations = args.empty() ? 1'000'000 : std::strtoull(args[0].c_str(), nullptr, 10);
-    options.seed = seed;
-    donors = std::max<std::uint64_t>(1, donations / 3);
-    std::FILE* out = std::fopen(files.front().c_str(), "wb");
-    if (out == nullptr) {
-      fmt::print(stderr, "cannot write {}\n", files.front().string());
-      return 1;
-    }
-    matchfund::generate_donations(rules, options, out);
+    const matchfund::rule_set rules = matchfund::load_rules(stream.rules_file);
+    matchfund::generate_options generate;
+    generate.donations = stream.donations = options.donations.value_or(1'000'000);
+    generate.seed = options.seed;
+    stream.donors = std::max<std::uint64_t>(1, stream.donations / 3);
+    std::FILE* out = std::fopen(stream.files.front().c_str(), "wb");
+    if (out == nullptr) throw std::runtime_error("cannot write " + stream.files.front().string());
+    matchfund::generate_donations(rules, generate, out);
     std::fclose(out);
   }
-  const double generate_s = seconds_since(start);
-  const auto file_mib = static_cast<double>(std::filesystem::file_size(files.front())) / (1024.0 * 1024.0);
-  const matchfund::rule_set rules = matchfund::load_rules(rules_file);
+  stream.generate_s = seconds_since(start);
+  stream.file_mib = static_cast<double>(std::filesystem::file_size(stream.files.front())) / (1024.0 * 1024.0);
+  return stream;
+}
 
-  start = clock_type::now();
-  const std::vector<matchfund::event> events = matchfund::load_events(rules, files, [](matchfund::rejected_event&&) {});
-  const double load_s = seconds_since(start);
-  const long before_engine_mib = status_mib("VmRSS:");
-
-  // The engine as the replay's loading path drives it: load_events has refused every repeated id.
-  std::uint64_t matched = 0;
-  long engine_state_mib = 0;
-  const auto run_engine = [&] {
-    const auto begin = clock_type::now();
-    matched = 0;
-    matchfund::engine engine(rules);
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      if (i + matchfund::engine::prefetch_distance < events.size()) engine.prefetch(events[i + matchfund::engine::prefetch_distance]);
-      for (const auto& evaluation : engine.process_unchecked_new_id(events[i]).evaluations) {
-        if (!evaluation.paid.is_zero()) ++matched;
-      }
-      engine.discard_ledger();
+// The engine as the replay's loading path drives it: load_events has refused every repeated id.
+double time_engine(const matchfund::rule_set& rules, const std::vector<matchfund::event>& events, std::uint64_t& matched) {
+  const auto begin = clock_type::now();
+  matched = 0;
+  matchfund::engine engine(rules);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i + matchfund::engine::prefetch_distance < events.size()) engine.prefetch(events[i + matchfund::engine::prefetch_distance]);
+    for (const auto& evaluation : engine.process_unchecked_new_id(events[i]).evaluations) {
+      if (!evaluation.paid.is_zero()) ++matched;
     }
-    engine.finish();
-    if (engine_state_mib == 0) engine_state_mib = status_mib("VmRSS:") - before_engine_mib;
-    return seconds_since(begin);
-  };
-  // The same with every id looked up by the engine (a host that cannot vouch for its ids).
-  std::uint64_t matched_checked = 0;
-  const auto run_checked = [&] {
-    const auto begin = clock_type::now();
-    matched_checked = 0;
-    matchfund::engine engine(rules);
-    engine.process(events, [&](const matchfund::event&, const matchfund::engine::event_result& result) {
-      for (const auto& evaluation : result.evaluations) {
-        if (!evaluation.paid.is_zero()) ++matched_checked;
-      }
-      engine.discard_ledger();
-    });
-    engine.finish();
-    return seconds_since(begin);
-  };
-  std::uint64_t floor_check = 0;
-  const auto run_floor = [&] {
-    const auto begin = clock_type::now();
-    floor_check = floor_loop(events, rules.projects().size());
-    return seconds_since(begin);
-  };
-  std::vector<double> engine_runs, checked_runs, floor_runs;
-  for (std::size_t round = 0; round < rounds; ++round) {
-    if (wanted("engine")) engine_runs.push_back(run_engine());
-    if (wanted("checked")) checked_runs.push_back(run_checked());
-    if (wanted("floor")) floor_runs.push_back(run_floor());
+    engine.discard_ledger();
   }
-  const auto median = [](std::vector<double> runs) {
-    if (runs.empty()) return 0.0;
-    std::sort(runs.begin(), runs.end());
-    return runs[runs.size() / 2];
-  };
+  engine.finish();
+  return seconds_since(begin);
+}
 
-  // A live host: each process(event) call timed on its own, on a fresh engine sized for the
-  // campaign (reserve) as a host that knows its expected volume sizes it.
-  std::vector<std::uint32_t> call_ns;
-  if (wanted("live")) {
-    call_ns.reserve(events.size());
-    matchfund::engine engine(rules);
-    engine.reserve(events.size(), donors);
-    for (const auto& e : events) {
-      const auto before = clock_type::now();
-      (void)engine.process(e);
-      const auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - before).count();
-      engine.discard_ledger();
-      call_ns.push_back(static_cast<std::uint32_t>(std::min<long long>(took, UINT32_MAX)));
+// The same with every id looked up by the engine (a host that cannot vouch for its ids).
+double time_checked(const matchfund::rule_set& rules, const std::vector<matchfund::event>& events, std::uint64_t& matched) {
+  const auto begin = clock_type::now();
+  matched = 0;
+  matchfund::engine engine(rules);
+  engine.process(events, [&](const matchfund::event&, const matchfund::engine::event_result& result) {
+    for (const auto& evaluation : result.evaluations) {
+      if (!evaluation.paid.is_zero()) ++matched;
     }
+    engine.discard_ledger();
+  });
+  engine.finish();
+  return seconds_since(begin);
+}
+
+// A live host: each process(event) call timed on its own, on a fresh engine sized for the
+// campaign (reserve) as a host that knows its expected volume sizes it. Sorted.
+std::vector<std::uint32_t> time_live_calls(const matchfund::rule_set& rules, const std::vector<matchfund::event>& events,
+                                           std::uint64_t donors) {
+  std::vector<std::uint32_t> call_ns;
+  call_ns.reserve(events.size());
+  matchfund::engine engine(rules);
+  engine.reserve(events.size(), donors);
+  for (const auto& e : events) {
+    const auto before = clock_type::now();
+    (void)engine.process(e);
+    const auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - before).count();
+    engine.discard_ledger();
+    call_ns.push_back(static_cast<std::uint32_t>(std::min<long long>(took, UINT32_MAX)));
   }
   std::sort(call_ns.begin(), call_ns.end());
-  const auto percentile = [&](double p) {
-    if (call_ns.empty()) return std::uint32_t{0};
-    return call_ns[std::min(call_ns.size() - 1, static_cast<std::size_t>(p * static_cast<double>(call_ns.size())))];
-  };
+  return call_ns;
+}
 
-  const double engine_s = median(engine_runs);
-  const double checked_s = median(checked_runs);
-  const double floor_s = median(floor_runs);
-  const long peak_before_replay_mib = status_mib("VmHWM:");
+// What the timed phases measured.
+struct measured {
+  std::vector<double> engine_runs, checked_runs, floor_runs;
+  std::uint64_t matched = 0, matched_checked = 0, floor_check = 0;
+  long engine_state_mib = 0;
+  std::vector<std::uint32_t> call_ns;  // sorted
+  double load_s = 0;
+  std::size_t events = 0;
+  long peak_before_replay_mib = 0;
+  double replay_s = 0;
+  matchfund::replay_report report;
+};
 
-  start = clock_type::now();
-  const auto report =
-      wanted("replay") ? matchfund::replay(rules, files, directory / "out", matchfund::replay_options{}) : matchfund::replay_report{};
-  const double replay_s = seconds_since(start);
+// The engine, checked and floor phases in turn, `rounds` times, then the live calls.
+void time_phases(const bench_options& options, const matchfund::rule_set& rules, const std::vector<matchfund::event>& events,
+                 std::uint64_t donors, measured& m) {
+  const long before_engine_mib = status_mib("VmRSS:");
+  for (std::size_t round = 0; round < options.rounds; ++round) {
+    if (options.wanted("engine")) {
+      m.engine_runs.push_back(time_engine(rules, events, m.matched));
+      if (m.engine_state_mib == 0) m.engine_state_mib = status_mib("VmRSS:") - before_engine_mib;
+    }
+    if (options.wanted("checked")) m.checked_runs.push_back(time_checked(rules, events, m.matched_checked));
+    if (options.wanted("floor")) {
+      const auto begin = clock_type::now();
+      m.floor_check = floor_loop(events, rules.projects().size());
+      m.floor_runs.push_back(seconds_since(begin));
+    }
+  }
+  if (options.wanted("live")) m.call_ns = time_live_calls(rules, events, donors);
+}
 
+double median(std::vector<double> runs) {
+  if (runs.empty()) return 0.0;
+  std::sort(runs.begin(), runs.end());
+  return runs[runs.size() / 2];
+}
+
+void print_figures(const bench_options& options, const generated_stream& stream, const measured& m) {
   const auto per_second = [](std::uint64_t n, double s) { return static_cast<double>(n) / s; };
-  const auto ns_each = [&](double s) { return s * 1e9 / static_cast<double>(donations); };
+  const auto ns_each = [&](double s) { return s * 1e9 / static_cast<double>(stream.donations); };
   // With --rounds: the median printed, and here the range.
   const auto range = [&](const std::vector<double>& runs) {
     if (runs.size() < 2) return std::string();
     const auto [low, high] = std::minmax_element(runs.begin(), runs.end());
     return fmt::format(", {:.0f}-{:.0f} ns in {} rounds", ns_each(*low), ns_each(*high), runs.size());
   };
-  fmt::print("rules: {}\n", workload ? fmt::format("workload (seed {})", seed) : rules_argument);
-  fmt::print("events: {} donations by {} donors, {:.0f} MiB of CSV\n", donations, donors, file_mib);
-  fmt::print("generate:             {:7.2f} s  {:10.0f} rows/s\n", generate_s, per_second(donations, generate_s));
-  fmt::print("read + order events:  {:7.2f} s  {:10.0f} events/s  {:7.1f} MiB/s\n", load_s,
-             per_second(events.size(), load_s), file_mib / load_s);
-  if (wanted("engine")) {
+  const auto percentile = [&](double p) {
+    if (m.call_ns.empty()) return std::uint32_t{0};
+    return m.call_ns[std::min(m.call_ns.size() - 1, static_cast<std::size_t>(p * static_cast<double>(m.call_ns.size())))];
+  };
+  const double engine_s = median(m.engine_runs);
+  const double checked_s = median(m.checked_runs);
+  const double floor_s = median(m.floor_runs);
+  fmt::print("rules: {}\n", options.workload ? fmt::format("workload (seed {})", options.seed) : options.rules_argument);
+  fmt::print("events: {} donations by {} donors, {:.0f} MiB of CSV\n", stream.donations, stream.donors, stream.file_mib);
+  fmt::print("generate:             {:7.2f} s  {:10.0f} rows/s\n", stream.generate_s, per_second(stream.donations, stream.generate_s));
+  fmt::print("read + order events:  {:7.2f} s  {:10.0f} events/s  {:7.1f} MiB/s\n", m.load_s,
+             per_second(m.events, m.load_s), stream.file_mib / m.load_s);
+  if (options.wanted("engine")) {
     fmt::print("engine only:          {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation ({} rule payments{})\n", engine_s,
-               per_second(donations, engine_s), ns_each(engine_s), matched, range(engine_runs));
+               per_second(stream.donations, engine_s), ns_each(engine_s), m.matched, range(m.engine_runs));
   }
-  if (wanted("checked")) {
+  if (options.wanted("checked")) {
     fmt::print("engine, ids checked:  {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation ({} rule payments{})\n", checked_s,
-               per_second(donations, checked_s), ns_each(checked_s), matched_checked, range(checked_runs));
+               per_second(stream.donations, checked_s), ns_each(checked_s), m.matched_checked, range(m.checked_runs));
   }
-  if (wanted("live")) {
+  if (options.wanted("live")) {
     fmt::print("process(event) live:  p50 {} ns, p99 {} ns, p99.9 {} ns, max {} ns (each call timed, fresh engine, reserved)\n",
-               percentile(0.50), percentile(0.99), percentile(0.999), call_ns.empty() ? 0 : call_ns.back());
+               percentile(0.50), percentile(0.99), percentile(0.999), m.call_ns.empty() ? 0 : m.call_ns.back());
   }
-  if (wanted("floor")) {
+  if (options.wanted("floor")) {
     fmt::print("floor:                {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation (check {}{})\n", floor_s,
-               per_second(donations, floor_s), ns_each(floor_s), floor_check % 1000, range(floor_runs));
+               per_second(stream.donations, floor_s), ns_each(floor_s), m.floor_check % 1000, range(m.floor_runs));
   }
-  if (wanted("engine") && wanted("floor")) fmt::print("engine / floor:       {:7.1f}\n", engine_s / floor_s);
-  if (wanted("checked") && wanted("floor")) fmt::print("checked / floor:      {:7.1f}\n", checked_s / floor_s);
-  if (wanted("replay")) {
-    fmt::print("replay end to end:    {:7.2f} s  {:10.0f} donations/s ({} events processed)\n", replay_s,
-               per_second(report.donations, replay_s), report.events_processed);
+  if (options.wanted("engine") && options.wanted("floor")) fmt::print("engine / floor:       {:7.1f}\n", engine_s / floor_s);
+  if (options.wanted("checked") && options.wanted("floor")) fmt::print("checked / floor:      {:7.1f}\n", checked_s / floor_s);
+  if (options.wanted("replay")) {
+    fmt::print("replay end to end:    {:7.2f} s  {:10.0f} donations/s ({} events processed)\n", m.replay_s,
+               per_second(m.report.donations, m.replay_s), m.report.events_processed);
   }
-  if (wanted("engine")) {
-    fmt::print("engine state:         {} MiB, {:.0f} bytes per donor\n", engine_state_mib,
-               static_cast<double>(engine_state_mib) * 1024.0 * 1024.0 / static_cast<double>(donors));
+  if (options.wanted("engine")) {
+    fmt::print("engine state:         {} MiB, {:.0f} bytes per donor\n", m.engine_state_mib,
+               static_cast<double>(m.engine_state_mib) * 1024.0 * 1024.0 / static_cast<double>(stream.donors));
   }
-  fmt::print("peak RSS: {} MiB before the replay, {} MiB at the end\n", peak_before_replay_mib, status_mib("VmHWM:"));
+  fmt::print("peak RSS: {} MiB before the replay, {} MiB at the end\n", m.peak_before_replay_mib, status_mib("VmHWM:"));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  const auto options = parse_arguments(std::vector<std::string>(argv + 1, argv + argc), argv[0]);
+  if (!options) return 2;
+  const auto directory = std::filesystem::temp_directory_path() / fmt::format("matchfund-bench-replay-{}", options->seed);
+  std::filesystem::create_directories(directory);
+  const generated_stream stream = generate_stream(*options, directory);
+  const matchfund::rule_set rules = matchfund::load_rules(stream.rules_file);
+
+  measured m;
+  auto start = clock_type::now();
+  const std::vector<matchfund::event> events = matchfund::load_events(rules, stream.files, [](matchfund::rejected_event&&) {});
+  m.load_s = seconds_since(start);
+  m.events = events.size();
+  time_phases(*options, rules, events, stream.donors, m);
+  m.peak_before_replay_mib = status_mib("VmHWM:");
+
+  start = clock_type::now();
+  if (options->wanted("replay")) m.report = matchfund::replay(rules, stream.files, directory / "out", matchfund::replay_options{});
+  m.replay_s = seconds_since(start);
+
+  print_figures(*options, stream, m);
   std::filesystem::remove_all(directory);
   return 0;
+} catch (const std::exception& failure) {
+  fmt::print(stderr, "{}\n", failure.what());
+  return 1;
 }

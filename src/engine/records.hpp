@@ -24,9 +24,14 @@ using cap_key = detail::cap_key;
 template <class T>
 using table_vector = detail::chunked_vector<T>;
 
-// A count that must fit the 32 bits the engine keeps it in.
+[[noreturn, gnu::cold, gnu::noinline]] inline void too_many(const char* what) {
+  throw error(std::string("more than 4,294,967,294 ") + what + " in one run");
+}
+
+// A count that must fit the 32 bits the engine keeps it in. The check is on the path of every
+// donation: the throw is out of line so that the check inlines.
 inline std::uint32_t checked_u32(std::size_t value, const char* what) {
-  if (value >= UINT32_MAX) throw error(std::string("more than 4,294,967,294 ") + what + " in one run");
+  if (value >= UINT32_MAX) [[unlikely]] too_many(what);
   return static_cast<std::uint32_t>(value);
 }
 

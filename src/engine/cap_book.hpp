@@ -13,6 +13,7 @@
 
 #include "engine/counter_table.hpp"
 #include "engine/records.hpp"
+#include "matchfund/assert.hpp"
 #include "matchfund/engine.hpp"
 #include "matchfund/evaluate_condition.hpp"
 #include "support/string_maps.hpp"
@@ -102,7 +103,9 @@ class cap_book {
   // Gives back, of the charges [first, first + count), what a reversal takes back of each measure.
   void give_back(std::uint32_t first, std::uint32_t count, money paid, money base, bool counted) {
     for (std::uint32_t k = first; k < first + count; ++k) {
-      counters_[charges_[k].counter] -= amount_for(charges_[k].measure, paid, base, counted);
+      std::int64_t& counter = counters_[charges_[k].counter];
+      counter -= amount_for(charges_[k].measure, paid, base, counted);
+      MATCHFUND_ASSERT(counter >= 0, "a cap counter given back more than was charged to it");
     }
   }
 

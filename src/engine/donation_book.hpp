@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/records.hpp"
+#include "matchfund/assert.hpp"
 #include "matchfund/engine.hpp"
 
 namespace matchfund::engine_detail {
@@ -38,7 +39,11 @@ class donation_book {
     const auto found = refunded_.find(donation);
     return found == refunded_.end() ? money{} : found->second;
   }
-  void refund(std::uint32_t donation, money amount) { refunded_[donation] += amount; }
+  void refund(std::uint32_t donation, money amount) {
+    money& refunded = refunded_[donation];
+    refunded += amount;
+    MATCHFUND_ASSERT(amount > money{} && refunded <= donations_[donation].amount, "a donation refunded beyond its amount");
+  }
 
   // ---- match lines
   [[nodiscard]] std::uint32_t line_count() const { return checked_u32(lines_.size(), "match lines"); }
@@ -58,7 +63,11 @@ class donation_book {
     const auto found = reversed_.find(l);
     return found == reversed_.end() ? money{} : found->second;
   }
-  void reverse(std::uint32_t l, money amount) { reversed_[l] += amount; }
+  void reverse(std::uint32_t l, money amount) {
+    money& reversed = reversed_[l];
+    reversed += amount;
+    MATCHFUND_ASSERT(amount > money{} && reversed <= lines_[l].amount, "a match line reversed beyond its amount");
+  }
 
   // ---- cap charges, rule by rule
   [[nodiscard]] std::uint32_t charge_count() const { return checked_u32(charges_.size(), "cap charges"); }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/ledger_book.hpp"
+#include "matchfund/assert.hpp"
 #include "matchfund/engine.hpp"
 
 namespace matchfund::engine_detail {
@@ -86,6 +87,7 @@ class fund_book {
   // empty with no release pending is its exhaustion (SPEC §4).
   void draw(std::size_t f, money amount, const std::optional<std::uint64_t>& pot, timestamp t) {
     fund_state& fund = funds_[f];
+    MATCHFUND_ASSERT(amount > money{} && amount <= fund.totals.available(), "a draw beyond what its fund has available");
     fund.totals.drawn += amount;
     if (pot) fund.pot_used[*pot] += amount;
     if (!fund.totals.exhausted_at && fund.totals.available().is_zero() && !release_pending(f)) {

@@ -47,6 +47,51 @@ std::optional<money> money_in(const field_reading& reading) {
   return std::nullopt;
 }
 
+// Gitcoin's linear QF on weights in units of 10^-12 minor units (`unit`): each project has its
+// share of the pool (all of its weight when the weights sum below it); what goes above the cap
+// is spread over the projects below it in proportion to what they have, until none is above.
+std::vector<money> gitcoin_amounts(const closeout_spec& step, const std::vector<wide>& weights, money budget, const wide& unit) {
+  const wide pool = wide(budget.minor_units()) * unit;
+  std::optional<wide> cap_units;
+  if (step.cap) cap_units = wide(step.cap->minor_units()) * unit;
+  if (step.max_share) {
+    const wide share = pool * step.max_share->millionths() / ratio_denominator;  // floor: all >= 0
+    cap_units = cap_units ? std::min(*cap_units, share) : share;
+  }
+  const wide total = std::accumulate(weights.begin(), weights.end(), wide(0));
+  std::vector<wide> have(weights.size());
+  for (std::size_t k = 0; k < weights.size(); ++k) {
+    // T = 0 (no project with two donors) leaves every weight at 0, whatever the pool.
+    have[k] = total < pool || total == 0 ? weights[k] : weights[k] * pool / total;
+  }
+  if (cap_units) {
+    for (;;) {
+      wide overflow = 0;
+      for (wide& h : have) {
+        if (h > *cap_units) {
+          overflow += h - *cap_units;
+          h = *cap_units;
+        }
+      }
+      if (overflow == 0) break;
+      wide below = 0;
+      for (const wide& h : have) {
+        if (h < *cap_units) below += h;
+      }
+      if (below == 0) break;
+      // All shares computed from the same state, then added.
+      std::vector<wide> extra(have.size());
+      for (std::size_t k = 0; k < have.size(); ++k) {
+        if (have[k] < *cap_units) extra[k] = have[k] * overflow / below;
+      }
+      for (std::size_t k = 0; k < have.size(); ++k) have[k] += extra[k];
+    }
+  }
+  std::vector<money> amounts(weights.size());
+  for (std::size_t k = 0; k < weights.size(); ++k) amounts[k] = money_of(have[k] / unit);
+  return amounts;
+}
+
 }  // namespace
 
 // The money of a step: what it takes from its funds (`from`, then every fund whose leftover
@@ -447,8 +492,26 @@ std::vector<money> engine::state::quadratic_amounts(const closeout_spec& step, s
                                                     money budget, const std::optional<money>& cap) {
   std::vector<std::int64_t> slot(rules.projects().size(), -1);  // project -> position in receivers
   for (std::size_t k = 0; k < receivers.size(); ++k) slot[position(receivers[k])] = static_cast<std::int64_t>(k);
+  const bool gitcoin = step.saturation == quadratic_saturation::gitcoin;
+  const wide scale = gitcoin ? wide("1000000000000") : wide("1000000000000000000000000");
+  std::vector<wide> sum_s(receivers.size()), sum_s2(receivers.size());
+  for (const auto& [key, c] : quadratic_contributions(step, slot)) {  // sums: the order of the map cannot matter
+    const auto k = static_cast<std::size_t>(slot[key >> 32]);
+    const wide s = boost::multiprecision::sqrt(wide(c.minor_units()) * scale);
+    sum_s[k] += s;
+    sum_s2[k] += s * s;
+  }
+  std::vector<wide> weights(receivers.size());
+  for (std::size_t k = 0; k < receivers.size(); ++k) weights[k] = sum_s[k] * sum_s[k] - sum_s2[k];
+  if (gitcoin) return gitcoin_amounts(step, weights, budget, scale);
+  const std::vector<std::optional<money>> limits(receivers.size(), cap);
+  return allocate(budget, weights, limits).amounts;
+}
 
-  // c_ij, keyed project << 32 | donor.
+// c_ij, keyed project << 32 | donor: the net gifts made inside the campaign to the projects with
+// a slot, not revoked, each at least the step's min_contribution.
+boost::unordered_flat_map<std::uint64_t, money> engine::state::quadratic_contributions(
+    const closeout_spec& step, const std::vector<std::int64_t>& slot) const {
   boost::unordered_flat_map<std::uint64_t, money> contributions;
   for (std::uint32_t k = 0; k < donations.size(); ++k) {
     const donation_record& donation = donations[k];
@@ -459,64 +522,7 @@ std::vector<money> engine::state::quadratic_amounts(const closeout_spec& step, s
     if (net <= money{}) continue;
     contributions[static_cast<std::uint64_t>(position(donation.project)) << 32 | donation.donor] += net;
   }
-  const bool gitcoin = step.saturation == quadratic_saturation::gitcoin;
-  const wide scale = gitcoin ? wide("1000000000000") : wide("1000000000000000000000000");
-  std::vector<wide> sum_s(receivers.size()), sum_s2(receivers.size());
-  for (const auto& [key, c] : contributions) {  // sums: the order of the map cannot matter
-    const auto k = static_cast<std::size_t>(slot[key >> 32]);
-    const wide s = boost::multiprecision::sqrt(wide(c.minor_units()) * scale);
-    sum_s[k] += s;
-    sum_s2[k] += s * s;
-  }
-  std::vector<wide> weights(receivers.size());
-  for (std::size_t k = 0; k < receivers.size(); ++k) weights[k] = sum_s[k] * sum_s[k] - sum_s2[k];
-  if (!gitcoin) {
-    const std::vector<std::optional<money>> limits(receivers.size(), cap);
-    return allocate(budget, weights, limits).amounts;
-  }
-
-  // Gitcoin's linear QF, in units of 10^-12 minor units.
-  const wide unit = scale;
-  const wide pool = wide(budget.minor_units()) * unit;
-  std::optional<wide> cap_units;
-  if (step.cap) cap_units = wide(step.cap->minor_units()) * unit;
-  if (step.max_share) {
-    const wide share = pool * step.max_share->millionths() / ratio_denominator;  // floor: all >= 0
-    cap_units = cap_units ? std::min(*cap_units, share) : share;
-  }
-  const wide total = std::accumulate(weights.begin(), weights.end(), wide(0));
-  std::vector<wide> have(receivers.size());
-  for (std::size_t k = 0; k < receivers.size(); ++k) {
-    // T = 0 (no project with two donors) leaves every weight at 0, whatever the pool.
-    have[k] = total < pool || total == 0 ? weights[k] : weights[k] * pool / total;
-  }
-  if (cap_units) {
-    for (;;) {
-      wide overflow = 0;
-      for (wide& h : have) {
-        if (h > *cap_units) {
-          overflow += h - *cap_units;
-          h = *cap_units;
-        }
-      }
-      if (overflow == 0) break;
-      wide below = 0;
-      for (const wide& h : have) {
-        if (h < *cap_units) below += h;
-      }
-      if (below == 0) break;
-      // Spread the overflow over the projects strictly below the cap, in proportion to what they
-      // have (all shares computed from the same state, then added).
-      std::vector<wide> extra(have.size());
-      for (std::size_t k = 0; k < have.size(); ++k) {
-        if (have[k] < *cap_units) extra[k] = have[k] * overflow / below;
-      }
-      for (std::size_t k = 0; k < have.size(); ++k) have[k] += extra[k];
-    }
-  }
-  std::vector<money> amounts(receivers.size());
-  for (std::size_t k = 0; k < receivers.size(); ++k) amounts[k] = money_of(have[k] / unit);
-  return amounts;
+  return contributions;
 }
 
 }  // namespace matchfund

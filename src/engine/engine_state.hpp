@@ -7,6 +7,8 @@
 #ifndef MATCHFUND_SRC_ENGINE_STATE_HPP
 #define MATCHFUND_SRC_ENGINE_STATE_HPP
 
+#include <boost/unordered/unordered_flat_map.hpp>
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -232,6 +234,8 @@ struct engine::state {
   [[nodiscard]] std::vector<money> net_paid_by_project(rule_index rule) const;
   std::vector<money> quadratic_amounts(const closeout_spec& step, std::span<const project_index> receivers,
                                        money budget, const std::optional<money>& cap);
+  [[nodiscard]] boost::unordered_flat_map<std::uint64_t, money> quadratic_contributions(
+      const closeout_spec& step, const std::vector<std::int64_t>& slot) const;
   void run_rematch(const closeout_spec& step, closeout_index index, timestamp t);
   struct rematch_aim;
   [[nodiscard]] bool may_rematch(const rematch_candidate& candidate, const closeout_spec& step) const;

@@ -30,7 +30,7 @@ engine run(const std::string& body, const std::string& events_csv) {
   read_event_text(
       rules, events_csv, event_format::csv, "events.csv", 0,
       [&](event&& ev) { REQUIRE_FALSE(e.process(ev).rejected.has_value()); },
-      [](rejected_event&& bad) { FAIL("rejected " << bad.id << ": " << bad.reason); });
+      [](rejected_event&& bad) { FAIL("rejected " << bad.id << ": " << to_string(bad.reason)); });
   e.finish();
   return e;
 }

@@ -44,10 +44,11 @@ struct agreement {
 
 agreement check_agreement(const rule_set& rules, const fs::path& events_file, const fs::path& dump = {}) {
   std::vector<event> events;
-  std::vector<rejected_event> all_rejected;  // for their fields here, then the model's
+  // Rejected for their fields here (spelled as rejected.csv spells them), then by the model.
+  std::vector<reference::rejection> all_rejected;
   read_event_file(
       rules, events_file, 0, [&](event&& e) { events.push_back(std::move(e)); },
-      [&](rejected_event&& bad) { all_rejected.push_back(std::move(bad)); });
+      [&](rejected_event&& bad) { all_rejected.push_back({bad.file, bad.line, bad.id, to_string(bad.reason)}); });
   const std::vector<std::string> names{events_file.generic_string()};
   const auto expected = reference::replay(rules, events, names);
 
@@ -76,7 +77,7 @@ agreement check_agreement(const rule_set& rules, const fs::path& events_file, co
   std::string rejected_ids;  // every rejection, as rejected.csv lists them: in line order
   all_rejected.insert(all_rejected.end(), expected.rejected.begin(), expected.rejected.end());
   std::stable_sort(all_rejected.begin(), all_rejected.end(),
-                   [](const rejected_event& a, const rejected_event& b) { return a.line < b.line; });
+                   [](const reference::rejection& a, const reference::rejection& b) { return a.line < b.line; });
   for (const auto& bad : all_rejected) {
     rejected_ids += bad.file + "," + std::to_string(bad.line) + "," + bad.id + "," + bad.reason + "\n";
   }

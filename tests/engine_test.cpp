@@ -1,6 +1,7 @@
 // The engine on the SPEC's worked example (§10) and on single mechanics, with exact amounts.
 #include <catch2/catch.hpp>
 
+#include "bad_event_text.hpp"
 #include "file_text.hpp"
 
 #include <algorithm>
@@ -28,13 +29,13 @@ std::vector<event> events_from_csv(const rule_set& rules, const std::string& csv
   std::vector<event> events;
   read_event_text(
       rules, csv, event_format::csv, "events.csv", 0, [&](event&& e) { events.push_back(std::move(e)); },
-      [](rejected_event&& r) { FAIL("rejected " << r.id << ": " << r.reason); });
+      [](rejected_event&& r) { FAIL("rejected " << r.id << ": " << to_string(r.reason)); });
   return events;
 }
 
 // An event_result kept past the next process() call: its evaluations copied.
 struct kept_result {
-  std::optional<std::string> rejected;
+  std::optional<bad_event_reason> rejected;
   std::vector<rule_evaluation> evaluations;
 };
 
@@ -232,10 +233,13 @@ TEST_CASE("bad events are rejected and change nothing", "[engine]") {
                                       "close,c2,2021-09-07T11:05:00+08:00,,,,\n"
                                       "donation,d0,2021-09-07T10:00:00+08:00,A,p1,10.00,\n");
   engine e(rules);
-  std::vector<std::string> reasons;
-  for (const auto& ev : events) reasons.push_back(e.process(ev).rejected.value_or("ok"));
-  CHECK(reasons == std::vector<std::string>{"ok", "duplicate_id", "refund_exceeds", "unknown_donation", "ok",
-                                            "second_close", "out_of_order"});
+  std::vector<std::optional<bad_event_reason>> reasons;
+  for (const auto& ev : events) reasons.push_back(e.process(ev).rejected);
+  using code = bad_event_code;
+  CHECK(reasons == std::vector<std::optional<bad_event_reason>>{
+                       std::nullopt, bad_event_reason{code::duplicate_id}, bad_event_reason{code::refund_exceeds},
+                       bad_event_reason{code::unknown_donation}, std::nullopt, bad_event_reason{code::second_close},
+                       bad_event_reason{code::out_of_order}});
   CHECK(e.fund(fund_index{0}).drawn == yuan("10.00"));
 }
 
@@ -339,7 +343,7 @@ TEST_CASE("process_unchecked_new_id decides as process() does; later look-ups fi
     engine e(rules);
     std::vector<std::string> outcomes;
     const auto keep = [&](const event& ev, const engine::event_result& r) {
-      outcomes.push_back(ev.id + " " + r.rejected.value_or("ok"));
+      outcomes.push_back(ev.id + " " + (r.rejected ? to_string(*r.rejected) : "ok"));
       for (const auto& evaluation : r.evaluations) {
         outcomes.push_back(std::string(to_string(evaluation.code)) + " " + std::to_string(evaluation.paid.minor_units()));
       }

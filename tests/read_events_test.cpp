@@ -19,10 +19,13 @@
 
 #include <unistd.h>
 
+#include "bad_event_text.hpp"
 #include "write/csv_writer.hpp"
 #include "matchfund/load_rules.hpp"
 
 namespace fs = std::filesystem;
+using matchfund::bad_event_code;
+using matchfund::bad_event_reason;
 using matchfund::event;
 using matchfund::event_file_error;
 using matchfund::event_format;
@@ -43,6 +46,9 @@ const matchfund::rule_set& test_rules() {
   static const matchfund::rule_set rules = matchfund::load_rules(data_dir / "rules.yaml");
   return rules;
 }
+
+bad_event_reason bad_field(std::string name) { return {bad_event_code::bad_field, std::move(name)}; }
+bad_event_reason missing(std::string name) { return {bad_event_code::missing, std::move(name)}; }
 
 // Everything a read hands over, in order.
 using outcome = std::variant<event, rejected_event>;
@@ -141,7 +147,7 @@ std::vector<std::uint64_t> lines_of(const std::vector<outcome>& outcomes) {
   return lines;
 }
 
-// (line, id, reason) of every rejection; good events as (line, id, "ok").
+// (line, id, reason as rejected.csv spells it) of every rejection; good events as (line, id, "ok").
 struct verdict {
   std::uint64_t line;
   std::string id;
@@ -161,7 +167,7 @@ std::vector<verdict> verdicts(const std::vector<outcome>& outcomes) {
       result.push_back({e->line, e->id, "ok"});
     } else {
       const auto& r = std::get<rejected_event>(o);
-      result.push_back({r.line, r.id, r.reason});
+      result.push_back({r.line, r.id, to_string(r.reason)});
     }
   }
   return result;
@@ -174,7 +180,7 @@ template <>
 struct StringMaker<outcome> {
   static std::string convert(const outcome& o) {
     if (const auto* r = std::get_if<rejected_event>(&o)) {
-      return "rejected{" + r->file + ":" + std::to_string(r->line) + " " + r->id + " " + r->reason + "}";
+      return "rejected{" + r->file + ":" + std::to_string(r->line) + " " + r->id + " " + to_string(r->reason) + "}";
     }
     const event& e = std::get<event>(o);
     std::string text = "event{" + std::string(matchfund::to_string(e.kind)) + " id=" + e.id +
@@ -317,44 +323,44 @@ TEST_CASE("read_events: attributes are typed as the rules use them", "[read_even
   CHECK(attributes_of("007,12,-3,True,x") == attributes(true, -3, minor(1200), "007"));
   CHECK(attributes_of("true,1.5万,1000000000000000,false,") ==
         attributes(false, 1'000'000'000'000'000, minor(1'500'000), "true"));
-  CHECK(reason_of(",,1000000000000001,,") == "bad_field:attr.flowers");  // beyond 10^15
-  CHECK(reason_of(",,01x,,") == "bad_field:attr.flowers");
-  CHECK(reason_of(",0.001,,,") == "bad_field:attr.pledge");
-  CHECK(reason_of(",abc,,,") == "bad_field:attr.pledge");
-  CHECK(reason_of(",,,1,") == "bad_field:attr.first_time");
-  CHECK(reason_of(",,,yes,") == "bad_field:attr.first_time");
+  CHECK(reason_of(",,1000000000000001,,") == bad_field("attr.flowers"));  // beyond 10^15
+  CHECK(reason_of(",,01x,,") == bad_field("attr.flowers"));
+  CHECK(reason_of(",0.001,,,") == bad_field("attr.pledge"));
+  CHECK(reason_of(",abc,,,") == bad_field("attr.pledge"));
+  CHECK(reason_of(",,,1,") == bad_field("attr.first_time"));
+  CHECK(reason_of(",,,yes,") == bad_field("attr.first_time"));
   // Attributes no rule reads are not checked. Several bad ones: the first in name order, not
   // in column order, so that CSV and JSON Lines agree.
-  CHECK(reason_of(",bad,bad,bad,whatever") == "bad_field:attr.first_time");
-  CHECK(reason_of(",bad,bad,,") == "bad_field:attr.flowers");
+  CHECK(reason_of(",bad,bad,bad,whatever") == bad_field("attr.first_time"));
+  CHECK(reason_of(",bad,bad,,") == bad_field("attr.flowers"));
 }
 
 TEST_CASE("read_events: times in RFC 3339 or epoch milliseconds", "[read_events]") {
-  const auto time_of = [](const std::string& text) -> std::variant<std::int64_t, std::string> {
+  const auto time_of = [](const std::string& text) -> std::variant<std::int64_t, bad_event_reason> {
     const auto outcomes =
         read_text("kind,id,time\nclose,c," + text + "\n", event_format::csv);
     if (const auto* e = std::get_if<event>(&outcomes.at(0))) return e->time.epoch_ms();
     return std::get<rejected_event>(outcomes.at(0)).reason;
   };
-  using result = std::variant<std::int64_t, std::string>;
+  using result = std::variant<std::int64_t, bad_event_reason>;
   CHECK(time_of("1630980000000") == result{1630980000000});
   CHECK(time_of("-1") == result{-1});
   CHECK(time_of("0") == result{0});
   CHECK(time_of("2021-09-07T10:00:00+08:00") == result{1630980000000});
   CHECK(time_of("2021-09-07T02:00:00.123456Z") == result{1630980000123});
   CHECK(time_of("2021-09-07t02:00:00z") == result{1630980000000});
-  CHECK(time_of("1630980000000.0") == result{std::string("bad_field:time")});
-  CHECK(time_of("2021-09-07T10:00:00") == result{std::string("bad_field:time")});
-  CHECK(time_of("2021-02-29T10:00:00Z") == result{std::string("bad_field:time")});
-  CHECK(time_of(" 1630980000000") == result{std::string("bad_field:time")});  // nothing is trimmed
-  CHECK(time_of("253402300800000") == result{std::string("bad_field:time")});  // after 9999
+  CHECK(time_of("1630980000000.0") == result{bad_field("time")});
+  CHECK(time_of("2021-09-07T10:00:00") == result{bad_field("time")});
+  CHECK(time_of("2021-02-29T10:00:00Z") == result{bad_field("time")});
+  CHECK(time_of(" 1630980000000") == result{bad_field("time")});  // nothing is trimmed
+  CHECK(time_of("253402300800000") == result{bad_field("time")});  // after 9999
 }
 
 TEST_CASE("read_events: a time the campaign's offset cannot write is bad_field:time", "[read_events]") {
   // What a CSV file, a JSON Lines file and field texts (embedded tests) make of one time: its
   // epoch milliseconds, or the reason of the rejection; all three must agree.
   const auto time_in = [](const matchfund::rule_set& rules, const std::string& text) {
-    using result = std::variant<std::int64_t, std::string>;
+    using result = std::variant<std::int64_t, bad_event_reason>;
     const auto of = [](const std::vector<outcome>& outcomes) -> result {
       REQUIRE(outcomes.size() == 1);
       if (const auto* e = std::get_if<event>(&outcomes[0])) return e->time.epoch_ms();
@@ -375,13 +381,13 @@ TEST_CASE("read_events: a time the campaign's offset cannot write is bad_field:t
     const std::vector<std::pair<std::string, std::string>> fields = {{"kind", "close"}, {"id", "c"}, {"time", text}};
     auto made = matchfund::event_from_fields(rules, fields);
     const result from_fields = std::holds_alternative<event>(made) ? result{std::get<event>(made).time.epoch_ms()}
-                                                                   : result{std::get<std::string>(made)};
+                                                                   : result{std::get<bad_event_reason>(made)};
     CHECK(json == csv);
     CHECK(from_fields == csv);
     return csv;
   };
-  using result = std::variant<std::int64_t, std::string>;
-  const result bad{std::string("bad_field:time")};
+  using result = std::variant<std::int64_t, bad_event_reason>;
+  const result bad{bad_field("time")};
   constexpr std::int64_t hour = 3'600'000;
   constexpr std::int64_t earliest = matchfund::earliest_epoch_ms;  // 0000-01-01T00:00:00Z
   constexpr std::int64_t latest = matchfund::latest_epoch_ms;      // 9999-12-31T23:59:59.999Z
@@ -443,7 +449,7 @@ TEST_CASE("read_events: revocations of a project resolve it", "[read_events]") {
   REQUIRE(outcomes.size() == 4);
   CHECK(std::get<event>(outcomes[0]).project == project(1));
   CHECK(std::get<event>(outcomes[0]).disposition == refund_disposition::forfeit);
-  CHECK(std::get<rejected_event>(outcomes[1]).reason == "unknown_project");
+  CHECK(std::get<rejected_event>(outcomes[1]).reason == bad_event_reason{bad_event_code::unknown_project});
   // Donor and donation ids are the engine's to check: they may come from other files.
   CHECK(std::get<event>(outcomes[2]).scope == revoke_scope::donor);
   CHECK_FALSE(std::get<event>(outcomes[2]).project.has_value());
@@ -566,7 +572,7 @@ TEST_CASE("read_events: JSON strings and whitespace", "[read_events]") {
       event_format::json_lines);
   REQUIRE(good.size() == 1);
   CHECK(std::get<rejected_event>(good[0]).id == "\"\\/\b\f\n\r\té金😀é");
-  CHECK(std::get<rejected_event>(good[0]).reason == "bad_field:id");  // it holds control characters
+  CHECK(std::get<rejected_event>(good[0]).reason == bad_field("id"));  // it holds control characters
   const auto clean = read_text(R"({"id":"\u00e9\u91D1\ud83d\ude00 a\"b","kind":"close","time":1})", event_format::json_lines);
   CHECK(std::get<event>(clean.at(0)).id == "é金😀 a\"b");
 }
@@ -659,9 +665,9 @@ TEST_CASE("read_events: events from field texts", "[read_events]") {
                            {"attr.flowers", "39"}, {"attr.pledge", "12.5"}, {"attr.source", "web, mobile"},
                            {"attr.unused", "not read"}});
   CHECK(outcome{std::get<event>(made)} == good_events().front());
-  CHECK(std::get<std::string>(matchfund::event_from_fields(test_rules(), fields{{"kind", "refund"}, {"id", "r"}, {"time", "1"}})) ==
-        "missing:ref");
-  CHECK(std::get<std::string>(matchfund::event_from_fields(test_rules(), fields{{"id", ""}})) == "missing:id");
+  CHECK(std::get<bad_event_reason>(matchfund::event_from_fields(
+            test_rules(), fields{{"kind", "refund"}, {"id", "r"}, {"time", "1"}})) == missing("ref"));
+  CHECK(std::get<bad_event_reason>(matchfund::event_from_fields(test_rules(), fields{{"id", ""}})) == missing("id"));
   CHECK_THROWS_AS(matchfund::event_from_fields(test_rules(), fields{{"amout", "1"}}), std::invalid_argument);
   CHECK_THROWS_AS(matchfund::event_from_fields(test_rules(), fields{{"attr.", "1"}}), std::invalid_argument);
   CHECK_THROWS_AS(matchfund::event_from_fields(test_rules(), fields{{"id", "a"}, {"id", "b"}}), std::invalid_argument);
@@ -1077,6 +1083,13 @@ std::string write_json_lines(generator& random, const std::vector<generated_even
   return out;
 }
 
+// The expected rejection, written in the defect tables as SPEC spells it.
+bad_event_reason spelled_reason(const generated_event& g) {
+  const auto reason = matchfund::parse_bad_event_reason(std::get<std::string>(g.expected));
+  REQUIRE(reason.has_value());
+  return *reason;
+}
+
 std::vector<outcome> expected_outcomes(const std::vector<generated_event>& events, const std::vector<std::uint64_t>& lines,
                                        const std::string& file, std::uint32_t file_index) {
   std::vector<outcome> outcomes;
@@ -1087,7 +1100,7 @@ std::vector<outcome> expected_outcomes(const std::vector<generated_event>& event
       copy.file_index = file_index;
       outcomes.emplace_back(std::move(copy));
     } else {
-      outcomes.emplace_back(rejected_event{file, lines[i], field_text(events[i], "id"), std::get<std::string>(events[i].expected)});
+      outcomes.emplace_back(rejected_event{file, lines[i], field_text(events[i], "id"), spelled_reason(events[i])});
     }
   }
   return outcomes;
@@ -1143,9 +1156,9 @@ TEST_CASE("read_events: random events read back as written, in CSV and in JSON L
     for (const auto& g : events) {
       const auto made = matchfund::event_from_fields(test_rules(), g.fields);
       if (const auto* e = std::get_if<event>(&g.expected)) {
-        CHECK(made == std::variant<event, std::string>{*e});
+        CHECK(made == std::variant<event, bad_event_reason>{*e});
       } else {
-        CHECK(made == std::variant<event, std::string>{std::get<std::string>(g.expected)});
+        CHECK(made == std::variant<event, bad_event_reason>{spelled_reason(g)});
       }
     }
   }

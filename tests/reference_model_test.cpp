@@ -29,7 +29,9 @@ using field_list = std::vector<std::pair<std::string, std::string>>;
 // An event from field texts, checked as an event file's would be.
 event make_event(const rule_set& rules, const field_list& fields) {
   auto result = event_from_fields(rules, fields);
-  if (const auto* reason = std::get_if<std::string>(&result)) throw std::runtime_error("bad test event: " + *reason);
+  if (const auto* reason = std::get_if<bad_event_reason>(&result)) {
+    throw std::runtime_error("bad test event: " + to_string(*reason));
+  }
   return std::get<event>(std::move(result));
 }
 
@@ -496,7 +498,7 @@ TEST_CASE("reference model: bad events that need state are rejected in input ord
   for (std::size_t i = 0; i < events.size(); ++i) events[i].line = i + 2;
   const std::vector<std::string> files = {"events.csv"};
   const reference::outputs out = replay(rules, events, files);
-  const std::vector<rejected_event> expected = {
+  const std::vector<reference::rejection> expected = {
       {"events.csv", 3, "d1", "duplicate_id"},
       {"events.csv", 4, "d2", "missing_attribute:donor.attr.flagged"},
       {"events.csv", 5, "r1", "unknown_donation"},

@@ -52,7 +52,7 @@ outputs run_both(const std::string& name, const std::string& body, const std::st
   std::vector<event> events;
   read_event_file(
       rules, events_file, 0, [&](event&& e) { events.push_back(std::move(e)); },
-      [](rejected_event&& bad) { FAIL("rejected " << bad.id << ": " << bad.reason); });
+      [](rejected_event&& bad) { FAIL("rejected " << bad.id << ": " << to_string(bad.reason)); });
   const auto model = reference::replay(rules, events);
   REQUIRE(model.rejected.empty());
 

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "matchfund/bad_event.hpp"
 #include "matchfund/event.hpp"
 #include "matchfund/ids.hpp"
 #include "matchfund/invariant.hpp"
@@ -107,7 +108,7 @@ class engine {
   // What process() decided. `evaluations` views the engine's own buffer (no allocation per
   // event): valid until the next call of process(), so a host that keeps it copies it.
   struct event_result {
-    std::optional<std::string> rejected;              // SPEC §3.3 reason when the event is bad
+    std::optional<bad_event_reason> rejected;         // SPEC §3.3 reason when the event is bad
     std::span<const rule_evaluation> evaluations;     // a donation's outcome for every rule
   };
 
@@ -123,7 +124,8 @@ class engine {
   // Processes one event. A bad event is rejected (and changes nothing); an event earlier than
   // the previous one is rejected as out_of_order. After the first few thousand donations (when
   // the engine's buffers and tables have grown) a call allocates nothing unless it meets a new
-  // donor, a new cap counter or a new id-arena chunk; a rejection allocates its reason.
+  // donor, a new cap counter or a new id-arena chunk; a rejection allocates at most the name of
+  // the field it blames (missing_attribute).
   event_result process(const event& e);
 
   // process() for a host that has made sure no event before had e.id, as a replay does when it

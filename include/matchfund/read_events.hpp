@@ -6,7 +6,7 @@
 //
 //   matchfund::read_event_file(rules, "donations.csv", 0,
 //       [&](matchfund::event&& e) { events.push_back(std::move(e)); },
-//       [&](matchfund::rejected_event&& r) { std::cerr << r.file << ':' << r.line << ' ' << r.reason << '\n'; });
+//       [&](matchfund::rejected_event&& r) { std::cerr << r.file << ':' << r.line << ' ' << to_string(r.reason) << '\n'; });
 //
 // Checks that need other events (duplicate ids, unknown donations, a second close, time order)
 // and attributes a condition needs are the engine's: an event read here is well formed, not
@@ -23,20 +23,22 @@
 #include <utility>
 #include <variant>
 
+#include "matchfund/bad_event.hpp"
 #include "matchfund/error.hpp"
 #include "matchfund/event.hpp"
 #include "matchfund/rule_set.hpp"
 
 namespace matchfund {
 
-// A bad event (SPEC §3.3). `reason` is one of bad_field:NAME (NAME a field such as `amount` or
-// `attr.flowers`), missing:NAME, unknown_project, non_positive_amount. A time outside the years
-// 0000 to 9999 in the campaign's offset (writable_in_offset) is bad_field:time.
+// A bad event (SPEC §3.3). Reading gives the reasons bad_field:NAME (NAME a field such as
+// `amount` or `attr.flowers`), missing:NAME, unknown_project and non_positive_amount; a replay
+// adds the engine's. A time outside the years 0000 to 9999 in the campaign's offset
+// (writable_in_offset) is bad_field:time.
 struct rejected_event {
   std::string file;    // the file's path as given
   std::uint64_t line;  // the line its record starts on
   std::string id;      // as written; empty when it has none
-  std::string reason;
+  bad_event_reason reason;
 
   friend bool operator==(const rejected_event&, const rejected_event&) = default;
 };
@@ -89,7 +91,7 @@ void read_event_text(const rule_set& rules, std::string_view text, event_format 
 // "attr.NAME"; an empty text is an absent field. The same checks as in a file. Returns the
 // event (file_index and line 0) or the rejection reason. Throws std::invalid_argument for a
 // name outside that list or given twice.
-[[nodiscard]] std::variant<event, std::string> event_from_fields(
+[[nodiscard]] std::variant<event, bad_event_reason> event_from_fields(
     const rule_set& rules, std::span<const std::pair<std::string, std::string>> fields);
 
 }  // namespace matchfund

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "matchfund/bad_event.hpp"
 #include "matchfund/engine.hpp"
 #include "matchfund/replay.hpp"
 
@@ -19,9 +20,9 @@ std::string explain_donation(const rule_set& rules, const std::vector<std::files
                              const std::string& donation_id) {
   const auto amount = [&](money value) { return format_money(value, rules.minor_digits()); };
   const auto time = [&](timestamp t) { return format_rfc3339(t, rules.campaign().timezone); };
-  std::string rejected_reason;
+  std::optional<bad_event_reason> rejected_reason;  // the first of the donation's id
   const auto events = load_events(rules, event_files, [&](rejected_event&& bad) {
-    if (bad.id == donation_id && rejected_reason.empty()) rejected_reason = bad.reason;
+    if (bad.id == donation_id && !rejected_reason) rejected_reason = std::move(bad.reason);
   });
   engine matcher(rules);
   std::string text;
@@ -35,7 +36,7 @@ std::string explain_donation(const rule_set& rules, const std::vector<std::files
     text += fmt::format("donation {} at {}: donor {}, project {}, amount {}\n", e.id, time(e.time), e.donor,
                         rules.project(*e.project).id, amount(*e.amount));
     if (result.rejected) {
-      text += "  not processed: " + *result.rejected + "\n";
+      text += "  not processed: " + to_string(*result.rejected) + "\n";
       continue;
     }
     std::size_t n = 0;
@@ -59,7 +60,7 @@ std::string explain_donation(const rule_set& rules, const std::vector<std::files
   }
   matcher.explain(false);
   if (!found) {
-    if (!rejected_reason.empty()) return "donation " + donation_id + " is a bad event: " + rejected_reason + "\n";
+    if (rejected_reason) return "donation " + donation_id + " is a bad event: " + to_string(*rejected_reason) + "\n";
     throw error("no donation with id \"" + donation_id + "\" in the event files");
   }
   matcher.finish();

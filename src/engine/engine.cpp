@@ -107,14 +107,14 @@ engine::event_result engine::state::process_refund(const event& e) {
   event_result result;
   const auto found = ids.donation_named(e.ref);
   if (!found) {
-    result.rejected = "unknown_donation";
+    result.rejected = bad_event_reason{bad_event_code::unknown_donation};
     return result;
   }
   const donation_record& donation = donations[*found];
   const money left = donation.amount - donations.refunded_of(*found);
   const money amount = e.amount.value_or(left);
   if (amount > left || amount <= money{}) {
-    result.rejected = "refund_exceeds";
+    result.rejected = bad_event_reason{bad_event_code::refund_exceeds};
     return result;
   }
   const std::string_view id = ids.remember_event(e.id);
@@ -206,11 +206,11 @@ engine::event_result engine::process_unchecked_new_id(const event& e) {
 }
 
 engine::event_result engine::state::process(const event& e, bool check_id) {
-  if (last_time && e.time < *last_time) return {"out_of_order", {}};
+  if (last_time && e.time < *last_time) return {bad_event_reason{bad_event_code::out_of_order}, {}};
   // A host feeding a stream has prefetched all this a few events ago.
   if (e.kind == event_kind::donation && !fed_ahead) prefetch_for_one_call(e);
   if (check_id) {
-    if (ids.seen(e.id)) return {"duplicate_id", {}};
+    if (ids.seen(e.id)) return {bad_event_reason{bad_event_code::duplicate_id}, {}};
   } else {
 #ifndef NDEBUG
     // The host's word checked, in debug builds only: it costs what process_unchecked_new_id() saves.
@@ -224,7 +224,7 @@ engine::event_result engine::state::process(const event& e, bool check_id) {
     case event_kind::refund: result = process_refund(e); break;
     case event_kind::revoke: result = process_revoke(e); break;
     case event_kind::close:
-      if (is_closed) return {"second_close", {}};
+      if (is_closed) return {bad_event_reason{bad_event_code::second_close}, {}};
       close_event_id = ids.remember_event(e.id);
       close(e.time);
       break;

@@ -54,7 +54,7 @@ engine::event_result engine::state::process_donation(const event& e) {
   // SPEC §3.3: every attribute a condition needs without default, before anything happens.
   for (const auto& field : plan.required_attributes) {
     if (std::holds_alternative<no_value>(fields.read_field(field, d.context))) {
-      result.rejected = "missing_attribute:" + field.name;
+      result.rejected = bad_event_reason{bad_event_code::missing_attribute, field.name};
       return result;
     }
   }

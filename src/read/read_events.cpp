@@ -91,13 +91,13 @@ class event_context {
 };
 
 
-std::string bad_field(field f) { return "bad_field:" + std::string(field_names[f]); }
-std::string missing(field f) { return "missing:" + std::string(field_names[f]); }
+bad_event_reason bad_field(field f) { return {bad_event_code::bad_field, std::string(field_names[f])}; }
+bad_event_reason missing(field f) { return {bad_event_code::missing, std::string(field_names[f])}; }
 
 // Checks one record's fields in the order of SPEC §11.8 and fills `out`. Returns the reason of
-// the first failure, or an empty string when the event is good. Fields the kind does not use
-// are not looked at.
-std::string check_event(const event_context& context, const field_texts& texts, event& out) {
+// the first failure, or nothing when the event is good. Fields the kind does not use are not
+// looked at.
+std::optional<bad_event_reason> check_event(const event_context& context, const field_texts& texts, event& out) {
   const auto& f = texts.fields;
 
   if (f[fields::kind].empty() || f[fields::kind] == "donation") {
@@ -124,24 +124,24 @@ std::string check_event(const event_context& context, const field_texts& texts, 
   out.time = *when;
 
   // A present amount: money text in the campaign's minor digits, more than zero.
-  const auto read_amount = [&]() -> std::string {
+  const auto read_amount = [&]() -> std::optional<bad_event_reason> {
     const auto parsed = parse_money(f[fields::amount], context.rules().minor_digits());
     if (!parsed) return bad_field(fields::amount);
-    if (*parsed <= money::zero()) return "non_positive_amount";
+    if (*parsed <= money::zero()) return bad_event_reason{bad_event_code::non_positive_amount};
     out.amount = *parsed;
-    return {};
+    return std::nullopt;
   };
-  const auto read_ref = [&]() -> std::string {
+  const auto read_ref = [&]() -> std::optional<bad_event_reason> {
     if (f[fields::ref].empty()) return missing(fields::ref);
     if (detail::has_control_character(f[fields::ref])) return bad_field(fields::ref);
     out.ref.assign(f[fields::ref]);
-    return {};
+    return std::nullopt;
   };
-  const auto read_disposition = [&]() -> std::string {
-    if (f[fields::disposition].empty()) return {};
+  const auto read_disposition = [&]() -> std::optional<bad_event_reason> {
+    if (f[fields::disposition].empty()) return std::nullopt;
     out.disposition = refund_disposition_from_string(f[fields::disposition]);
     if (!out.disposition) return bad_field(fields::disposition);
-    return {};
+    return std::nullopt;
   };
 
   switch (out.kind) {
@@ -151,9 +151,9 @@ std::string check_event(const event_context& context, const field_texts& texts, 
       out.donor.assign(f[fields::donor]);
       if (f[fields::project].empty()) return missing(fields::project);
       out.project = context.rules().find_project(f[fields::project]);
-      if (!out.project) return "unknown_project";
+      if (!out.project) return bad_event_reason{bad_event_code::unknown_project};
       if (f[fields::amount].empty()) return missing(fields::amount);
-      if (auto reason = read_amount(); !reason.empty()) return reason;
+      if (auto reason = read_amount()) return reason;
       out.channel.assign(f[fields::channel]);
       const auto specs = context.attributes();
       out.attributes.resize(specs.size());
@@ -161,20 +161,20 @@ std::string check_event(const event_context& context, const field_texts& texts, 
         const std::string_view text = texts.attributes[slot];
         if (text.empty()) continue;
         auto parsed = parse_typed_value(specs[slot].type, text, context.rules().minor_digits());
-        if (!parsed) return "bad_field:attr." + specs[slot].name;
+        if (!parsed) return bad_event_reason{bad_event_code::bad_field, "attr." + specs[slot].name};
         out.attributes[slot] = *parsed;
       }
-      return {};
+      return std::nullopt;
     }
     case event_kind::refund: {
       if (!f[fields::amount].empty()) {
-        if (auto reason = read_amount(); !reason.empty()) return reason;
+        if (auto reason = read_amount()) return reason;
       }
-      if (auto reason = read_ref(); !reason.empty()) return reason;
+      if (auto reason = read_ref()) return reason;
       return read_disposition();
     }
     case event_kind::revoke: {
-      if (auto reason = read_ref(); !reason.empty()) return reason;
+      if (auto reason = read_ref()) return reason;
       if (f[fields::scope].empty()) return missing(fields::scope);
       if (f[fields::scope] == "donation") {
         out.scope = revoke_scope::donation;
@@ -183,16 +183,16 @@ std::string check_event(const event_context& context, const field_texts& texts, 
       } else if (f[fields::scope] == "project") {
         out.scope = revoke_scope::project;
         out.project = context.rules().find_project(f[fields::ref]);
-        if (!out.project) return "unknown_project";
+        if (!out.project) return bad_event_reason{bad_event_code::unknown_project};
       } else {
         return bad_field(fields::scope);
       }
       return read_disposition();
     }
     case event_kind::close:
-      return {};
+      return std::nullopt;
   }
-  return {};
+  return std::nullopt;
 }
 
 // Checks a record and hands it to the right handler.
@@ -307,11 +307,10 @@ class event_sink {
     event e;
     e.file_index = file_index_;
     e.line = line;
-    std::string reason = check_event(context_, texts, e);
-    if (reason.empty()) {
-      on_event_(std::move(e));
+    if (auto reason = check_event(context_, texts, e)) {
+      on_rejected_(rejected_event{file_name_, line, std::string(texts.fields[fields::id]), std::move(*reason)});
     } else {
-      on_rejected_(rejected_event{file_name_, line, std::string(texts.fields[fields::id]), std::move(reason)});
+      on_event_(std::move(e));
     }
   }
 
@@ -507,8 +506,8 @@ void read_event_files(const rule_set& rules, std::span<const std::filesystem::pa
   }
 }
 
-std::variant<event, std::string> event_from_fields(const rule_set& rules,
-                                                   std::span<const std::pair<std::string, std::string>> fields) {
+std::variant<event, bad_event_reason> event_from_fields(const rule_set& rules,
+                                                        std::span<const std::pair<std::string, std::string>> fields) {
   const event_context context(rules);
   field_texts texts;
   texts.attributes.resize(context.attributes().size());
@@ -527,8 +526,7 @@ std::variant<event, std::string> event_from_fields(const rule_set& rules,
     }
   }
   event result;
-  std::string reason = check_event(context, texts, result);
-  if (!reason.empty()) return reason;
+  if (auto reason = check_event(context, texts, result)) return std::move(*reason);
   return result;
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 #include <variant>
 
+#include "matchfund/bad_event.hpp"
 #include "matchfund/engine.hpp"
 #include "matchfund/read_events.hpp"
 
@@ -45,14 +46,15 @@ embedded_test_result run_one(const rule_set& rules, const embedded_test& test) {
   std::set<std::string, std::less<>> ids;
   for (const auto& fields : test.events) {
     auto parsed = event_from_fields(rules, fields.fields);
-    if (const auto* reason = std::get_if<std::string>(&parsed)) {
-      result.mismatches.push_back("event at line " + std::to_string(fields.position.line) + " is bad: " + *reason);
+    if (const auto* reason = std::get_if<bad_event_reason>(&parsed)) {
+      result.mismatches.push_back("event at line " + std::to_string(fields.position.line) + " is bad: " +
+                                  to_string(*reason));
       continue;
     }
     event e = std::get<event>(std::move(parsed));
     e.line = fields.position.line;
     if (!ids.insert(e.id).second) {
-      result.mismatches.push_back("event " + e.id + " is bad: duplicate_id");
+      result.mismatches.push_back("event " + e.id + " is bad: " + std::string(to_string(bad_event_code::duplicate_id)));
       continue;
     }
     events.push_back(std::move(e));
@@ -64,7 +66,7 @@ embedded_test_result run_one(const rule_set& rules, const embedded_test& test) {
   for (const auto& e : events) {
     auto outcome = matcher.process(e);
     if (outcome.rejected) {
-      result.mismatches.push_back("event " + e.id + " is bad: " + *outcome.rejected);
+      result.mismatches.push_back("event " + e.id + " is bad: " + to_string(*outcome.rejected));
       continue;
     }
     for (const auto& evaluation : outcome.evaluations) paid[{e.id, position(evaluation.rule)}] = evaluation.paid;

@@ -8,6 +8,7 @@
 
 #include "write/csv_writer.hpp"
 #include "read/event_pipe.hpp"
+#include "matchfund/bad_event.hpp"
 #include "matchfund/engine.hpp"
 #include "matchfund/read_events.hpp"
 #include "write/output_files.hpp"
@@ -47,7 +48,7 @@ std::size_t estimated_events(std::span<const std::filesystem::path> event_files)
 // A bad event as a strict run reports it.
 std::string rejection_message(const rejected_event& bad) {
   return bad.file + ":" + std::to_string(bad.line) + ": event " + (bad.id.empty() ? std::string("without id") : bad.id) +
-         ": " + bad.reason;
+         ": " + to_string(bad.reason);
 }
 
 // One run of the engine over events in processing order, writing the outputs as it goes.
@@ -88,7 +89,7 @@ class replay_run {
     ++events_read_;
     auto result = ids == id_check::done ? matcher_.process_unchecked_new_id(e) : matcher_.process(e);
     if (result.rejected) {
-      keep({file_names_[e.file_index], e.line, e.id, *result.rejected});
+      keep({file_names_[e.file_index], e.line, e.id, std::move(*result.rejected)});
       return false;
     }
     ++events_processed_;
@@ -131,7 +132,7 @@ class replay_run {
     } else if (when_ == strict_errors::throw_at_once) {
       throw bad_event_error(rejection_message(bad));
     } else {
-      auto& first = bad.reason == "duplicate_id" ? first_repeated_ : first_refused_;
+      auto& first = bad.reason.code() == bad_event_code::duplicate_id ? first_repeated_ : first_refused_;
       if (!first) first = rejection_message(bad);
     }
   }
@@ -187,7 +188,8 @@ std::vector<event> load_events(const rule_set& rules, std::span<const std::files
     for (std::size_t i = 0; i < events.size(); ++i) {
       if (seen.insert(std::string_view(events[i].id)).second) continue;
       repeated[i] = true;
-      on_rejected({event_files[events[i].file_index].generic_string(), events[i].line, events[i].id, "duplicate_id"});
+      on_rejected({event_files[events[i].file_index].generic_string(), events[i].line, events[i].id,
+                   bad_event_reason{bad_event_code::duplicate_id}});
     }
   }
   std::size_t kept = 0;
@@ -310,7 +312,7 @@ std::optional<replay_report> replay_in_time_order(const rule_set& rules,
       const bool doubted = next_doubt < maybe_repeated.size() && maybe_repeated[next_doubt] == i;
       if (doubted) ++next_doubt;
       if (doubted && !refused.empty() && refused.contains(std::string_view(e.id))) {
-        run.reject({names[e.file_index], e.line, e.id, "duplicate_id"});
+        run.reject({names[e.file_index], e.line, e.id, bad_event_reason{bad_event_code::duplicate_id}});
       } else if (!run.process(e, doubted ? replay_run::id_check::by_engine : replay_run::id_check::done)) {
         refused.insert(e.id);
       }

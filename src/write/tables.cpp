@@ -83,7 +83,7 @@ std::string write_rejected_table(std::vector<rejected_event> rejected, std::span
   });
   csv_writer table("file,line,id,reason");
   for (const auto& bad : rejected) {
-    table.field(bad.file).field(std::to_string(bad.line)).field(bad.id).field(bad.reason);
+    table.field(bad.file).field(std::to_string(bad.line)).field(bad.id).field(to_string(bad.reason));
     table.end_row();
   }
   return table.text();

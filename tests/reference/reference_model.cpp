@@ -1770,13 +1770,13 @@ outputs model::run(std::vector<event> events, std::span<const std::string> file_
   std::set<std::string> ids_in_input;
   for (std::size_t i = 0; i < events.size(); ++i) repeated[i] = !ids_in_input.insert(events[i].id).second;
 
-  std::vector<std::pair<std::size_t, rejected_event>> rejected;
+  std::vector<std::pair<std::size_t, rejection>> rejected;
   std::optional<timestamp> last_time;
   for (const std::size_t i : order) {
     const event& e = events[i];
     if (auto reason = repeated[i] ? std::optional<std::string>("duplicate_id") : bad_event_reason(e)) {
       const std::string file = e.file_index < file_names.size() ? file_names[e.file_index] : std::string();
-      rejected.emplace_back(i, rejected_event{file, e.line, e.id, *reason});
+      rejected.emplace_back(i, rejection{file, e.line, e.id, *reason});
       continue;
     }
     accepted_ids_.insert(e.id);

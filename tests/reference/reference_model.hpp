@@ -12,15 +12,26 @@
 #ifndef MATCHFUND_TESTS_REFERENCE_MODEL_HPP
 #define MATCHFUND_TESTS_REFERENCE_MODEL_HPP
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "matchfund/event.hpp"
-#include "matchfund/read_events.hpp"
 #include "matchfund/rule_set.hpp"
 
 namespace matchfund::reference {
+
+// A bad event as the model finds it. The reason is SPEC §3.3's text, spelled here apart from
+// the library's bad_event_reason, so that a comparison with the engine checks the spelling too.
+struct rejection {
+  std::string file;
+  std::uint64_t line = 0;
+  std::string id;
+  std::string reason;
+
+  friend bool operator==(const rejection&, const rejection&) = default;
+};
 
 struct outputs {
   std::string ledger_csv;    // SPEC §8 ledger.csv, exact bytes
@@ -29,7 +40,7 @@ struct outputs {
   std::string outcomes_csv;  // SPEC §8 outcomes.csv: event_id,rule,outcome,want,paid,limited_by
   // Bad events found while processing (SPEC §3.3, the checks that need other events), in input
   // order. They were skipped, as in lenient mode.
-  std::vector<rejected_event> rejected;
+  std::vector<rejection> rejected;
 };
 
 // Runs every event in time order (stable: equal times keep input order). `events` are in input

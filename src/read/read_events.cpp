@@ -90,28 +90,34 @@ class event_context {
   std::vector<std::pair<std::string_view, std::size_t>> by_name_;
 };
 
+// What a check finds: the reason the event is bad, or nothing when what it looked at is good.
+using verdict = std::optional<bad_event_reason>;
 
 bad_event_reason bad_field(field f) { return {bad_event_code::bad_field, std::string(field_names[f])}; }
 bad_event_reason missing(field f) { return {bad_event_code::missing, std::string(field_names[f])}; }
 
-// Checks one record's fields in the order of SPEC §11.8 and fills `out`. Returns the reason of
-// the first failure, or nothing when the event is good. Fields the kind does not use are not
-// looked at.
-std::optional<bad_event_reason> check_event(const event_context& context, const field_texts& texts, event& out) {
-  const auto& f = texts.fields;
+// The checks of SPEC §11.8, one concept each, in its order: the kind, the fields every kind
+// has, then the kind's own fields. Each fills its part of `out`; fields the kind does not use
+// are not looked at.
 
-  if (f[fields::kind].empty() || f[fields::kind] == "donation") {
+verdict read_kind(std::string_view text, event& out) {
+  if (text.empty() || text == "donation") {
     out.kind = event_kind::donation;
-  } else if (f[fields::kind] == "refund") {
+  } else if (text == "refund") {
     out.kind = event_kind::refund;
-  } else if (f[fields::kind] == "revoke") {
+  } else if (text == "revoke") {
     out.kind = event_kind::revoke;
-  } else if (f[fields::kind] == "close") {
+  } else if (text == "close") {
     out.kind = event_kind::close;
   } else {
     return bad_field(fields::kind);
   }
+  return std::nullopt;
+}
 
+// id and time, which every kind needs.
+verdict read_common_fields(const event_context& context, const field_texts& texts, event& out) {
+  const auto& f = texts.fields;
   if (f[fields::id].empty()) return missing(fields::id);
   if (detail::has_control_character(f[fields::id])) return bad_field(fields::id);
   out.id.assign(f[fields::id]);
@@ -122,80 +128,104 @@ std::optional<bad_event_reason> check_event(const event_context& context, const 
   const auto when = parse_event_time(f[fields::time]);
   if (!when || !writable_in_offset(*when, context.rules().campaign().timezone)) return bad_field(fields::time);
   out.time = *when;
+  return std::nullopt;
+}
 
-  // A present amount: money text in the campaign's minor digits, more than zero.
-  const auto read_amount = [&]() -> std::optional<bad_event_reason> {
-    const auto parsed = parse_money(f[fields::amount], context.rules().minor_digits());
-    if (!parsed) return bad_field(fields::amount);
-    if (*parsed <= money::zero()) return bad_event_reason{bad_event_code::non_positive_amount};
-    out.amount = *parsed;
-    return std::nullopt;
-  };
-  const auto read_ref = [&]() -> std::optional<bad_event_reason> {
-    if (f[fields::ref].empty()) return missing(fields::ref);
-    if (detail::has_control_character(f[fields::ref])) return bad_field(fields::ref);
-    out.ref.assign(f[fields::ref]);
-    return std::nullopt;
-  };
-  const auto read_disposition = [&]() -> std::optional<bad_event_reason> {
-    if (f[fields::disposition].empty()) return std::nullopt;
-    out.disposition = refund_disposition_from_string(f[fields::disposition]);
-    if (!out.disposition) return bad_field(fields::disposition);
-    return std::nullopt;
-  };
+// A present amount: money text in the campaign's minor digits, more than zero.
+verdict read_amount(const event_context& context, std::string_view text, event& out) {
+  const auto parsed = parse_money(text, context.rules().minor_digits());
+  if (!parsed) return bad_field(fields::amount);
+  if (*parsed <= money::zero()) return bad_event_reason{bad_event_code::non_positive_amount};
+  out.amount = *parsed;
+  return std::nullopt;
+}
 
-  switch (out.kind) {
-    case event_kind::donation: {
-      if (f[fields::donor].empty()) return missing(fields::donor);
-      if (detail::has_control_character(f[fields::donor])) return bad_field(fields::donor);
-      out.donor.assign(f[fields::donor]);
-      if (f[fields::project].empty()) return missing(fields::project);
-      out.project = context.rules().find_project(f[fields::project]);
-      if (!out.project) return bad_event_reason{bad_event_code::unknown_project};
-      if (f[fields::amount].empty()) return missing(fields::amount);
-      if (auto reason = read_amount()) return reason;
-      out.channel.assign(f[fields::channel]);
-      const auto specs = context.attributes();
-      out.attributes.resize(specs.size());
-      for (std::size_t slot = 0; slot < specs.size(); ++slot) {
-        const std::string_view text = texts.attributes[slot];
-        if (text.empty()) continue;
-        auto parsed = parse_typed_value(specs[slot].type, text, context.rules().minor_digits());
-        if (!parsed) return bad_event_reason{bad_event_code::bad_field, "attr." + specs[slot].name};
-        out.attributes[slot] = *parsed;
-      }
-      return std::nullopt;
-    }
-    case event_kind::refund: {
-      if (!f[fields::amount].empty()) {
-        if (auto reason = read_amount()) return reason;
-      }
-      if (auto reason = read_ref()) return reason;
-      return read_disposition();
-    }
-    case event_kind::revoke: {
-      if (auto reason = read_ref()) return reason;
-      if (f[fields::scope].empty()) return missing(fields::scope);
-      if (f[fields::scope] == "donation") {
-        out.scope = revoke_scope::donation;
-      } else if (f[fields::scope] == "donor") {
-        out.scope = revoke_scope::donor;
-      } else if (f[fields::scope] == "project") {
-        out.scope = revoke_scope::project;
-        out.project = context.rules().find_project(f[fields::ref]);
-        if (!out.project) return bad_event_reason{bad_event_code::unknown_project};
-      } else {
-        return bad_field(fields::scope);
-      }
-      return read_disposition();
-    }
-    case event_kind::close:
-      return std::nullopt;
+verdict read_ref(std::string_view text, event& out) {
+  if (text.empty()) return missing(fields::ref);
+  if (detail::has_control_character(text)) return bad_field(fields::ref);
+  out.ref.assign(text);
+  return std::nullopt;
+}
+
+// Absent: the rule's on_refund decides.
+verdict read_disposition(std::string_view text, event& out) {
+  if (text.empty()) return std::nullopt;
+  out.disposition = refund_disposition_from_string(text);
+  if (!out.disposition) return bad_field(fields::disposition);
+  return std::nullopt;
+}
+
+// The donation attributes some rule reads, in slot (name) order, so that CSV and JSON Lines
+// report the same one first.
+verdict read_attributes(const event_context& context, const field_texts& texts, event& out) {
+  const auto specs = context.attributes();
+  out.attributes.resize(specs.size());
+  for (std::size_t slot = 0; slot < specs.size(); ++slot) {
+    const std::string_view text = texts.attributes[slot];
+    if (text.empty()) continue;
+    auto parsed = parse_typed_value(specs[slot].type, text, context.rules().minor_digits());
+    if (!parsed) return bad_event_reason{bad_event_code::bad_field, "attr." + specs[slot].name};
+    out.attributes[slot] = *parsed;
   }
   return std::nullopt;
 }
 
-// Checks a record and hands it to the right handler.
+verdict check_donation(const event_context& context, const field_texts& texts, event& out) {
+  const auto& f = texts.fields;
+  if (f[fields::donor].empty()) return missing(fields::donor);
+  if (detail::has_control_character(f[fields::donor])) return bad_field(fields::donor);
+  out.donor.assign(f[fields::donor]);
+  if (f[fields::project].empty()) return missing(fields::project);
+  out.project = context.rules().find_project(f[fields::project]);
+  if (!out.project) return bad_event_reason{bad_event_code::unknown_project};
+  if (f[fields::amount].empty()) return missing(fields::amount);
+  if (auto bad = read_amount(context, f[fields::amount], out)) return bad;
+  out.channel.assign(f[fields::channel]);
+  return read_attributes(context, texts, out);
+}
+
+// A refund without an amount refunds all that is left (the engine knows how much).
+verdict check_refund(const event_context& context, const field_texts& texts, event& out) {
+  const auto& f = texts.fields;
+  if (!f[fields::amount].empty()) {
+    if (auto bad = read_amount(context, f[fields::amount], out)) return bad;
+  }
+  if (auto bad = read_ref(f[fields::ref], out)) return bad;
+  return read_disposition(f[fields::disposition], out);
+}
+
+// Only a revoked project is looked up here: donor and donation ids may come from other files.
+verdict check_revoke(const event_context& context, const field_texts& texts, event& out) {
+  const auto& f = texts.fields;
+  if (auto bad = read_ref(f[fields::ref], out)) return bad;
+  if (f[fields::scope].empty()) return missing(fields::scope);
+  if (f[fields::scope] == "donation") {
+    out.scope = revoke_scope::donation;
+  } else if (f[fields::scope] == "donor") {
+    out.scope = revoke_scope::donor;
+  } else if (f[fields::scope] == "project") {
+    out.scope = revoke_scope::project;
+    out.project = context.rules().find_project(f[fields::ref]);
+    if (!out.project) return bad_event_reason{bad_event_code::unknown_project};
+  } else {
+    return bad_field(fields::scope);
+  }
+  return read_disposition(f[fields::disposition], out);
+}
+
+// Checks one record's fields and fills `out`; the reason of the first failure, if any.
+verdict check_event(const event_context& context, const field_texts& texts, event& out) {
+  if (auto bad = read_kind(texts.fields[fields::kind], out)) return bad;
+  if (auto bad = read_common_fields(context, texts, out)) return bad;
+  switch (out.kind) {
+    case event_kind::donation: return check_donation(context, texts, out);
+    case event_kind::refund: return check_refund(context, texts, out);
+    case event_kind::revoke: return check_revoke(context, texts, out);
+    case event_kind::close: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 // A whole file's bytes: mapped into memory where the system allows, else read into a string
 // (pipes, character devices, systems without mmap).
 class file_bytes {
@@ -291,6 +321,7 @@ class file_bytes {
   std::string_view text_;
 };
 
+// Checks a record and hands it to the right handler.
 class event_sink {
  public:
   event_sink(const event_context& context, const std::string& file_name, std::uint32_t file_index,

@@ -4,23 +4,14 @@
 #include "matchfund/read_events.hpp"
 
 #include "support/csv_reader.hpp"
+#include "read/file_bytes.hpp"
 #include "read/json_lines.hpp"
 #include "support/text.hpp"
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <stdexcept>
-#include <system_error>
 #include <vector>
-
-#if defined(__unix__) || defined(__APPLE__)
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#define MATCHFUND_HAVE_MMAP 1
-#endif
 
 namespace matchfund {
 
@@ -226,106 +217,12 @@ verdict check_event(const event_context& context, const field_texts& texts, even
   return std::nullopt;
 }
 
-// A whole file's bytes: mapped into memory where the system allows, else read into a string
-// (pipes, character devices, systems without mmap).
-class file_bytes {
- public:
-  file_bytes(const std::filesystem::path& file, const std::string& name) {
-#ifdef MATCHFUND_HAVE_MMAP
-    const int descriptor = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (descriptor < 0) cannot_read(name, errno);
-    struct stat status {};
-    if (::fstat(descriptor, &status) != 0) {
-      const int failure = errno;
-      ::close(descriptor);
-      cannot_read(name, failure);
-    }
-    if (S_ISDIR(status.st_mode)) {
-      ::close(descriptor);
-      cannot_read(name, EISDIR);
-    }
-    if (S_ISREG(status.st_mode) && status.st_size > 0) {
-      const auto size = static_cast<std::size_t>(status.st_size);
-      void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, descriptor, 0);
-      if (mapped != MAP_FAILED) {
-        ::close(descriptor);
-        ::madvise(mapped, size, MADV_SEQUENTIAL);
-        mapped_ = mapped;
-        text_ = {static_cast<const char*>(mapped), size};
-        return;
-      }
-    }
-    // Not a regular file, or mmap refused it: read it.
-    std::array<char, 65536> chunk;
-    for (;;) {
-      const ::ssize_t got = ::read(descriptor, chunk.data(), chunk.size());
-      if (got < 0) {
-        if (errno == EINTR) continue;
-        const int failure = errno;
-        ::close(descriptor);
-        cannot_read(name, failure);
-      }
-      if (got == 0) break;
-      copy_.append(chunk.data(), static_cast<std::size_t>(got));
-    }
-    ::close(descriptor);
-    text_ = copy_;
-#else
-    try {
-      copy_ = detail::read_text_file(file);
-    } catch (const std::runtime_error& e) {
-      // read_text_file says "cannot read FILE: REASON"; keep REASON.
-      const std::string what = e.what();
-      const auto colon = what.rfind(": ");
-      throw event_file_error(name, 0, 0, "cannot read the file: " + what.substr(colon == std::string::npos ? 0 : colon + 2));
-    }
-    text_ = copy_;
-#endif
-  }
-
-  file_bytes(const file_bytes&) = delete;
-  file_bytes& operator=(const file_bytes&) = delete;
-
-  ~file_bytes() {
-#ifdef MATCHFUND_HAVE_MMAP
-    if (mapped_ != nullptr) ::munmap(mapped_, text_.size());
-#endif
-  }
-
-  std::string_view text() const noexcept { return text_; }
-
-  // Gives the mapped pages before `offset` back to the system: reading a file of gigabytes
-  // keeps only what is being read resident. The bytes stay readable (they come back from the
-  // file), so nothing that still looks at them breaks.
-  void release_before(std::size_t offset) noexcept {
-#ifdef MATCHFUND_HAVE_MMAP
-    constexpr std::size_t granule = std::size_t{1} << 20;
-    const std::size_t end = offset / granule * granule;
-    if (mapped_ == nullptr || end <= released_) return;
-    (void)::madvise(static_cast<char*>(mapped_) + released_, end - released_, MADV_DONTNEED);
-    released_ = end;
-#else
-    (void)offset;
-#endif
-  }
-
- private:
-  [[noreturn]] static void cannot_read(const std::string& name, int failure) {
-    throw event_file_error(name, 0, 0,
-                           "cannot read the file: " + std::generic_category().message(failure != 0 ? failure : EIO));
-  }
-
-  void* mapped_ = nullptr;
-  std::size_t released_ = 0;  // pages before it are given back
-  std::string copy_;
-  std::string_view text_;
-};
-
 // Checks a record and hands it to the right handler.
 class event_sink {
  public:
   event_sink(const event_context& context, const std::string& file_name, std::uint32_t file_index,
-             const event_handler& on_event, const rejected_event_handler& on_rejected, file_bytes* source = nullptr)
+             const event_handler& on_event, const rejected_event_handler& on_rejected,
+             detail::file_bytes* source = nullptr)
       : context_(context), file_name_(file_name), file_index_(file_index), on_event_(on_event), on_rejected_(on_rejected),
         source_(source) {}
 
@@ -351,7 +248,7 @@ class event_sink {
   std::uint32_t file_index_;
   const event_handler& on_event_;
   const rejected_event_handler& on_rejected_;
-  file_bytes* source_;
+  detail::file_bytes* source_;
   mutable std::uint64_t records_ = 0;
 };
 
@@ -505,7 +402,7 @@ namespace {
 
 void read_events_from(const rule_set& rules, std::string_view text, event_format format, const std::string& file_name,
                       std::uint32_t file_index, const event_handler& on_event, const rejected_event_handler& on_rejected,
-                      file_bytes* source) {
+                      detail::file_bytes* source) {
   const event_context context(rules);
   const event_sink sink(context, file_name, file_index, on_event, on_rejected, source);
   if (format == event_format::json_lines) {
@@ -526,7 +423,7 @@ void read_event_text(const rule_set& rules, std::string_view text, event_format 
 void read_event_file(const rule_set& rules, const std::filesystem::path& file, std::uint32_t file_index,
                      const event_handler& on_event, const rejected_event_handler& on_rejected) {
   const std::string name = display_name(file);
-  file_bytes bytes(file, name);
+  detail::file_bytes bytes(file, name);
   read_events_from(rules, bytes.text(), event_format_of(file), name, file_index, on_event, on_rejected, &bytes);
 }
 

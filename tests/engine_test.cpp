@@ -406,7 +406,7 @@ TEST_CASE("cap periods are counted from the campaign's start; a campaign longer 
   const load_result too_long =
       try_load_rules_text(campaign_of("1970-01-01T00:00:00+08:00", "2059-09-20T00:00:00+08:00"), "c.yaml", ".");
   REQUIRE(too_long.diagnostics.size() == 1);
-  CHECK(too_long.diagnostics[0].code == "period_limit");
+  CHECK(too_long.diagnostics[0].code == diagnostic_code::period_limit);
   // ...but a rule set built without the loader can still ask it: the engine refuses it too.
   rule_set_parts parts;
   parts.campaign = longest.campaign();

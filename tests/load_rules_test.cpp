@@ -339,7 +339,7 @@ TEST_CASE("the throwing and the non-throwing API agree", "[load_rules]") {
 TEST_CASE("an unreadable file is a diagnostic, not an exception", "[load_rules]") {
   const auto result = try_load_rules(source_dir / "rules" / "no-such-file.yaml");
   REQUIRE(result.diagnostics.size() == 1);
-  CHECK(result.diagnostics[0].code == "file_unreadable");
+  CHECK(result.diagnostics[0].code == diagnostic_code::file_unreadable);
   CHECK_THROWS_AS(load_rules(source_dir / "rules" / "no-such-file.yaml"), rules_error);
 }
 

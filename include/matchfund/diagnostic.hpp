@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "matchfund/diagnostic_code.hpp"
 #include "matchfund/error.hpp"
 
 namespace matchfund {
@@ -18,14 +19,14 @@ struct diagnostic {
   std::uint32_t column = 0;  // 1-based, in characters
   std::string path;          // where in the document: "rules[2].caps[0].max"; may be empty
   std::string message;
-  std::string code;
+  diagnostic_code code = diagnostic_code::internal_error;
 
   [[nodiscard]] std::string to_string() const {
     std::string text = file;
     if (line > 0) text += ":" + std::to_string(line) + ":" + std::to_string(column);
     text += ": ";
     if (!path.empty()) text += path + ": ";
-    return text + message + " [" + code + "]";
+    return text + message + " [" + std::string(matchfund::to_string(code)) + "]";
   }
   friend bool operator==(const diagnostic&, const diagnostic&) = default;
 };

@@ -52,7 +52,7 @@ std::optional<rule_set_parts> rules_loader::load(std::string_view text) {
   if (!document_->parsed()) return std::nullopt;
   const located_node root = detail::locate_root(*document_);
   if (root.node.IsNull()) {
-    document_->report(source_position{1, 1}, "", "the rules file is empty", "wrong_type");
+    document_->report(source_position{1, 1}, "", "the rules file is empty", diagnostic_code::wrong_type);
     return std::nullopt;
   }
   map_reader top(root);
@@ -68,7 +68,7 @@ void rules_loader::read_top(map_reader& top) {
                                            std::numeric_limits<std::int64_t>::max())) {
       if (*number != rules_format_version) {
         report(*version, "unsupported rules format version " + std::to_string(*number) + " (this matchfund reads 1)",
-               "unsupported_version");
+               diagnostic_code::unsupported_version);
       }
     }
   }
@@ -115,7 +115,7 @@ void rules_loader::read_campaign(const located_node& node) {
   }
   if (auto name = campaign.required("name")) {
     if (auto text = detail::read_string(*name)) {
-      if (text->empty()) report(*name, "campaign.name must not be empty", "empty_value");
+      if (text->empty()) report(*name, "campaign.name must not be empty", diagnostic_code::empty_value);
       spec.name = *text;
     }
   }
@@ -124,12 +124,13 @@ void rules_loader::read_campaign(const located_node& node) {
     if (auto code = detail::read_string(*currency)) {
       if (!is_currency_code(*code)) {
         report(*currency, "invalid currency \"" + *code + "\" (expected an ISO 4217 code such as CNY)",
-               "bad_currency");
+               diagnostic_code::bad_currency);
       } else {
         spec.currency = *code;
         known_digits = known_minor_digits(*code);
         if (!known_digits && !campaign.has("minor_digits")) {
-          report(*currency, "unknown currency \"" + *code + "\": give campaign.minor_digits", "unknown_currency");
+          report(*currency, "unknown currency \"" + *code + "\": give campaign.minor_digits",
+                 diagnostic_code::unknown_currency);
         }
       }
     }
@@ -158,7 +159,7 @@ void rules_loader::read_campaign(const located_node& node) {
       spec.end = *end;
       campaign_times_ok_ = true;
     } else {
-      report(*end_node, "the campaign must end after it starts", "bad_campaign_period");
+      report(*end_node, "the campaign must end after it starts", diagnostic_code::bad_campaign_period);
     }
   }
   if (auto seed = campaign.optional("seed")) {
@@ -180,7 +181,7 @@ std::optional<timestamp> rules_loader::read_writable_time(const located_node& no
     report(node,
            "time " + detail::quote(node.node.Scalar()) + " cannot be written in the campaign's timezone " +
                format_utc_offset(offset) + ": it falls outside the years 0000 to 9999 there",
-           "time_not_writable");
+           diagnostic_code::time_not_writable);
     return std::nullopt;
   }
   return time;
@@ -202,7 +203,7 @@ void rules_loader::collect_ids(const std::optional<located_node>& list, id_table
     } else if (report_duplicates) {
       document_->report(element.node["id"], detail::join_path(element.path, "id"),
                         "duplicate id \"" + id + "\" (first at line " + std::to_string(table.first_line.at(id)) + ")",
-                        "duplicate_id");
+                        diagnostic_code::duplicate_id);
     }
   }
 }
@@ -245,7 +246,7 @@ void rules_loader::order_rules(const std::optional<located_node>& list) {
     } else {
       document_->report(node["id"], detail::join_path(elements[i].path, "id"),
                         "duplicate id \"" + id + "\" (first at line " + std::to_string(rule_ids_.first_line.at(id)) + ")",
-                        "duplicate_id");
+                        diagnostic_code::duplicate_id);
     }
   }
 }
@@ -284,7 +285,7 @@ void rules_loader::add_evidence(const std::string& field_text, value_type type, 
   report(at,
          field_text + " is used as " + article(type) + " here but as " + evidence.first_use + " at line " +
              std::to_string(evidence.first.line),
-         "attribute_type_conflict");
+         diagnostic_code::attribute_type_conflict);
 }
 
 
@@ -397,7 +398,7 @@ void rules_loader::check_closeout_money() {
     if (!has_money && closeout_nodes_[i]->is_map() && closeout_nodes_[i]->node["kind"]) {
       closeout_nodes_[i]->report("close-out step \"" + step.id +
                                      "\" has no money: give from, budget, or name it in a fund's leftover",
-                                 "no_money_source");
+                                 diagnostic_code::no_money_source);
     }
   }
 }
@@ -419,10 +420,11 @@ load_result try_load_rules_text(std::string_view yaml_text, const std::string& f
     auto parts = loader.load(yaml_text);
     if (parts && sink.empty()) result.rules.emplace(std::move(*parts));
   } catch (const overflow_error& e) {
-    sink.add(file_name, {}, "", e.what(), "money_limit");
+    sink.add(file_name, {}, "", e.what(), diagnostic_code::money_limit);
   } catch (const std::exception& e) {
     // A bug, not a property of the file; reported rather than escaping as an exception.
-    sink.add(file_name, {}, "", std::string("internal error while loading: ") + e.what(), "internal_error");
+    sink.add(file_name, {}, "", std::string("internal error while loading: ") + e.what(),
+             diagnostic_code::internal_error);
   }
   result.diagnostics = sink.sorted();
   if (!result.diagnostics.empty()) result.rules.reset();
@@ -436,7 +438,7 @@ load_result try_load_rules(const std::filesystem::path& file) {
     text = detail::read_text_file(file);
   } catch (const std::exception& e) {
     load_result result;
-    result.diagnostics.push_back({name, 0, 0, "", e.what(), "file_unreadable"});
+    result.diagnostics.push_back({name, 0, 0, "", e.what(), diagnostic_code::file_unreadable});
     return result;
   }
   return try_load_rules_text(text, name, file.parent_path());

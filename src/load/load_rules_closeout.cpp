@@ -6,6 +6,22 @@
 
 namespace matchfund::detail::loading {
 
+namespace {
+
+// The keys (and columns) that say where a fixed amount goes, and the code of an id that names
+// nothing there; a fixed-amounts file has its columns in this order.
+struct fixed_target_key {
+  std::string_view key;
+  fixed_target target;
+  diagnostic_code unknown;
+};
+constexpr fixed_target_key fixed_target_keys[] = {
+    {"project", fixed_target::project, diagnostic_code::unknown_project},
+    {"organization", fixed_target::organization, diagnostic_code::unknown_organization},
+    {"region", fixed_target::region, diagnostic_code::unknown_region}};
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // Phase 5c: close-out steps (SPEC §7).
 
@@ -46,14 +62,15 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
   }
   step.kind = *kind;
   const std::string kind_name(node.node["kind"].Scalar());
-  if (auto from = reader.optional("from")) step.from = read_reference<fund_index>(*from, fund_ids_, "fund");
+  if (auto from = reader.optional("from")) step.from = read_reference<fund_index>(*from, fund_ids_, fund_reference);
   if (auto eligible = reader.optional("eligible")) {
     step.eligible = read_condition(*eligible, field_context::project_at_close, std::nullopt).value_or(condition{});
   }
   // Keys every step may have except rematch, and keys of one kind only.
   const auto not_for_this_kind = [&](std::string_view key) {
     if (auto node_of_key = reader.optional(key)) {
-      report(*node_of_key, "key \"" + std::string(key) + "\" does not apply to a " + kind_name + " step", "key_not_allowed");
+      report(*node_of_key, "key \"" + std::string(key) + "\" does not apply to a " + kind_name + " step",
+             diagnostic_code::key_not_allowed);
     }
   };
   const bool rematch = step.kind == closeout_kind::rematch;
@@ -65,7 +82,8 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
     if (auto share = reader.optional("max_share")) {
       if (auto value = detail::read_ratio(*share)) {
         if (*value > ratio::whole(1)) {
-          report(*share, "max_share \"" + share->node.Scalar() + "\" is more than the whole budget", "bad_share");
+          report(*share, "max_share \"" + share->node.Scalar() + "\" is more than the whole budget",
+                 diagnostic_code::bad_share);
         } else {
           step.max_share = *value;
         }
@@ -84,7 +102,7 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
           step.weight = *field;
         } else {
           report(*weight, "a weight must be a number of the project (raised, donors, donations, matched, attr.NAME) or rule.ID.total",
-                 "bad_field");
+                 diagnostic_code::bad_field);
         }
       }
     }
@@ -106,9 +124,9 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
     const auto amounts = reader.optional("amounts");
     const auto file = reader.optional("file");
     if (amounts && file) {
-      report(*file, "give either amounts or file, not both", "conflicting_keys");
+      report(*file, "give either amounts or file, not both", diagnostic_code::conflicting_keys);
     } else if (!amounts && !file) {
-      reader.self().report("a fixed step needs amounts or file", "missing_key");
+      reader.self().report("a fixed step needs amounts or file", diagnostic_code::missing_key);
     } else if (file) {
       read_fixed_amounts_file(*file, step);
     } else if (auto elements = detail::read_list(*amounts)) {
@@ -119,9 +137,7 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
         allocation.position = element.at;
         int targets = 0;
         bool ok = true;
-        for (auto [key, target] : {std::pair{"project", fixed_target::project},
-                                   std::pair{"organization", fixed_target::organization},
-                                   std::pair{"region", fixed_target::region}}) {
+        for (const auto& [key, target, unknown] : fixed_target_keys) {
           auto target_node = entry.optional(key);
           if (!target_node) continue;
           ++targets;
@@ -132,7 +148,7 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
           }
           auto index = find_target(target, *id);
           if (!index) {
-            report(*target_node, "unknown " + std::string(key) + " \"" + *id + "\"", "unknown_" + std::string(key));
+            report(*target_node, "unknown " + std::string(key) + " \"" + *id + "\"", unknown);
             ok = false;
             continue;
           }
@@ -140,7 +156,8 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
           allocation.index = *index;
         }
         if (targets != 1) {
-          element.report("give exactly one of project, organization or region", targets == 0 ? "missing_key" : "conflicting_keys");
+          element.report("give exactly one of project, organization or region",
+                         targets == 0 ? diagnostic_code::missing_key : diagnostic_code::conflicting_keys);
           ok = false;
         }
         if (auto amount = entry.required("amount")) {
@@ -170,16 +187,17 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
         if (money_of_project) {
           step.field = *field;
         } else {
-          report(*field_node, "a challenge field must be an amount of the project (raised, matched or attr.NAME)", "bad_field");
+          report(*field_node, "a challenge field must be an amount of the project (raised, matched or attr.NAME)",
+                 diagnostic_code::bad_field);
         }
       }
     }
     const auto target = reader.optional("target");
     const auto target_from = reader.optional("target_from");
     if (target && target_from) {
-      report(*target_from, "give either target or target_from, not both", "conflicting_keys");
+      report(*target_from, "give either target or target_from, not both", diagnostic_code::conflicting_keys);
     } else if (!target && !target_from) {
-      reader.self().report("a challenge step needs target or target_from", "missing_key");
+      reader.self().report("a challenge step needs target or target_from", diagnostic_code::missing_key);
     } else if (target) {
       step.target = read_money_at(*target);
     } else {
@@ -190,9 +208,9 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
       const auto amount = pay_reader.optional("amount");
       const auto scale = pay_reader.optional("ratio");
       if (amount && scale) {
-        report(*scale, "give either amount or ratio, not both", "conflicting_keys");
+        report(*scale, "give either amount or ratio, not both", diagnostic_code::conflicting_keys);
       } else if (!amount && !scale && pay_reader.valid()) {
-        pay->report("pay needs amount or ratio", "missing_key");
+        pay->report("pay needs amount or ratio", diagnostic_code::missing_key);
       } else if (amount) {
         step.pay_amount = read_money_at(*amount);
       } else if (scale) {
@@ -206,7 +224,7 @@ void rules_loader::read_closeout_step(const located_node& node, closeout_spec& s
     for (auto key : {"field", "target", "target_from", "pay", "all_or_nothing"}) not_for_this_kind(key);
   }
   if (rematch) {
-    if (auto rule = reader.required("rule")) step.rule = read_reference<rule_index>(*rule, rule_ids_, "rule");
+    if (auto rule = reader.required("rule")) step.rule = read_reference<rule_index>(*rule, rule_ids_, rule_reference);
   } else {
     not_for_this_kind("rule");
   }
@@ -237,16 +255,15 @@ void rules_loader::read_fixed_amounts_file(const located_node& file_node, closeo
                    fixed_allocation allocation;
                    allocation.position = {static_cast<std::uint32_t>(row.record.line()), 1};
                    int targets = 0;
-                   for (auto [which, target, name] : {std::tuple{project, fixed_target::project, "project"},
-                                                      std::tuple{organization, fixed_target::organization, "organization"},
-                                                      std::tuple{region, fixed_target::region, "region"}}) {
-                     auto id = row.cell(static_cast<std::size_t>(which));
+                   for (std::size_t which = 0; which < std::size(fixed_target_keys); ++which) {
+                     const auto& [name, target, unknown] = fixed_target_keys[which];
+                     auto id = row.cell(which);
                      if (!id) continue;
                      ++targets;
                      auto index = find_target(target, *id);
                      if (!index) {
-                       row.report(row.column_of(static_cast<std::size_t>(which)), detail::join_path(row.path, name),
-                                  "unknown " + std::string(name) + " \"" + *id + "\"", "unknown_" + std::string(name));
+                       row.report(row.column_of(which), detail::join_path(row.path, name),
+                                  "unknown " + std::string(name) + " \"" + *id + "\"", unknown);
                        return;
                      }
                      allocation.target = target;
@@ -254,14 +271,15 @@ void rules_loader::read_fixed_amounts_file(const located_node& file_node, closeo
                    }
                    if (targets != 1) {
                      row.report(0, row.path, "give exactly one of project, organization or region",
-                                targets == 0 ? "missing_key" : "conflicting_keys");
+                                targets == 0 ? diagnostic_code::missing_key : diagnostic_code::conflicting_keys);
                      return;
                    }
                    auto text = row.cell(static_cast<std::size_t>(amount));
                    auto value = parse_money(text.value_or(""), digits());
                    if (!value || value->is_negative()) {
                      row.report(row.column_of(static_cast<std::size_t>(amount)), detail::join_path(row.path, "amount"),
-                                value ? "amount must not be negative" : value.error(), value ? "negative_money" : "bad_money");
+                                value ? "amount must not be negative" : value.error(),
+                                value ? diagnostic_code::negative_money : diagnostic_code::bad_money);
                      return;
                    }
                    allocation.amount = *value;
@@ -283,7 +301,7 @@ void rules_loader::read_tests(const located_node& list) {
     const auto id_node = *child_of(element, "id");
     if (auto [first, inserted] = ids.emplace(test.id, id_node.at.line); !inserted) {
       report(id_node, "duplicate test id \"" + test.id + "\" (first at line " + std::to_string(first->second) + ")",
-             "duplicate_id");
+             diagnostic_code::duplicate_id);
       continue;
     }
     parts_.tests.push_back(std::move(test));
@@ -315,7 +333,7 @@ void rules_loader::read_test(const located_node& node, embedded_test& test) {
           for (const auto& [key, value_node] : attributes.entries()) {
             if (key.node.Scalar().empty()) {
               // No field is named "attr." (an event file refuses such a column or key as well).
-              report(key, "an event attribute must have a name", "unknown_field");
+              report(key, "an event attribute must have a name", diagnostic_code::unknown_field);
               continue;
             }
             if (auto text = detail::read_scalar_text(value_node, "a scalar attribute value")) {
@@ -335,13 +353,14 @@ void rules_loader::read_test(const located_node& node, embedded_test& test) {
       for (const auto& [donation_key, per_rule] : donations.entries()) {
         const std::string donation_id = donation_key.node.Scalar();
         if (!event_ids.contains(donation_id)) {
-          report(donation_key, "no event of this test has id \"" + donation_id + "\"", "unknown_donation");
+          report(donation_key, "no event of this test has id \"" + donation_id + "\"",
+                 diagnostic_code::unknown_donation);
         }
         map_reader rules(per_rule);
         for (const auto& [rule_key, amount_node] : rules.entries()) {
           auto rule = rule_ids_.find(rule_key.node.Scalar());
           if (!rule) {
-            report(rule_key, "unknown rule \"" + rule_key.node.Scalar() + "\"", "unknown_rule");
+            report(rule_key, "unknown rule \"" + rule_key.node.Scalar() + "\"", diagnostic_code::unknown_rule);
             continue;
           }
           if (auto amount = read_money_at(amount_node)) {
@@ -354,7 +373,7 @@ void rules_loader::read_test(const located_node& node, embedded_test& test) {
       map_reader fund_map(*funds);
       for (const auto& [fund_key, columns] : fund_map.entries()) {
         auto fund = fund_ids_.find(fund_key.node.Scalar());
-        if (!fund) report(fund_key, "unknown fund \"" + fund_key.node.Scalar() + "\"", "unknown_fund");
+        if (!fund) report(fund_key, "unknown fund \"" + fund_key.node.Scalar() + "\"", diagnostic_code::unknown_fund);
         map_reader column_map(columns);
         for (const auto& column_entry : column_map.entries()) {
           const located_node& column_key = column_entry.first;
@@ -368,7 +387,8 @@ void rules_loader::read_test(const located_node& node, embedded_test& test) {
           const auto found = std::find_if(std::begin(names), std::end(names),
                                           [&](const auto& entry) { return entry.first == column_key.node.Scalar(); });
           if (found == std::end(names)) {
-            report(column_key, "unknown column \"" + column_key.node.Scalar() + "\" of funds.csv", "unknown_column");
+            report(column_key, "unknown column \"" + column_key.node.Scalar() + "\" of funds.csv",
+                   diagnostic_code::unknown_column);
             continue;
           }
           expected_fund_value expected;
@@ -388,7 +408,7 @@ void rules_loader::read_test(const located_node& node, embedded_test& test) {
             // Signed: funds.csv columns are never negative, but an expectation may say so and fail.
             auto parsed = parse_money(*amount, digits());
             if (!parsed) {
-              report(value_node, parsed.error(), "bad_money");
+              report(value_node, parsed.error(), diagnostic_code::bad_money);
               continue;
             }
             expected.value = *parsed;

@@ -7,11 +7,13 @@ namespace matchfund::detail::loading {
 // Conditions and fields (SPEC §5.1).
 
 std::optional<field_ref> rules_loader::parse_field(std::string_view text) const {
-  std::string ignored_message, ignored_code;
+  std::string ignored_message;
+  diagnostic_code ignored_code{};
   return parse_field(text, ignored_message, ignored_code);
 }
 
-std::optional<field_ref> rules_loader::parse_field(std::string_view text, std::string& message, std::string& code) const {
+std::optional<field_ref> rules_loader::parse_field(std::string_view text, std::string& message,
+                                                  diagnostic_code& code) const {
   field_ref field;
   field.name = std::string(text);
   const auto fixed = [&](field_kind kind) {
@@ -21,7 +23,7 @@ std::optional<field_ref> rules_loader::parse_field(std::string_view text, std::s
   const auto attribute = [&](field_kind kind, std::string_view name) -> std::optional<field_ref> {
     if (name.empty()) {
       message = "field \"" + std::string(text) + "\" has an empty attribute name";
-      code = "unknown_field";
+      code = diagnostic_code::unknown_field;
       return std::nullopt;
     }
     field.kind = kind;
@@ -56,15 +58,15 @@ std::optional<field_ref> rules_loader::parse_field(std::string_view text, std::s
   }
   // fund.ID.budget|drawn|available and rule.ID.matched|total: the id is what lies between.
   const auto entity = [&](std::string_view prefix, std::initializer_list<std::pair<std::string_view, field_kind>> suffixes,
-                          const id_table& ids, std::string_view what) -> std::optional<std::optional<field_ref>> {
+                          const id_table& ids, reference_kind what) -> std::optional<std::optional<field_ref>> {
     if (!text.starts_with(prefix)) return std::nullopt;
     for (const auto& [suffix, kind] : suffixes) {
       if (text.size() <= prefix.size() + suffix.size() || !text.ends_with(suffix)) continue;
       const std::string id(text.substr(prefix.size(), text.size() - prefix.size() - suffix.size()));
       const auto found = ids.find(id);
       if (!found) {
-        message = "field \"" + std::string(text) + "\" names an unknown " + std::string(what) + " \"" + id + "\"";
-        code = "unknown_" + std::string(what);
+        message = "field \"" + std::string(text) + "\" names an unknown " + std::string(what.word) + " \"" + id + "\"";
+        code = what.unknown;
         return std::optional<field_ref>{};
       }
       field.kind = kind;
@@ -75,22 +77,23 @@ std::optional<field_ref> rules_loader::parse_field(std::string_view text, std::s
   };
   if (auto fund = entity("fund.", {{".budget", field_kind::fund_budget}, {".drawn", field_kind::fund_drawn},
                                    {".available", field_kind::fund_available}},
-                         fund_ids_, "fund")) {
+                         fund_ids_, fund_reference)) {
     return *fund;
   }
   if (auto rule = entity("rule.", {{".matched", field_kind::rule_matched}, {".total", field_kind::rule_total}}, rule_ids_,
-                         "rule")) {
+                         rule_reference)) {
     return *rule;
   }
   message = "unknown field \"" + std::string(text) + "\"";
-  code = "unknown_field";
+  code = diagnostic_code::unknown_field;
   return std::nullopt;
 }
 
 std::optional<field_ref> rules_loader::read_field(const located_node& node, bool report_unknown) {
   auto text = detail::read_string(node);
   if (!text) return std::nullopt;
-  std::string message, code;
+  std::string message;
+  diagnostic_code code{};
   auto field = parse_field(*text, message, code);
   if (!field && report_unknown) report(node, message, code);
   return field;
@@ -106,7 +109,8 @@ std::optional<field_ref> rules_loader::read_attribute_field(const located_node& 
   if (!allowed) {
     std::string expected;
     for (auto owner : owners) expected += (expected.empty() ? "" : " or ") + std::string(to_string(owner)) + ".attr.NAME";
-    report(node, std::string(what) + " must be an attribute field (" + expected + "), not " + field->name, "bad_field");
+    report(node, std::string(what) + " must be an attribute field (" + expected + "), not " + field->name,
+           diagnostic_code::bad_field);
     return std::nullopt;
   }
   return field;
@@ -128,7 +132,7 @@ std::optional<condition> rules_loader::read_condition(const located_node& node, 
     reader.allow({"all", "any", "not", "field", "op", "value", "default"});  // the problem is the form
     node.report(forms == 0 ? "a condition needs one of all, any, not or field"
                            : "a condition has exactly one of all, any, not or field",
-                forms == 0 ? "missing_key" : "conflicting_keys");
+                forms == 0 ? diagnostic_code::missing_key : diagnostic_code::conflicting_keys);
     return std::nullopt;
   }
   condition result;
@@ -139,7 +143,8 @@ std::optional<condition> rules_loader::read_condition(const located_node& node, 
     auto elements = detail::read_list(*operands);
     if (!elements) return std::nullopt;
     if (elements->empty()) {
-      report(*operands, std::string(all ? "all" : "any") + " needs at least one condition", "empty_list");
+      report(*operands, std::string(all ? "all" : "any") + " needs at least one condition",
+             diagnostic_code::empty_list);
       return std::nullopt;
     }
     bool ok = true;
@@ -180,17 +185,18 @@ std::optional<condition_leaf> rules_loader::read_leaf(map_reader& reader, field_
   auto op = compare_op_from_string(*op_text);
   if (!op) {
     report(*op_node, "unknown operator \"" + *op_text + "\" (expected ==, !=, <, <=, >, >=, in, not_in or contains)",
-           "bad_operator");
+           diagnostic_code::bad_operator);
     return std::nullopt;
   }
   // Where the condition stands decides which fields exist.
   if (field->kind == field_kind::rule_total) {
-    report(*field_node, field->name + " is a close-out weight, not a condition field", "field_not_allowed");
+    report(*field_node, field->name + " is a close-out weight, not a condition field",
+           diagnostic_code::field_not_allowed);
     return std::nullopt;
   }
   if (context == field_context::project_at_close && !is_project_or_fund_field(field->kind)) {
     report(*field_node, field->name + " is not known at close: only project and fund fields can be used here",
-           "field_not_allowed");
+           diagnostic_code::field_not_allowed);
     return std::nullopt;
   }
   // SPEC §11.10: at close there is no event to reject, so a project attribute that some project
@@ -200,17 +206,17 @@ std::optional<condition_leaf> rules_loader::read_leaf(map_reader& reader, field_
       if (project.attributes.size() > field->index && project.attributes[field->index]) continue;
       report(*field_node,
              "project \"" + project.id + "\" has no " + field->name + " and the condition gives no default",
-             "missing_attribute");
+             diagnostic_code::missing_attribute);
       return std::nullopt;
     }
   }
   if (field->kind == field_kind::rule_matched && current_rule && field->index >= position(*current_rule)) {
-    report(*field_node, field->name + " must name a rule evaluated before this one", "rule_order");
+    report(*field_node, field->name + " must name a rule evaluated before this one", diagnostic_code::rule_order);
     return std::nullopt;
   }
   const value_type type = type_of_field(*field);
   const auto operator_error = [&](std::string why) {
-    report(*op_node, "operator " + *op_text + " " + why, "bad_operator");
+    report(*op_node, "operator " + *op_text + " " + why, diagnostic_code::bad_operator);
     return std::nullopt;
   };
   const bool ordering = *op == compare_op::less || *op == compare_op::less_equal || *op == compare_op::greater ||
@@ -231,12 +237,12 @@ std::optional<condition_leaf> rules_loader::read_leaf(map_reader& reader, field_
   bool ok = true;
   if (*op == compare_op::in || *op == compare_op::not_in) {
     if (!value_node->is_list()) {
-      report(*value_node, "operator " + *op_text + " needs a list of values", "wrong_type");
+      report(*value_node, "operator " + *op_text + " needs a list of values", diagnostic_code::wrong_type);
       return std::nullopt;
     }
     const auto elements = value_node->elements();
     if (elements.empty()) {
-      report(*value_node, "operator " + *op_text + " needs at least one value", "empty_list");
+      report(*value_node, "operator " + *op_text + " needs at least one value", diagnostic_code::empty_list);
       return std::nullopt;
     }
     for (const auto& element : elements) {
@@ -251,7 +257,7 @@ std::optional<condition_leaf> rules_loader::read_leaf(map_reader& reader, field_
   if (default_node) {
     if (!is_attribute(field->kind)) {
       report(*default_node, "default applies only to attribute fields; " + field->name + " is never missing",
-             "default_not_allowed");
+             diagnostic_code::default_not_allowed);
       ok = false;
     } else if (auto fallback = read_operand(*default_node, *field, type)) {
       leaf.fallback = std::move(*fallback);
@@ -270,7 +276,7 @@ std::optional<value> rules_loader::read_operand(const located_node& node, const 
   const auto mismatch = [&] {
     report(node,
            "cannot compare " + field.name + " (" + article(type) + ") with \"" + *text + "\" (" + article(given) + ")",
-           "type_mismatch");
+           diagnostic_code::type_mismatch);
     return std::nullopt;
   };
   switch (type) {
@@ -287,7 +293,7 @@ std::optional<value> rules_loader::read_operand(const located_node& node, const 
       if (given != value_type::integer && given != value_type::money) return mismatch();
       auto amount = parse_money(*text, digits());
       if (!amount) {
-        report(node, amount.error(), "bad_money");
+        report(node, amount.error(), diagnostic_code::bad_money);
         return std::nullopt;
       }
       return value{*amount};

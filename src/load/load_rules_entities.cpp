@@ -24,7 +24,7 @@ resolved_attribute rules_loader::resolve_attribute(attribute_owner owner, const 
 }
 
 std::optional<value> rules_loader::attribute_value(const resolved_attribute& attribute, const std::string& text,
-                                                   const std::function<void(std::string, std::string)>& report_at) {
+                                                   const std::function<void(std::string, diagnostic_code)>& report_at) {
   if (attribute.evidence == nullptr) return std::nullopt;  // no rule reads it
   const std::string& field = attribute.field;
   const value_type type = attribute.evidence->type;
@@ -32,13 +32,13 @@ std::optional<value> rules_loader::attribute_value(const resolved_attribute& att
     report_at("value \"" + text + "\" of " + field + " is not " + article(type) +
                   " (the rules use it as " + article(type) + " at line " +
                   std::to_string(attribute.evidence->first.line) + ")",
-              "bad_attribute_value");
+              diagnostic_code::bad_attribute_value);
     return std::nullopt;
   };
   auto parsed = parse_typed_value(type, text, digits());
   if (parsed) return *parsed;
   if (parsed.error().empty()) return mismatch();
-  report_at(parsed.error(), "bad_attribute_value");  // money, but not a whole number of minor units
+  report_at(parsed.error(), diagnostic_code::bad_attribute_value);  // money, but not a whole number of minor units
   return std::nullopt;
 }
 
@@ -51,10 +51,11 @@ void rules_loader::read_projects(const located_node& node) {
     read_project_list(node);
   } else {
     report(node, "expected a list of projects or {file: projects.csv}, got " + detail::describe_node(node.node),
-           "wrong_type");
+           diagnostic_code::wrong_type);
     return;
   }
-  if (parts_.projects.empty() && sink_.empty()) report(node, "a campaign needs at least one project", "empty_list");
+  if (parts_.projects.empty() && sink_.empty()) report(node, "a campaign needs at least one project",
+                                                       diagnostic_code::empty_list);
 
   // Organizations, regions and categories get dense indices in byte order of their names.
   std::set<std::string> organizations, regions, categories;
@@ -93,7 +94,7 @@ void rules_loader::read_project_list(const located_node& list) {
         project.id = *text;
         if (auto [first, inserted] = seen.emplace(*text, id->at); !inserted) {
           report(*id, "duplicate project id \"" + *text + "\" (first at line " + std::to_string(first->second.line) + ")",
-                 "duplicate_id");
+                 diagnostic_code::duplicate_id);
         }
       } else {
         ok = false;
@@ -136,19 +137,19 @@ void rules_loader::read_csv_table(const located_node& file_node, const std::stri
   try {
     text = detail::read_text_file(base_directory_ / *relative);
   } catch (const std::exception& e) {
-    report(file_node, e.what(), "file_unreadable");
+    report(file_node, e.what(), diagnostic_code::file_unreadable);
     return;
   }
   const auto csv_report = [&](std::uint64_t line, std::uint64_t column, std::string path, std::string message,
-                              std::string code) {
+                              diagnostic_code code) {
     sink_.add(shown, {static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(column)}, std::move(path),
-              std::move(message), std::move(code));
+              std::move(message), code);
   };
   try {
     detail::csv_reader reader(text);
     detail::csv_record record;
     if (!reader.next(record)) {
-      csv_report(1, 1, "", "the file is empty: a header row is required", "missing_column");
+      csv_report(1, 1, "", "the file is empty: a header row is required", diagnostic_code::missing_column);
       return;
     }
     const detail::csv_header header(record);
@@ -165,13 +166,15 @@ void rules_loader::read_csv_table(const located_node& file_node, const std::stri
         const auto owner = section == "donors" ? attribute_owner::donor : attribute_owner::project;
         attribute_columns.emplace_back(i, resolve_attribute(owner, std::string(name.substr(5))));
       } else {
-        csv_report(record.line(), record.column(i), "", "unknown column \"" + std::string(name) + "\"", "unknown_column");
+        csv_report(record.line(), record.column(i), "", "unknown column \"" + std::string(name) + "\"",
+                   diagnostic_code::unknown_column);
       }
     }
     bool complete = true;
     for (auto required : required_columns) {
       if (!header.find(required)) {
-        csv_report(record.line(), 1, "", "missing column \"" + std::string(required) + "\"", "missing_column");
+        csv_report(record.line(), 1, "", "missing column \"" + std::string(required) + "\"",
+                   diagnostic_code::missing_column);
         complete = false;
       }
     }
@@ -182,18 +185,18 @@ void rules_loader::read_csv_table(const located_node& file_node, const std::stri
       if (record.size() != header.size()) {
         csv_report(record.line(), 1, row_path,
                    "expected " + std::to_string(header.size()) + " fields, found " + std::to_string(record.size()),
-                   "csv_syntax");
+                   diagnostic_code::csv_syntax);
         continue;
       }
       const csv_row current{record, columns, row_path,
-                            [&](std::size_t column, std::string path, std::string message, std::string code) {
+                            [&](std::size_t column, std::string path, std::string message, diagnostic_code code) {
                               csv_report(record.line(), record.column(column), std::move(path), std::move(message),
-                                         std::move(code));
+                                         code);
                             }};
       on_row(current, attribute_columns);
     }
   } catch (const detail::csv_error& e) {
-    csv_report(e.line(), e.column(), "", e.what(), "csv_syntax");
+    csv_report(e.line(), e.column(), "", e.what(), diagnostic_code::csv_syntax);
   }
 }
 
@@ -201,7 +204,8 @@ std::optional<std::string> rules_loader::csv_id(const csv_row& row, std::size_t 
   auto value = row.cell(which);
   if (!value || has_control_character(*value)) {
     row.report(row.column_of(which), detail::join_path(row.path, name),
-               value ? "an id must not contain control characters" : "an id must not be empty", "bad_id");
+               value ? "an id must not contain control characters" : "an id must not be empty",
+               diagnostic_code::bad_id);
     return std::nullopt;
   }
   return value;
@@ -218,8 +222,8 @@ void rules_loader::read_csv_attributes(const csv_row& row, const attribute_cells
     const std::string text(row.record[column]);
     texts.emplace_back(attribute.name, text);
     if (attribute.evidence == nullptr) continue;
-    auto typed = attribute_value(attribute, text, [&](std::string message, std::string code) {
-      row.report(column, detail::join_path(row.path, "attr." + attribute.name), std::move(message), std::move(code));
+    auto typed = attribute_value(attribute, text, [&](std::string message, diagnostic_code code) {
+      row.report(column, detail::join_path(row.path, "attr." + attribute.name), std::move(message), code);
     });
     if (typed) values[attribute.slot] = std::move(typed);
   }
@@ -239,7 +243,9 @@ void rules_loader::read_yaml_attributes(map_reader& reader, attribute_owner owne
     texts.emplace_back(name, *text);
     const resolved_attribute attribute = resolve_attribute(owner, name);
     auto typed = attribute_value(attribute, *text,
-                                 [&node](std::string message, std::string code) { node.report(std::move(message), std::move(code)); });
+                                 [&node](std::string message, diagnostic_code code) {
+                                   node.report(std::move(message), code);
+                                 });
     if (typed) values[attribute.slot] = std::move(typed);
   }
 }
@@ -256,7 +262,7 @@ void rules_loader::read_projects_file(const located_node& file_node) {
                      row.report(row.column_of(id), detail::join_path(row.path, "id"),
                                 "duplicate project id \"" + *project_id + "\" (first at line " +
                                     std::to_string(first->second) + ")",
-                                "duplicate_id");
+                                diagnostic_code::duplicate_id);
                      return;
                    }
                    project_spec project;
@@ -297,7 +303,7 @@ void rules_loader::read_donors(const located_node& node) {
     if (!id) continue;
     if (auto [first, inserted] = seen.emplace(*id, id_node->at); !inserted) {
       report(*id_node, "duplicate donor id \"" + *id + "\" (first at line " + std::to_string(first->second.line) + ")",
-             "duplicate_id");
+             diagnostic_code::duplicate_id);
       continue;
     }
     donor.id = *id;
@@ -313,7 +319,7 @@ void rules_loader::read_donors_file(const located_node& file_node) {
     if (auto [first, inserted] = seen.emplace(*id, row.record.line()); !inserted) {
       row.report(row.column_of(0), detail::join_path(row.path, "id"),
                  "duplicate donor id \"" + *id + "\" (first at line " + std::to_string(first->second) + ")",
-                 "duplicate_id");
+                 diagnostic_code::duplicate_id);
       return;
     }
     donor_spec donor;

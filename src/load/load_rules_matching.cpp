@@ -61,7 +61,7 @@ void rules_loader::read_fund(const located_node& node, fund_spec& fund) {
         fund.leftover = index_at<closeout_index>(*step);
       } else {
         report(*leftover, "leftover names no close-out step \"" + *target + "\" (use keep or a close-out id)",
-               "unknown_closeout");
+               diagnostic_code::unknown_closeout);
       }
     }
   }
@@ -73,7 +73,7 @@ void rules_loader::read_releases(map_reader& reader, fund_spec& fund, bool budge
   const auto daily = reader.optional("daily");
   const auto& campaign = parts_.campaign;
   if (releases && daily) {
-    report(*daily, "give either releases or daily, not both", "conflicting_keys");
+    report(*daily, "give either releases or daily, not both", diagnostic_code::conflicting_keys);
     return;
   }
   std::optional<located_node> blame = releases ? releases : daily;
@@ -81,7 +81,7 @@ void rules_loader::read_releases(map_reader& reader, fund_spec& fund, bool budge
     auto elements = detail::read_list(*releases);
     if (!elements) return;
     if (elements->empty()) {
-      report(*releases, "releases must list at least one tranche", "empty_list");
+      report(*releases, "releases must list at least one tranche", diagnostic_code::empty_list);
       return;
     }
     for (const auto& element : *elements) {
@@ -94,10 +94,10 @@ void rules_loader::read_releases(map_reader& reader, fund_spec& fund, bool budge
       if (!at || !amount) continue;
       if (campaign_times_ok_ && (*at < campaign.start || *at >= campaign.end)) {
         report(*at_node, "the release at " + format_rfc3339(*at, campaign.timezone) + " is outside the campaign",
-               "release_outside_campaign");
+               diagnostic_code::release_outside_campaign);
       }
       if (!fund.releases.empty() && *at <= fund.releases.back().at) {
-        report(*at_node, "releases must be in strictly increasing time order", "releases_out_of_order");
+        report(*at_node, "releases must be in strictly increasing time order", diagnostic_code::releases_out_of_order);
       }
       fund.releases.push_back({*at, *amount});
     }
@@ -114,14 +114,14 @@ void rules_loader::read_releases(map_reader& reader, fund_spec& fund, bool budge
     auto amount = amount_node ? read_money_at(*amount_node) : std::nullopt;
     if (!from || !to || !at || !amount) return;
     if (*to < *from) {
-      report(*to_node, "daily.to must not be before daily.from", "bad_daily_range");
+      report(*to_node, "daily.to must not be before daily.from", diagnostic_code::bad_daily_range);
       return;
     }
     for (auto day = from->days_since_epoch(); day <= to->days_since_epoch(); ++day) {
       const timestamp release = at_local(local_date::from_days(day), *at, campaign.timezone);
       if (campaign_times_ok_ && (release < campaign.start || release >= campaign.end)) {
         report(*daily, "the daily release at " + format_rfc3339(release, campaign.timezone) + " is outside the campaign",
-               "release_outside_campaign");
+               diagnostic_code::release_outside_campaign);
         return;
       }
       fund.releases.push_back({release, *amount});
@@ -138,10 +138,10 @@ void rules_loader::read_releases(map_reader& reader, fund_spec& fund, bool budge
       report(*blame,
              "releases sum to " + format_money(total, digits()) + ", more than the budget " +
                  format_money(fund.budget, digits()),
-             "releases_exceed_budget");
+             diagnostic_code::releases_exceed_budget);
     }
   } catch (const overflow_error&) {
-    report(*blame, "releases sum to more than the money limit of 10^15 minor units", "money_limit");
+    report(*blame, "releases sum to more than the money limit of 10^15 minor units", diagnostic_code::money_limit);
   }
 }
 
@@ -173,12 +173,16 @@ void rules_loader::read_rule(const located_node& node, std::size_t file_index, r
                         .value_or(0);
   }
   if (auto sources = reader.required("sources")) {
-    rule.sources = read_reference_list<fund_index>(*sources, fund_ids_, "fund", "a rule needs at least one source fund")
-                       .value_or(std::vector<fund_index>{});
+    rule.sources =
+        read_reference_list<fund_index>(*sources, fund_ids_, fund_reference, "a rule needs at least one source fund")
+            .value_or(std::vector<fund_index>{});
   }
   if (auto windows = reader.optional("windows")) {
     if (auto elements = detail::read_list(*windows)) {
-      if (elements->empty()) report(*windows, "windows must list at least one window (omit the key for the whole campaign)", "empty_list");
+      if (elements->empty()) {
+        report(*windows, "windows must list at least one window (omit the key for the whole campaign)",
+               diagnostic_code::empty_list);
+      }
       for (const auto& element : *elements) {
         map_reader window_reader(element);
         window_spec window{parts_.campaign.start, parts_.campaign.end, std::nullopt};
@@ -199,11 +203,11 @@ void rules_loader::read_rule(const located_node& node, std::size_t file_index, r
         // A bound taken from a campaign period that is itself invalid proves nothing.
         if (!campaign_times_ok_ && (!from_node || !to_node)) continue;
         if (window.to <= window.from) {
-          report(to_node ? *to_node : element, "a window must end after it starts", "bad_window");
+          report(to_node ? *to_node : element, "a window must end after it starts", diagnostic_code::bad_window);
           continue;
         }
         if (campaign_times_ok_ && (window.from < parts_.campaign.start || window.to > parts_.campaign.end)) {
-          report(element, "the window is not inside the campaign", "window_outside_campaign");
+          report(element, "the window is not inside the campaign", diagnostic_code::window_outside_campaign);
           continue;
         }
         rule.windows.push_back(window);
@@ -217,7 +221,7 @@ void rules_loader::read_rule(const located_node& node, std::size_t file_index, r
   if (auto maximum = reader.optional("matchable_max")) rule.matchable_max = read_money_at(*maximum);
   if (auto chance = reader.optional("probability")) {
     rule.chance = detail::read_probability(*chance);
-    if (!seed_given_) report(*chance, "probability needs campaign.seed", "missing_seed");
+    if (!seed_given_) report(*chance, "probability needs campaign.seed", diagnostic_code::missing_seed);
   }
   if (auto match = read_formula(reader, self)) rule.match = std::move(*match);
   if (auto caps = reader.optional("caps")) {
@@ -257,16 +261,18 @@ std::optional<formula> rules_loader::read_formula(map_reader& reader, rule_index
   const auto bonus_node = reader.optional("ratio_of");
   const int given = (ratio_node ? 1 : 0) + (amount_node ? 1 : 0) + (bonus_node ? 1 : 0);
   if (given == 0) {
-    if (reader.valid()) reader.self().report("a rule needs one of ratio, amount or ratio_of", "missing_formula");
+    if (reader.valid()) reader.self().report("a rule needs one of ratio, amount or ratio_of",
+                                             diagnostic_code::missing_formula);
     return std::nullopt;
   }
   if (given > 1) {
     const auto& second = bonus_node ? *bonus_node : *amount_node;
-    report(second, "give only one of ratio, amount or ratio_of", "conflicting_keys");
+    report(second, "give only one of ratio, amount or ratio_of", diagnostic_code::conflicting_keys);
     return std::nullopt;
   }
   const auto needs_seed = [&](const located_node& at) {
-    if (!seed_given_) report(at, "a random " + std::string(ratio_node ? "ratio" : "amount") + " needs campaign.seed", "missing_seed");
+    if (!seed_given_) report(at, "a random " + std::string(ratio_node ? "ratio" : "amount") + " needs campaign.seed",
+                             diagnostic_code::missing_seed);
   };
   if (ratio_node) {
     if (ratio_node->is_scalar()) {
@@ -276,7 +282,7 @@ std::optional<formula> rules_loader::read_formula(map_reader& reader, rule_index
     map_reader shape(*ratio_node);
     if (!shape.valid()) return std::nullopt;
     if (shape.has("random") && shape.has("tiers")) {
-      report(*ratio_node, "give either random or tiers, not both", "conflicting_keys");
+      report(*ratio_node, "give either random or tiers, not both", diagnostic_code::conflicting_keys);
       return std::nullopt;
     }
     if (auto tiers = shape.optional("tiers")) {
@@ -299,11 +305,11 @@ std::optional<formula> rules_loader::read_formula(map_reader& reader, rule_index
     auto step = step_node ? detail::read_ratio(*step_node) : std::nullopt;
     if (!min || !max || !step) return std::nullopt;
     if (*max < *min) {
-      report(*max_node, "random.max must not be below random.min", "bad_random_range");
+      report(*max_node, "random.max must not be below random.min", diagnostic_code::bad_random_range);
       return std::nullopt;
     }
     if (step->is_zero()) {
-      report(*step_node, "random.step must be positive", "bad_random_range");
+      report(*step_node, "random.step must be positive", diagnostic_code::bad_random_range);
       return std::nullopt;
     }
     const std::int64_t span = max->millionths() - min->millionths();
@@ -311,7 +317,7 @@ std::optional<formula> rules_loader::read_formula(map_reader& reader, rule_index
       report(*step_node,
              "random.step " + format_ratio(*step) + " does not divide max - min = " +
                  format_ratio(ratio::from_millionths(span)),
-             "random_step");
+             diagnostic_code::random_step);
       return std::nullopt;
     }
     return random_ratio_formula{*min, *max, *step, static_cast<std::uint64_t>(span / step->millionths()) + 1};
@@ -334,7 +340,7 @@ std::optional<formula> rules_loader::read_formula(map_reader& reader, rule_index
     auto max = max_node ? read_money_at(*max_node) : std::nullopt;
     if (!min || !max) return std::nullopt;
     if (*max < *min) {
-      report(*max_node, "random.max must not be below random.min", "bad_random_range");
+      report(*max_node, "random.max must not be below random.min", diagnostic_code::bad_random_range);
       return std::nullopt;
     }
     return random_amount_formula{*min, *max};
@@ -345,19 +351,20 @@ std::optional<formula> rules_loader::read_formula(map_reader& reader, rule_index
   const auto tiers_node = bonus.optional("tiers");
   bonus.finish();
   if (!bonus.valid()) return std::nullopt;
-  std::optional<rule_index> base = rule_node ? read_reference<rule_index>(*rule_node, rule_ids_, "rule") : std::nullopt;
+  std::optional<rule_index> base =
+      rule_node ? read_reference<rule_index>(*rule_node, rule_ids_, rule_reference) : std::nullopt;
   if (base && *base >= self) {
     report(*rule_node,
            "ratio_of must name a rule evaluated before this one; \"" + rule_node->node.Scalar() + "\" is not",
-           "rule_order");
+           diagnostic_code::rule_order);
     base.reset();
   }
   if (scale_node && tiers_node) {
-    report(*tiers_node, "give either ratio or tiers, not both", "conflicting_keys");
+    report(*tiers_node, "give either ratio or tiers, not both", diagnostic_code::conflicting_keys);
     return std::nullopt;
   }
   if (!scale_node && !tiers_node) {
-    bonus_node->report("ratio_of needs ratio or tiers", "missing_key");
+    bonus_node->report("ratio_of needs ratio or tiers", diagnostic_code::missing_key);
     return std::nullopt;
   }
   if (scale_node) {
@@ -374,7 +381,7 @@ std::optional<tiered_ratio_formula> rules_loader::read_tiers(const located_node&
   auto elements = detail::read_list(node);
   if (!elements) return std::nullopt;
   if (elements->empty()) {
-    report(node, "tiers must list at least one tier", "empty_list");
+    report(node, "tiers must list at least one tier", diagnostic_code::empty_list);
     return std::nullopt;
   }
   tiered_ratio_formula result;
@@ -390,7 +397,8 @@ std::optional<tiered_ratio_formula> rules_loader::read_tiers(const located_node&
       auto parsed = read_condition(*when, field_context::donation, self);
       if (parsed) tier.when = std::move(*parsed); else ok = false;
     } else if (i + 1 < elements->size()) {
-      (*elements)[i].report("only the last tier may omit when (the ones after it could never apply)", "tier_order");
+      (*elements)[i].report("only the last tier may omit when (the ones after it could never apply)",
+                            diagnostic_code::tier_order);
       ok = false;
     }
     if (auto value = tier_reader.required("ratio")) {
@@ -418,7 +426,7 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
   const located_node& id_blame = reader.has("id") ? *child_of(node, "id") : node;
   if (auto [first, inserted] = cap_ids_.emplace(cap.id, id_blame.at.line); !inserted) {
     report(id_blame, "duplicate cap id \"" + cap.id + "\" (first at line " + std::to_string(first->second) + ")",
-           "duplicate_id");
+           diagnostic_code::duplicate_id);
     ok = false;
   }
   if (auto per = reader.required("per")) {
@@ -439,7 +447,7 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
           cap.scope_field = *field;
           known = true;
         } else {
-          report(*per, "\"" + *text + "\" names no donation, donor or project field", "unknown_field");
+          report(*per, "\"" + *text + "\" names no donation, donor or project field", diagnostic_code::unknown_field);
           ok = false;
           known = true;  // reported
         }
@@ -449,7 +457,7 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
                "invalid value \"" + *text +
                    "\" (expected donation, donor, project, organization, region, category, donor_project, "
                    "donor_organization, campaign or attr:<field>)",
-               "bad_choice");
+               diagnostic_code::bad_choice);
         ok = false;
       }
     } else {
@@ -469,7 +477,7 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
   month_day year_start{};
   if (auto start = reader.optional("year_start")) {
     if (period != period_kind::year) {
-      report(*start, "year_start applies only to period: year", "year_start_without_year");
+      report(*start, "year_start applies only to period: year", diagnostic_code::year_start_without_year);
       ok = false;
     } else if (auto parsed = detail::read_month_day(*start)) {
       year_start = *parsed;
@@ -490,7 +498,7 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
              "the campaign spans " + with_thousands(last - first + 1) +
                  (*period == period_kind::day ? " local days" : " years") + ", more than the " +
                  with_thousands(std::int64_t{max_cap_period} + 1) + " periods a cap can count",
-             "period_limit");
+             diagnostic_code::period_limit);
       ok = false;
     }
   }
@@ -505,10 +513,10 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
   const auto max_node = reader.optional("max");
   const auto max_from_node = reader.optional("max_from");
   if (max_node && max_from_node) {
-    report(*max_from_node, "give either max or max_from, not both", "conflicting_keys");
+    report(*max_from_node, "give either max or max_from, not both", diagnostic_code::conflicting_keys);
     ok = false;
   } else if (!max_node && !max_from_node) {
-    reader.self().report("a cap needs max or max_from", "missing_key");
+    reader.self().report("a cap needs max or max_from", diagnostic_code::missing_key);
     ok = false;
   } else if (max_node) {
     if (cap.measure == cap_measure::count) {
@@ -524,9 +532,10 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
   }
   if (auto rules = reader.optional("rules")) {
     if (!shared) {
-      report(*rules, "a rule's own cap limits that rule; list rules only on top-level caps", "cap_rules_not_allowed");
+      report(*rules, "a rule's own cap limits that rule; list rules only on top-level caps",
+             diagnostic_code::cap_rules_not_allowed);
       ok = false;
-    } else if (auto listed = read_reference_list<rule_index>(*rules, rule_ids_, "rule",
+    } else if (auto listed = read_reference_list<rule_index>(*rules, rule_ids_, rule_reference,
                                                              "a shared cap must list at least one rule")) {
       cap.rules = std::move(*listed);
       std::sort(cap.rules.begin(), cap.rules.end());
@@ -534,7 +543,7 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
       ok = false;
     }
   } else if (shared) {
-    reader.self().report("a top-level cap must list the rules it limits (rules: [...])", "missing_key");
+    reader.self().report("a top-level cap must list the rules it limits (rules: [...])", diagnostic_code::missing_key);
     ok = false;
   }
   reader.finish();
@@ -543,7 +552,7 @@ std::optional<cap_index> rules_loader::read_cap(const located_node& node, std::s
   if (parts_.caps.size() > max_cap_number) {
     if (caps_refused_++ == 0) {
       report(node, "more than " + with_thousands(std::int64_t{max_cap_number} + 1) + " caps in one rules file",
-             "cap_limit");
+             diagnostic_code::cap_limit);
     }
     return std::nullopt;
   }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "support/csv_reader.hpp"
+#include "matchfund/diagnostic_code.hpp"
 #include "matchfund/rule_set.hpp"
 #include "load/yaml_document.hpp"
 #include "support/text.hpp"
@@ -50,6 +51,15 @@ struct id_table {
     return found->second;
   }
 };
+
+// What an id may name in a reference: the word messages use for it, and the code of an id that
+// names none.
+struct reference_kind {
+  std::string_view word;
+  diagnostic_code unknown;
+};
+inline constexpr reference_kind fund_reference{"fund", diagnostic_code::unknown_fund};
+inline constexpr reference_kind rule_reference{"rule", diagnostic_code::unknown_rule};
 
 // "an integer", "an amount", ...: a type as a message names it.
 std::string article(value_type type);
@@ -99,7 +109,7 @@ class rules_loader {
   void read_donors_file(const located_node& file_node);
   [[nodiscard]] resolved_attribute resolve_attribute(attribute_owner owner, const std::string& name) const;
   std::optional<value> attribute_value(const resolved_attribute& attribute, const std::string& text,
-                                       const std::function<void(std::string, std::string)>& report_at);
+                                       const std::function<void(std::string, diagnostic_code)>& report_at);
   void read_csv_table(const located_node& file_node, const std::string& section, const std::string& row_prefix,
                       const std::vector<std::string_view>& column_names,
                       const std::vector<std::string_view>& required_columns,
@@ -132,13 +142,13 @@ class rules_loader {
   void read_test(const located_node& node, embedded_test& test);
   // -- references by id
   template <class Index>
-  std::optional<Index> read_reference(const located_node& node, const id_table& ids, std::string_view what);
+  std::optional<Index> read_reference(const located_node& node, const id_table& ids, reference_kind what);
   template <class Index>
   std::optional<std::vector<Index>> read_reference_list(const located_node& node, const id_table& ids,
-                                                        std::string_view what, std::string_view empty_message);
+                                                        reference_kind what, std::string_view empty_message);
   // -- conditions and fields
   [[nodiscard]] std::optional<field_ref> parse_field(std::string_view text) const;
-  std::optional<field_ref> parse_field(std::string_view text, std::string& message, std::string& code) const;
+  std::optional<field_ref> parse_field(std::string_view text, std::string& message, diagnostic_code& code) const;
   std::optional<field_ref> read_field(const located_node& node, bool report_unknown = true);
   std::optional<condition> read_condition(const located_node& node, field_context context,
                                           std::optional<rule_index> current_rule);
@@ -156,8 +166,8 @@ class rules_loader {
   // (time_not_writable; not checked while the timezone is itself in error).
   std::optional<timestamp> read_writable_time(const located_node& node);
   [[nodiscard]] minor_digits_t digits() const { return parts_.campaign.minor_digits; }
-  static void report(const located_node& at, std::string message, std::string code) {
-    at.report(std::move(message), std::move(code));
+  static void report(const located_node& at, std::string message, diagnostic_code code) {
+    at.report(std::move(message), code);
   }
   [[nodiscard]] std::string display_path(const std::string& relative) const;
 
@@ -186,7 +196,7 @@ struct csv_row {
   const detail::csv_record& record;
   const std::vector<std::optional<std::size_t>>& columns;  // by the caller's column list
   std::string path;                                           // "projects[3]"
-  std::function<void(std::size_t column, std::string path, std::string message, std::string code)> report;
+  std::function<void(std::size_t column, std::string path, std::string message, diagnostic_code code)> report;
 
   // The cell of the caller's column `which`; nullopt when the column is absent or the cell empty.
   [[nodiscard]] std::optional<std::string> cell(std::size_t which) const {
@@ -202,14 +212,14 @@ std::optional<located_node> child_of(const located_node& map, std::string_view k
 // ---------------------------------------------------------------------------------------------
 // References by id.
 
-// The index an id names; reports unknown_<what> ("unknown_fund") when there is none.
+// The index an id names; reports what.unknown (unknown_fund, ...) when there is none.
 template <class Index>
-std::optional<Index> rules_loader::read_reference(const located_node& node, const id_table& ids, std::string_view what) {
+std::optional<Index> rules_loader::read_reference(const located_node& node, const id_table& ids, reference_kind what) {
   auto id = detail::read_id(node);
   if (!id) return std::nullopt;
   auto found = ids.find(*id);
   if (!found) {
-    report(node, "unknown " + std::string(what) + " \"" + *id + "\"", "unknown_" + std::string(what));
+    report(node, "unknown " + std::string(what.word) + " \"" + *id + "\"", what.unknown);
     return std::nullopt;
   }
   return index_at<Index>(*found);
@@ -218,12 +228,12 @@ std::optional<Index> rules_loader::read_reference(const located_node& node, cons
 // A non-empty list of ids, each known and listed once; nullopt when any is not.
 template <class Index>
 std::optional<std::vector<Index>> rules_loader::read_reference_list(const located_node& node, const id_table& ids,
-                                                                    std::string_view what,
+                                                                    reference_kind what,
                                                                     std::string_view empty_message) {
   auto elements = detail::read_list(node);
   if (!elements) return std::nullopt;
   if (elements->empty()) {
-    report(node, std::string(empty_message), "empty_list");
+    report(node, std::string(empty_message), diagnostic_code::empty_list);
     return std::nullopt;
   }
   std::vector<Index> result;
@@ -233,7 +243,8 @@ std::optional<std::vector<Index>> rules_loader::read_reference_list(const locate
     if (!index) {
       ok = false;
     } else if (std::find(result.begin(), result.end(), *index) != result.end()) {
-      report(element, std::string(what) + " \"" + element.node.Scalar() + "\" is listed twice", "duplicate_reference");
+      report(element, std::string(what.word) + " \"" + element.node.Scalar() + "\" is listed twice",
+             diagnostic_code::duplicate_reference);
     } else {
       result.push_back(*index);
     }

@@ -20,12 +20,12 @@ void diagnostics_sink::note_file(const std::string& file) {
 }
 
 void diagnostics_sink::add(const std::string& file, source_position at, std::string path,
-                           std::string message, std::string code) {
+                           std::string message, diagnostic_code code) {
   auto found = std::find(files_.begin(), files_.end(), file);
   const auto rank = static_cast<std::size_t>(found - files_.begin());
   if (found == files_.end()) files_.push_back(file);
   entries_.emplace_back(rank, diagnostic{file, at.line, at.column, std::move(path), std::move(message),
-                                         std::move(code)});
+                                         code});
 }
 
 std::vector<diagnostic> diagnostics_sink::sorted() const {
@@ -38,8 +38,8 @@ std::vector<diagnostic> diagnostics_sink::sorted() const {
   // A problem of the text itself (a YAML 1.1 spelling, a tag, a type conflict) explains whatever
   // else is found at the same place: report only the cause.
   const auto is_cause = [](const diagnostic& d) {
-    return d.code == "yaml11_boolean" || d.code == "yaml11_number" || d.code == "yaml_tag" ||
-           d.code == "attribute_type_conflict";
+    return d.code == diagnostic_code::yaml11_boolean || d.code == diagnostic_code::yaml11_number ||
+           d.code == diagnostic_code::yaml_tag || d.code == diagnostic_code::attribute_type_conflict;
   };
   std::vector<diagnostic> result;
   result.reserve(entries.size());
@@ -190,11 +190,11 @@ yaml_document::yaml_document(std::string_view text, std::string file_name, diagn
     mark.line = static_cast<int>(line);
     mark.column = static_cast<int>(*bad - line_starts_[static_cast<std::size_t>(line)]);
     report(position_of(mark), "", text_[*bad] == '\0' ? "the file contains a NUL byte" : "the file is not valid UTF-8",
-           "bad_encoding");
+           diagnostic_code::bad_encoding);
     return;
   }
   if (text_.starts_with("\xFF\xFE") || text_.starts_with("\xFE\xFF")) {
-    report(source_position{1, 1}, "", "the file is UTF-16; save it as UTF-8", "bad_encoding");
+    report(source_position{1, 1}, "", "the file is UTF-16; save it as UTF-8", diagnostic_code::bad_encoding);
     return;
   }
   // A first pass over the event stream, before any node graph exists: aliases can make cycles
@@ -206,14 +206,16 @@ yaml_document::yaml_document(std::string_view text, std::string file_name, diagn
     while (scan.documents < 2 && parser.HandleNextDocument(scan)) {
     }
   } catch (const YAML::DeepRecursion& e) {
-    report(position_of(e.mark), "", "invalid YAML: nested more deeply than the parser allows", "yaml_syntax");
+    report(position_of(e.mark), "", "invalid YAML: nested more deeply than the parser allows",
+           diagnostic_code::yaml_syntax);
     return;
   } catch (const YAML::Exception& e) {
-    report(position_of(e.mark), "", "invalid YAML: " + printable(e.msg), "yaml_syntax");
+    report(position_of(e.mark), "", "invalid YAML: " + printable(e.msg), diagnostic_code::yaml_syntax);
     return;
   }
   if (scan.documents > 1) {
-    report(position_of(scan.second_document), "", "the file holds more than one YAML document", "multiple_documents");
+    report(position_of(scan.second_document), "", "the file holds more than one YAML document",
+           diagnostic_code::multiple_documents);
     return;
   }
   if (!scan.aliases.empty()) {
@@ -221,13 +223,13 @@ yaml_document::yaml_document(std::string_view text, std::string file_name, diagn
     report(position_of(scan.aliases.front()), "",
            "YAML aliases (*name) are not supported; write the value out" +
                (more == 0 ? std::string() : " (" + std::to_string(more) + " more in the file)"),
-           "yaml_alias");
+           diagnostic_code::yaml_alias);
     return;
   }
   try {
     root_ = YAML::Load(text_);
   } catch (const YAML::Exception& e) {
-    report(position_of(e.mark), "", "invalid YAML: " + printable(e.msg), "yaml_syntax");
+    report(position_of(e.mark), "", "invalid YAML: " + printable(e.msg), diagnostic_code::yaml_syntax);
     return;
   }
   parsed_ = true;
@@ -253,11 +255,11 @@ void yaml_document::check_plain_scalar(const YAML::Node& node, const std::string
   if (is_yaml11_boolean(text)) {
     report(node, path,
            "\"" + text + "\" is a boolean in YAML 1.1; write true or false, or quote it if it is text",
-           "yaml11_boolean");
+           diagnostic_code::yaml11_boolean);
     return;
   }
   if (auto problem = yaml11_number_problem(text); !problem.empty()) {
-    report(node, path, std::move(problem), "yaml11_number");
+    report(node, path, std::move(problem), diagnostic_code::yaml11_number);
   }
 }
 
@@ -267,7 +269,7 @@ void yaml_document::check_strictness(const YAML::Node& node, const std::string& 
     // yaml-cpp expands !!str to its full name; show it as written.
     constexpr std::string_view core_prefix = "tag:yaml.org,2002:";
     const std::string shown = tag.starts_with(core_prefix) ? "!!" + tag.substr(core_prefix.size()) : tag;
-    report(node, path, "explicit YAML tags such as \"" + shown + "\" are not allowed", "yaml_tag");
+    report(node, path, "explicit YAML tags such as \"" + shown + "\" are not allowed", diagnostic_code::yaml_tag);
   }
   if (node.IsScalar()) {
     if (tag == "?") check_plain_scalar(node, path);
@@ -283,7 +285,7 @@ void yaml_document::check_strictness(const YAML::Node& node, const std::string& 
   for (const auto& entry : node) {
     const YAML::Node& key = entry.first;
     if (!key.IsScalar()) {
-      report(key, path, "mapping keys must be plain text, not " + describe_node(key), "bad_key");
+      report(key, path, "mapping keys must be plain text, not " + describe_node(key), diagnostic_code::bad_key);
       continue;
     }
     const std::string child_path = join_path(path, key.Scalar());
@@ -292,7 +294,7 @@ void yaml_document::check_strictness(const YAML::Node& node, const std::string& 
     if (auto [first, inserted] = seen.emplace(key.Scalar(), at); !inserted) {
       report(at, child_path,
              "duplicate key \"" + key.Scalar() + "\" (first at line " + std::to_string(first->second.line) + ")",
-             "duplicate_key");
+             diagnostic_code::duplicate_key);
     }
     check_strictness(entry.second, child_path);
   }
@@ -327,7 +329,7 @@ std::vector<located_node> located_node::elements() const {
 
 map_reader::map_reader(const located_node& map) : map_(map) {
   valid_ = map.node.IsMap();
-  if (!valid_) map.report("expected a mapping, got " + describe_node(map.node), "wrong_type");
+  if (!valid_) map.report("expected a mapping, got " + describe_node(map.node), diagnostic_code::wrong_type);
 }
 
 bool map_reader::has(std::string_view key) const {
@@ -411,11 +413,11 @@ void map_reader::finish() {
         explained.emplace_back(closest);
       }
     }
-    map_.document->report(entry.first, join_path(map_.path, key), std::move(message), "unknown_key");
+    map_.document->report(entry.first, join_path(map_.path, key), std::move(message), diagnostic_code::unknown_key);
   }
   for (const auto& key : missing_) {
     if (std::find(explained.begin(), explained.end(), key) != explained.end()) continue;
-    map_.report("missing required key \"" + key + "\"", "missing_key");
+    map_.report("missing required key \"" + key + "\"", diagnostic_code::missing_key);
   }
 }
 
@@ -438,7 +440,7 @@ std::vector<std::pair<located_node, located_node>> map_reader::entries() {
 
 std::optional<std::string> read_scalar_text(const located_node& at, std::string_view expected) {
   if (!at.node.IsScalar()) {
-    at.report("expected " + std::string(expected) + ", got " + describe_node(at.node), "wrong_type");
+    at.report("expected " + std::string(expected) + ", got " + describe_node(at.node), diagnostic_code::wrong_type);
     return std::nullopt;
   }
   return at.node.Scalar();
@@ -447,7 +449,7 @@ std::optional<std::string> read_scalar_text(const located_node& at, std::string_
 std::optional<std::string> read_string(const located_node& at) {
   auto text = read_scalar_text(at, "a string");
   if (text && is_boolean_text(*text)) {
-    at.report("expected a string, got the boolean " + *text + " (quote it if it is text)", "wrong_type");
+    at.report("expected a string, got the boolean " + *text + " (quote it if it is text)", diagnostic_code::wrong_type);
     return std::nullopt;
   }
   return text;
@@ -457,11 +459,11 @@ std::optional<std::string> read_id(const located_node& at) {
   auto text = read_string(at);
   if (!text) return std::nullopt;
   if (text->empty()) {
-    at.report("an id must not be empty", "bad_id");
+    at.report("an id must not be empty", diagnostic_code::bad_id);
     return std::nullopt;
   }
   if (has_control_character(*text)) {
-    at.report("an id must not contain control characters", "bad_id");
+    at.report("an id must not contain control characters", diagnostic_code::bad_id);
     return std::nullopt;
   }
   return text;
@@ -471,7 +473,7 @@ std::optional<bool> read_bool(const located_node& at) {
   auto text = read_scalar_text(at, "true or false");
   if (!text) return std::nullopt;
   if (!is_boolean_text(*text)) {
-    at.report("expected true or false, got \"" + *text + "\"", "wrong_type");
+    at.report("expected true or false, got \"" + *text + "\"", diagnostic_code::wrong_type);
     return std::nullopt;
   }
   return boolean_text_value(*text);
@@ -484,13 +486,13 @@ std::optional<std::int64_t> read_integer(const located_node& at, std::int64_t mi
   int128 value = 0;
   const bool leading_zero = parts && parts->integer_digits.size() > 1 && parts->integer_digits[0] == '0';
   if (!parts || !parts->fraction_digits.empty() || leading_zero) {
-    at.report("expected an integer, got \"" + *text + "\"", "bad_integer");
+    at.report("expected an integer, got \"" + *text + "\"", diagnostic_code::bad_integer);
     return std::nullopt;
   }
   const int128 limit = int128{1} << 63;
   if (scale_decimal(*parts, 0, limit, value) != scale_status::ok || value < min || value > max) {
     at.report("integer " + *text + " is out of range (" + std::to_string(min) + " to " + std::to_string(max) + ")",
-              "bad_integer");
+              diagnostic_code::bad_integer);
     return std::nullopt;
   }
   return static_cast<std::int64_t>(value);
@@ -499,12 +501,12 @@ std::optional<std::int64_t> read_integer(const located_node& at, std::int64_t mi
 namespace {
 
 template <class T, class Parse>
-std::optional<T> read_parsed(const located_node& at, std::string_view expected, std::string_view code, Parse parse) {
+std::optional<T> read_parsed(const located_node& at, std::string_view expected, diagnostic_code code, Parse parse) {
   auto text = read_scalar_text(at, expected);
   if (!text) return std::nullopt;
   auto parsed = parse(*text);
   if (!parsed) {
-    at.report(parsed.error(), std::string(code));
+    at.report(parsed.error(), code);
     return std::nullopt;
   }
   return *parsed;
@@ -513,56 +515,58 @@ std::optional<T> read_parsed(const located_node& at, std::string_view expected, 
 }  // namespace
 
 std::optional<money> read_money(const located_node& at, minor_digits_t digits) {
-  auto amount = read_parsed<money>(at, "an amount", "bad_money",
+  auto amount = read_parsed<money>(at, "an amount", diagnostic_code::bad_money,
                                    [digits](std::string_view text) { return parse_money(text, digits); });
   if (amount && amount->is_negative()) {
-    at.report("amount " + format_money(*amount, digits) + " must not be negative", "negative_money");
+    at.report("amount " + format_money(*amount, digits) + " must not be negative", diagnostic_code::negative_money);
     return std::nullopt;
   }
   return amount;
 }
 
 std::optional<ratio> read_ratio(const located_node& at) {
-  return read_parsed<ratio>(at, "a ratio", "bad_ratio", [](std::string_view text) { return parse_ratio(text); });
+  return read_parsed<ratio>(at, "a ratio",
+                            diagnostic_code::bad_ratio, [](std::string_view text) { return parse_ratio(text); });
 }
 
 std::optional<probability> read_probability(const located_node& at) {
-  return read_parsed<probability>(at, "a probability", "bad_probability",
+  return read_parsed<probability>(at, "a probability", diagnostic_code::bad_probability,
                                   [](std::string_view text) { return parse_probability(text); });
 }
 
 std::optional<timestamp> read_time(const located_node& at) {
-  return read_parsed<timestamp>(at, "an RFC 3339 time", "bad_time",
+  return read_parsed<timestamp>(at, "an RFC 3339 time", diagnostic_code::bad_time,
                                 [](std::string_view text) { return parse_rfc3339(text); });
 }
 
 std::optional<local_date> read_date(const located_node& at) {
-  return read_parsed<local_date>(at, "a date", "bad_date", [](std::string_view text) { return parse_local_date(text); });
+  return read_parsed<local_date>(at, "a date", diagnostic_code::bad_date,
+                                 [](std::string_view text) { return parse_local_date(text); });
 }
 
 std::optional<local_clock> read_clock(const located_node& at) {
-  return read_parsed<local_clock>(at, "a clock time", "bad_clock",
+  return read_parsed<local_clock>(at, "a clock time", diagnostic_code::bad_clock,
                                   [](std::string_view text) { return parse_local_clock(text); });
 }
 
 std::optional<clock_range> read_clock_range(const located_node& at) {
-  return read_parsed<clock_range>(at, "a clock range", "bad_clock",
+  return read_parsed<clock_range>(at, "a clock range", diagnostic_code::bad_clock,
                                   [](std::string_view text) { return parse_clock_range(text); });
 }
 
 std::optional<utc_offset> read_utc_offset(const located_node& at) {
-  return read_parsed<utc_offset>(at, "a UTC offset", "bad_timezone",
+  return read_parsed<utc_offset>(at, "a UTC offset", diagnostic_code::bad_timezone,
                                  [](std::string_view text) { return parse_utc_offset(text); });
 }
 
 std::optional<month_day> read_month_day(const located_node& at) {
-  return read_parsed<month_day>(at, "a month and day", "bad_year_start",
+  return read_parsed<month_day>(at, "a month and day", diagnostic_code::bad_year_start,
                                 [](std::string_view text) { return parse_month_day(text); });
 }
 
 std::optional<std::vector<located_node>> read_list(const located_node& at) {
   if (!at.node.IsSequence()) {
-    at.report("expected a list, got " + describe_node(at.node), "wrong_type");
+    at.report("expected a list, got " + describe_node(at.node), diagnostic_code::wrong_type);
     return std::nullopt;
   }
   return at.elements();

@@ -32,7 +32,7 @@ namespace matchfund::detail {
 class diagnostics_sink {
  public:
   void add(const std::string& file, source_position at, std::string path, std::string message,
-           std::string code);
+           diagnostic_code code);
   // Puts `file` next in the order of files, if it has not been named yet.
   void note_file(const std::string& file);
   [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
@@ -65,11 +65,11 @@ class yaml_document {
   [[nodiscard]] source_position position_of(const YAML::Mark& mark) const;
   [[nodiscard]] source_position position_of(const YAML::Node& node) const { return position_of(node.Mark()); }
 
-  void report(source_position at, std::string path, std::string message, std::string code) const {
-    sink_->add(file_, at, std::move(path), std::move(message), std::move(code));
+  void report(source_position at, std::string path, std::string message, diagnostic_code code) const {
+    sink_->add(file_, at, std::move(path), std::move(message), code);
   }
-  void report(const YAML::Node& node, std::string path, std::string message, std::string code) const {
-    report(position_of(node), std::move(path), std::move(message), std::move(code));
+  void report(const YAML::Node& node, std::string path, std::string message, diagnostic_code code) const {
+    report(position_of(node), std::move(path), std::move(message), code);
   }
 
  private:
@@ -92,8 +92,8 @@ struct located_node {
   std::string path;
   source_position at;
 
-  void report(std::string message, std::string code) const {
-    document->report(at, path, std::move(message), std::move(code));
+  void report(std::string message, diagnostic_code code) const {
+    document->report(at, path, std::move(message), code);
   }
   [[nodiscard]] bool is_map() const { return node.IsMap(); }
   [[nodiscard]] bool is_list() const { return node.IsSequence(); }
@@ -171,7 +171,7 @@ std::optional<T> read_choice(const located_node& at, std::span<const std::pair<s
     expected += (i == 0 ? "" : (i + 1 == choices.size() ? " or " : ", ")) + std::string(name);
     ++i;
   }
-  at.report("invalid value \"" + *text + "\" (expected " + expected + ")", "bad_choice");
+  at.report("invalid value \"" + *text + "\" (expected " + expected + ")", diagnostic_code::bad_choice);
   return std::nullopt;
 }
 

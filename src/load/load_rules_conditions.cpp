@@ -3,6 +3,29 @@
 
 namespace matchfund::detail::loading {
 
+namespace {
+
+// The fields of SPEC §5.1 whose names hold no id or attribute name.
+constexpr std::pair<std::string_view, field_kind> fixed_field_names[] = {
+    {"donation.id", field_kind::donation_id},
+    {"donation.amount", field_kind::donation_amount},
+    {"donation.channel", field_kind::donation_channel},
+    {"donation.local_date", field_kind::donation_local_date},
+    {"donation.local_clock", field_kind::donation_local_clock},
+    {"donor.id", field_kind::donor_id},
+    {"project.id", field_kind::project_id},
+    {"project.organization", field_kind::project_organization},
+    {"project.region", field_kind::project_region},
+    {"project.category", field_kind::project_category},
+    {"project.tags", field_kind::project_tags},
+    {"project.raised", field_kind::project_raised},
+    {"project.donors", field_kind::project_donors},
+    {"project.donations", field_kind::project_donations},
+    {"project.matched", field_kind::project_matched},
+};
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // Conditions and fields (SPEC §5.1).
 
@@ -31,24 +54,7 @@ std::optional<field_ref> rules_loader::parse_field(std::string_view text, std::s
     field.index = slot == attribute_slots_.end() ? 0 : slot->second;
     return field;
   };
-  static constexpr std::pair<std::string_view, field_kind> named[] = {
-      {"donation.id", field_kind::donation_id},
-      {"donation.amount", field_kind::donation_amount},
-      {"donation.channel", field_kind::donation_channel},
-      {"donation.local_date", field_kind::donation_local_date},
-      {"donation.local_clock", field_kind::donation_local_clock},
-      {"donor.id", field_kind::donor_id},
-      {"project.id", field_kind::project_id},
-      {"project.organization", field_kind::project_organization},
-      {"project.region", field_kind::project_region},
-      {"project.category", field_kind::project_category},
-      {"project.tags", field_kind::project_tags},
-      {"project.raised", field_kind::project_raised},
-      {"project.donors", field_kind::project_donors},
-      {"project.donations", field_kind::project_donations},
-      {"project.matched", field_kind::project_matched},
-  };
-  for (const auto& [name, kind] : named) {
+  for (const auto& [name, kind] : fixed_field_names) {
     if (text == name) return fixed(kind);
   }
   for (const auto& [prefix, kind] : {std::pair{std::string_view{"donation.attr."}, field_kind::donation_attribute},
@@ -188,48 +194,9 @@ std::optional<condition_leaf> rules_loader::read_leaf(map_reader& reader, field_
            diagnostic_code::bad_operator);
     return std::nullopt;
   }
-  // Where the condition stands decides which fields exist.
-  if (field->kind == field_kind::rule_total) {
-    report(*field_node, field->name + " is a close-out weight, not a condition field",
-           diagnostic_code::field_not_allowed);
-    return std::nullopt;
-  }
-  if (context == field_context::project_at_close && !is_project_or_fund_field(field->kind)) {
-    report(*field_node, field->name + " is not known at close: only project and fund fields can be used here",
-           diagnostic_code::field_not_allowed);
-    return std::nullopt;
-  }
-  // SPEC §11.10: at close there is no event to reject, so a project attribute that some project
-  // lacks needs a default. Settle conditions are decided at close too.
-  if (context == field_context::project_at_close && field->kind == field_kind::project_attribute && !default_node) {
-    for (const auto& project : parts_.projects) {
-      if (project.attributes.size() > field->index && project.attributes[field->index]) continue;
-      report(*field_node,
-             "project \"" + project.id + "\" has no " + field->name + " and the condition gives no default",
-             diagnostic_code::missing_attribute);
-      return std::nullopt;
-    }
-  }
-  if (field->kind == field_kind::rule_matched && current_rule && field->index >= position(*current_rule)) {
-    report(*field_node, field->name + " must name a rule evaluated before this one", diagnostic_code::rule_order);
-    return std::nullopt;
-  }
+  if (!field_allowed_here(*field_node, *field, context, default_node.has_value(), current_rule)) return std::nullopt;
   const value_type type = type_of_field(*field);
-  const auto operator_error = [&](std::string why) {
-    report(*op_node, "operator " + *op_text + " " + why, diagnostic_code::bad_operator);
-    return std::nullopt;
-  };
-  const bool ordering = *op == compare_op::less || *op == compare_op::less_equal || *op == compare_op::greater ||
-                        *op == compare_op::greater_equal;
-  const bool orderable = type == value_type::integer || type == value_type::money || type == value_type::date ||
-                         type == value_type::clock;
-  if (ordering && !orderable) return operator_error("does not apply to " + field->name + " (" + article(type) + ")");
-  if (*op == compare_op::contains && type != value_type::string && type != value_type::tags) {
-    return operator_error("needs a string field or project.tags, not " + field->name + " (" + article(type) + ")");
-  }
-  if (type == value_type::tags && *op != compare_op::contains) {
-    return operator_error("does not apply to project.tags (use contains)");
-  }
+  if (!operator_applies(*op_node, *op_text, *op, *field, type)) return std::nullopt;
   condition_leaf leaf;
   leaf.field = *field;
   leaf.op = *op;
@@ -254,19 +221,74 @@ std::optional<condition_leaf> rules_loader::read_leaf(map_reader& reader, field_
   } else {
     ok = false;
   }
-  if (default_node) {
-    if (!is_attribute(field->kind)) {
-      report(*default_node, "default applies only to attribute fields; " + field->name + " is never missing",
-             diagnostic_code::default_not_allowed);
-      ok = false;
-    } else if (auto fallback = read_operand(*default_node, *field, type)) {
-      leaf.fallback = std::move(*fallback);
-    } else {
-      ok = false;
-    }
-  }
+  if (default_node && !read_leaf_default(*default_node, type, leaf)) ok = false;
   if (!ok) return std::nullopt;
   return leaf;
+}
+
+// Where the condition stands decides which fields exist.
+bool rules_loader::field_allowed_here(const located_node& field_node, const field_ref& field, field_context context,
+                                      bool has_default, std::optional<rule_index> current_rule) {
+  if (field.kind == field_kind::rule_total) {
+    report(field_node, field.name + " is a close-out weight, not a condition field",
+           diagnostic_code::field_not_allowed);
+    return false;
+  }
+  if (context == field_context::project_at_close && !is_project_or_fund_field(field.kind)) {
+    report(field_node, field.name + " is not known at close: only project and fund fields can be used here",
+           diagnostic_code::field_not_allowed);
+    return false;
+  }
+  // SPEC §11.10: at close there is no event to reject, so a project attribute that some project
+  // lacks needs a default. Settle conditions are decided at close too.
+  if (context == field_context::project_at_close && field.kind == field_kind::project_attribute && !has_default) {
+    for (const auto& project : parts_.projects) {
+      if (project.attributes.size() > field.index && project.attributes[field.index]) continue;
+      report(field_node,
+             "project \"" + project.id + "\" has no " + field.name + " and the condition gives no default",
+             diagnostic_code::missing_attribute);
+      return false;
+    }
+  }
+  if (field.kind == field_kind::rule_matched && current_rule && field.index >= position(*current_rule)) {
+    report(field_node, field.name + " must name a rule evaluated before this one", diagnostic_code::rule_order);
+    return false;
+  }
+  return true;
+}
+
+// Ordering compares numbers, dates and clock times only (SPEC §11.16); tags are only searched.
+bool rules_loader::operator_applies(const located_node& op_node, const std::string& op_text, compare_op op,
+                                    const field_ref& field, value_type type) {
+  const auto operator_error = [&](const std::string& why) {
+    report(op_node, "operator " + op_text + " " + why, diagnostic_code::bad_operator);
+    return false;
+  };
+  const bool ordering = op == compare_op::less || op == compare_op::less_equal || op == compare_op::greater ||
+                        op == compare_op::greater_equal;
+  const bool orderable = type == value_type::integer || type == value_type::money || type == value_type::date ||
+                         type == value_type::clock;
+  if (ordering && !orderable) return operator_error("does not apply to " + field.name + " (" + article(type) + ")");
+  if (op == compare_op::contains && type != value_type::string && type != value_type::tags) {
+    return operator_error("needs a string field or project.tags, not " + field.name + " (" + article(type) + ")");
+  }
+  if (type == value_type::tags && op != compare_op::contains) {
+    return operator_error("does not apply to project.tags (use contains)");
+  }
+  return true;
+}
+
+// The value a missing attribute takes; other fields are never missing.
+bool rules_loader::read_leaf_default(const located_node& default_node, value_type type, condition_leaf& leaf) {
+  if (!is_attribute(leaf.field.kind)) {
+    report(default_node, "default applies only to attribute fields; " + leaf.field.name + " is never missing",
+           diagnostic_code::default_not_allowed);
+    return false;
+  }
+  auto fallback = read_operand(default_node, leaf.field, type);
+  if (!fallback) return false;
+  leaf.fallback = std::move(*fallback);
+  return true;
 }
 
 std::optional<value> rules_loader::read_operand(const located_node& node, const field_ref& field, value_type type) {

@@ -1,9 +1,13 @@
 // The rules loader's internals, shared by the files that read each part of the format:
-//   load_rules.cpp             phases 1-3 and 6 (document, campaign, ids, attribute types), the API
-//   load_rules_entities.cpp    phase 4: projects and donors, inline or from CSV files
-//   load_rules_matching.cpp    phase 5: funds, rules and caps
-//   load_rules_closeout.cpp    phase 5: close-out steps and embedded tests
-//   load_rules_conditions.cpp  fields and conditions
+//   load_rules.cpp                 phases 1-3 and 6 (document, campaign, ids, attribute types), the API
+//   load_rules_entities.cpp        phase 4: projects and donors, inline or from CSV files
+//   load_rules_funds.cpp           phase 5: funds and their release schedules
+//   load_rules_matching.cpp        phase 5: rules
+//   load_rules_formulas.cpp        phase 5: what a rule matches (ratio, amount, ratio_of, tiers)
+//   load_rules_caps.cpp            phase 5: caps, a rule's own and shared
+//   load_rules_closeout.cpp        phase 5: close-out steps
+//   load_rules_embedded_tests.cpp  phase 5: embedded tests
+//   load_rules_conditions.cpp      fields and conditions
 #ifndef MATCHFUND_SRC_RULES_LOADER_HPP
 #define MATCHFUND_SRC_RULES_LOADER_HPP
 
@@ -124,22 +128,57 @@ class rules_loader {
            : owner == attribute_owner::donor ? parts_.donor_attributes
                                              : parts_.donation_attributes;
   }
-  // -- phase 5
+  // -- phase 5: funds
   void read_funds(const located_node& list);
   void read_fund(const located_node& node, fund_spec& fund);
+  void read_sub_budgets(const located_node& node, fund_spec& fund);
   void read_releases(map_reader& reader, fund_spec& fund, bool budget_known);
+  bool read_tranches(const located_node& releases, fund_spec& fund);
+  bool read_daily_releases(const located_node& daily, fund_spec& fund);
+  void check_release_total(const located_node& schedule, const fund_spec& fund);
+  // -- phase 5: rules and their formulas
   void read_rules(const located_node& list);
   void read_rule(const located_node& node, std::size_t file_index, rule_spec& rule);
+  void read_windows(const located_node& windows, rule_spec& rule);
+  std::optional<window_spec> read_window(const located_node& element);
+  void read_own_caps(const located_node& caps, std::size_t file_index, rule_index self, rule_spec& rule);
   std::optional<formula> read_formula(map_reader& reader, rule_index self);
+  void require_seed(const located_node& random, std::string_view what);
+  std::optional<formula> read_ratio_formula(const located_node& node, rule_index self);
+  std::optional<formula> read_random_ratio(const located_node& random);
+  std::optional<formula> read_amount_formula(const located_node& node);
+  std::optional<formula> read_bonus_formula(const located_node& node, rule_index self);
   std::optional<tiered_ratio_formula> read_tiers(const located_node& node, rule_index self);
+  // -- phase 5: caps
   std::optional<cap_index> read_cap(const located_node& node, std::string default_id, bool shared);
+  bool read_cap_id(map_reader& reader, cap_spec& cap);
+  bool read_cap_scope(map_reader& reader, cap_spec& cap);
+  bool read_cap_period(map_reader& reader, cap_spec& cap);
+  bool cap_periods_fit(const cap_spec& cap, period_kind period, const located_node& blame);
+  bool read_cap_limit(map_reader& reader, cap_spec& cap);
+  bool read_cap_rules(map_reader& reader, cap_spec& cap);
   void read_shared_caps(const located_node& list);
+  // -- phase 5: close-out steps
   void read_closeout(const located_node& list);
   void read_closeout_step(const located_node& node, closeout_spec& step);
+  void read_step_budget(map_reader& reader, closeout_spec& step);
+  void read_proportional_weight(map_reader& reader, closeout_spec& step);
+  void read_quadratic_keys(map_reader& reader, closeout_spec& step);
+  void read_fixed_keys(map_reader& reader, closeout_spec& step);
+  std::optional<fixed_allocation> read_fixed_amount(const located_node& element);
   void read_fixed_amounts_file(const located_node& file_node, closeout_spec& step);
+  [[nodiscard]] std::optional<fixed_allocation> fixed_amount_of_row(const csv_row& row) const;
   [[nodiscard]] std::optional<std::uint32_t> find_target(fixed_target target, const std::string& id) const;
+  void read_challenge_keys(map_reader& reader, closeout_spec& step);
+  void read_challenge_pay(const located_node& pay, closeout_spec& step);
+  // -- phase 5: embedded tests
   void read_tests(const located_node& list);
   void read_test(const located_node& node, embedded_test& test);
+  std::optional<test_event> read_test_event(const located_node& element);
+  void read_expected_matches(const located_node& matched, embedded_test& test);
+  void read_expected_funds(const located_node& funds, embedded_test& test);
+  std::optional<expected_fund_value> read_expected_fund_value(const located_node& column_key,
+                                                              const located_node& value_node);
   // -- references by id
   template <class Index>
   std::optional<Index> read_reference(const located_node& node, const id_table& ids, reference_kind what);
@@ -154,6 +193,11 @@ class rules_loader {
                                           std::optional<rule_index> current_rule);
   std::optional<condition_leaf> read_leaf(map_reader& reader, field_context context,
                                           std::optional<rule_index> current_rule);
+  bool field_allowed_here(const located_node& field_node, const field_ref& field, field_context context,
+                          bool has_default, std::optional<rule_index> current_rule);
+  static bool operator_applies(const located_node& op_node, const std::string& op_text, compare_op op,
+                               const field_ref& field, value_type type);
+  bool read_leaf_default(const located_node& default_node, value_type type, condition_leaf& leaf);
   std::optional<value> read_operand(const located_node& node, const field_ref& field, value_type type);
   [[nodiscard]] value_type type_of_field(const field_ref& field) const;
   std::optional<field_ref> read_attribute_field(const located_node& node, std::initializer_list<attribute_owner> owners,

@@ -1,0 +1,343 @@
+// SPEC §5.2: one donation through every rule in file order. Each rule is checked, its formula
+// gives a want, its caps and sources limit what it pays, and what it pays is drawn and charged.
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "matchfund/assert.hpp"
+#include "matchfund/random_draw.hpp"
+#include "matchfund/rounding.hpp"
+#include "matchfund/timestamp.hpp"
+#include "model_state.hpp"
+
+namespace matchfund::reference {
+namespace {
+
+// SPEC §5.4: the rule's draw for this donation, for one purpose.
+std::uint64_t rule_draw(const campaign_spec& campaign, const rule_spec& rule, const event& d, std::string_view purpose,
+                        std::uint64_t n) {
+  MATCHFUND_ASSERT(campaign.seed.has_value(), "a random draw needs campaign.seed");
+  return uniform_draw(*campaign.seed, rule.id, d.id, purpose, n);
+}
+
+}  // namespace
+
+void model::donation(const event& e) {
+  const std::size_t project = position(*e.project);
+  donation_record& record = donations_[e.id];
+  record.donation = e;
+  donation_order_.push_back(e.id);
+
+  std::map<std::size_t, money> paid_by_rule;
+  bool paid_by_exclusive = false;
+  money matched_now;
+  for (std::size_t r = 0; r < rules_.rules().size(); ++r) {
+    outcome_row row = evaluate(r, record, paid_by_rule, paid_by_exclusive, matched_now);
+    if (rules_.rules()[r].exclusive && row.paid > money::zero()) paid_by_exclusive = true;
+    outcomes_.push_back(std::move(row));
+  }
+  // After all rules, the project's totals (SPEC §5.2).
+  project_state& totals = projects_[project];
+  totals.donations += 1;
+  totals.donors.insert(e.donor);
+  totals.raised += *e.amount;
+  totals.matched += matched_now;
+}
+
+// One rule on the donation, in the SPEC's order: each step either ends it with an outcome or
+// passes what it found to the next.
+outcome_row model::evaluate(std::size_t r, donation_record& record, std::map<std::size_t, money>& paid_by_rule,
+                            bool already_paid_by_exclusive, money& matched_now) {
+  const rule_spec& rule = rules_.rules()[r];
+  const event& d = record.donation;
+  const context at{&d, position(*d.project), &paid_by_rule};
+  outcome_row row{d.id, rule.id, "", money::zero(), money::zero(), ""};
+  const auto outcome = [&](std::string code) {
+    row.outcome = std::move(code);
+    return row;
+  };
+
+  if (auto stopped = stop_before_formula(rule, at, already_paid_by_exclusive)) return outcome(std::move(*stopped));
+  const std::optional<formula_shape> shape = shape_of(rule, at);
+  if (!shape) return outcome("no_tier");
+
+  // Steps 1 and 2: the base and the want.
+  const std::vector<applied_cap> caps = caps_of(r, at);
+  const match_aim aim = aim_of(rule, d, *shape, caps);
+  if (aim.full.is_zero()) return outcome("no_match");
+  row.want = aim.want;
+  rematch_memory* memory = remember_for_rematch(r, record, aim, *shape, caps);
+
+  // Step 3: the caps.
+  if (auto reached = reached_cap(caps)) {
+    row.limited_by = *reached;
+    return outcome("cap_reached:" + *reached);
+  }
+  const allowance allowed = clip_by_match_caps(aim.want, caps);
+
+  // Step 4: the sources.
+  if (auto short_of = sources_short(rule, d)) return outcome(std::move(*short_of));
+  const source_draws drawn = draw_from_sources(rule, d, allowed.amount);
+  const money paid = drawn.paid;
+
+  // Step 5: the limit.
+  std::string limit;
+  if (paid < aim.full) {
+    limit = limit_of(rule, aim, allowed);
+    row.limited_by = limit;
+    if (rule.partial == partial_mode::skip) {
+      paid_by_rule[r] = money::zero();
+      return outcome("partial:" + limit);
+    }
+  }
+
+  // Step 6: commit.
+  rule_payment payment;
+  payment.rule = r;
+  payment.want = aim.want;
+  payment.paid = paid;
+  payment.base_used =
+      paid == aim.want ? aim.base : floor_fraction(aim.base, paid.minor_units(), aim.want.minor_units());
+  write_match_lines(payment, d, drawn.draws, limit);
+  charge_caps(payment, caps, memory);
+  if (memory != nullptr) memory->paid = paid;
+  record.payments.push_back(std::move(payment));
+  paid_by_rule[r] = paid;
+  matched_now += paid;
+  row.paid = paid;
+  return outcome(paid < aim.full ? "partial:" + limit : "matched");
+}
+
+// The outcomes that stop a rule before its formula, in the order of precedence: the first that
+// applies, none when the rule goes on.
+std::optional<std::string> model::stop_before_formula(const rule_spec& rule, const context& at,
+                                                      bool already_paid_by_exclusive) const {
+  const event& d = *at.donation;
+  const campaign_spec& campaign = rules_.campaign();
+  if (is_revoked(d)) return "revoked";
+  if (closed_ || d.time < campaign.start || d.time >= campaign.end) return "outside_campaign";
+  if (already_paid_by_exclusive) return "excluded";
+  if (!rule.windows.empty() && !in_a_window(rule, d.time)) return "outside_window";
+  if (!holds(rule.eligible, at)) return "not_eligible";
+  if (rule.min_donation && *d.amount < *rule.min_donation) return "below_minimum";
+  if (rule.chance && !rule.chance->is_drawn(rule_draw(campaign, rule, d, draw_for_probability, probability::denominator))) {
+    return "not_drawn";
+  }
+  return std::nullopt;
+}
+
+bool model::in_a_window(const rule_spec& rule, timestamp t) const {
+  for (const window_spec& window : rule.windows) {
+    if (t < window.from || t >= window.to) continue;
+    if (window.daily && !window.daily->contains_millisecond(local_millisecond_of_day(t, offset_))) continue;
+    return true;
+  }
+  return false;
+}
+
+// The formula's shape for this donation: a ratio on the base, a fixed amount, or a ratio on an
+// earlier match. None when a tiered formula has no tier that applies (`no_tier`).
+std::optional<formula_shape> model::shape_of(const rule_spec& rule, const context& at) const {
+  const event& d = *at.donation;
+  const campaign_spec& campaign = rules_.campaign();
+  formula_shape shape;
+  if (const auto* fixed = std::get_if<fixed_ratio_formula>(&rule.match)) {
+    shape.base_ratio = fixed->value;
+  } else if (const auto* random = std::get_if<random_ratio_formula>(&rule.match)) {
+    const std::uint64_t k = rule_draw(campaign, rule, d, draw_for_ratio, random->choices);
+    shape.base_ratio = ratio::from_millionths(random->min.millionths() +
+                                              static_cast<std::int64_t>(k) * random->step.millionths());
+  } else if (const auto* tiered = std::get_if<tiered_ratio_formula>(&rule.match)) {
+    shape.base_ratio = first_tier(*tiered, at);
+    if (!shape.base_ratio) return std::nullopt;
+  } else if (const auto* amount = std::get_if<fixed_amount_formula>(&rule.match)) {
+    shape.fixed_amount = amount->value;
+  } else if (const auto* random_amount = std::get_if<random_amount_formula>(&rule.match)) {
+    const auto span = static_cast<std::uint64_t>((random_amount->max - random_amount->min).minor_units()) + 1;
+    shape.fixed_amount =
+        random_amount->min + money::from_minor(static_cast<std::int64_t>(rule_draw(campaign, rule, d, draw_for_amount, span)));
+  } else if (const auto* bonus = std::get_if<bonus_formula>(&rule.match)) {
+    shape.bonus_amount = bonus_of(rule, *bonus, at);
+    if (!shape.bonus_amount) return std::nullopt;
+  }
+  return shape;
+}
+
+std::optional<ratio> model::first_tier(const tiered_ratio_formula& tiered, const context& at) const {
+  for (const ratio_tier& tier : tiered.tiers) {
+    if (!tier.when || holds(*tier.when, at)) return tier.value;
+  }
+  return std::nullopt;
+}
+
+// ratio_of: the scale (plain or tiered) on what the earlier rule paid this donation, rounded;
+// none when no tier applies.
+std::optional<money> model::bonus_of(const rule_spec& rule, const bonus_formula& bonus, const context& at) const {
+  std::optional<ratio> scale;
+  if (const auto* plain = std::get_if<ratio>(&bonus.scale)) scale = *plain;
+  if (const auto* tiers = std::get_if<tiered_ratio_formula>(&bonus.scale)) scale = first_tier(*tiers, at);
+  if (!scale) return std::nullopt;
+  const auto earlier = at.paid_by_rule->find(position(bonus.rule));
+  const money earlier_paid = earlier == at.paid_by_rule->end() ? money::zero() : earlier->second;
+  return round_product(earlier_paid, *scale, rule.round);
+}
+
+// Step 1: the base, clipped by donation caps (own, then shared); step 2: want (from the clipped
+// base) and full (no limits).
+match_aim model::aim_of(const rule_spec& rule, const event& d, const formula_shape& shape,
+                        const std::vector<applied_cap>& caps) const {
+  match_aim aim;
+  aim.base0 = rule.matchable_max ? min(*d.amount, *rule.matchable_max) : *d.amount;
+  aim.base = aim.base0;
+  for (const applied_cap& cap : caps) {
+    if (!cap.key || measure_of(cap) != cap_measure::donation) continue;
+    const money remaining = money::from_minor(std::max<std::int64_t>(0, cap.max - used(cap)));
+    if (aim.base > remaining) {
+      aim.base = remaining;
+      if (!aim.donation_cap_cut) aim.donation_cap_cut = cap_id(cap);
+    }
+  }
+  if (shape.base_ratio) {
+    aim.want = round_product(aim.base, *shape.base_ratio, rule.round);
+    aim.full = round_product(aim.base0, *shape.base_ratio, rule.round);
+  } else if (shape.fixed_amount) {
+    aim.want = aim.full = *shape.fixed_amount;
+  } else {
+    aim.want = aim.full = *shape.bonus_amount;
+  }
+  if (aim.want >= aim.full) aim.donation_cap_cut.reset();  // it clipped the base without changing the match
+  return aim;
+}
+
+// What a rematch at the close will need (docs/semantics.md, `rematch`): from here on the rule
+// evaluated the donation up to a want. None for a rule no rematch step names.
+rematch_memory* model::remember_for_rematch(std::size_t rule, donation_record& record, const match_aim& aim,
+                                            const formula_shape& shape, const std::vector<applied_cap>& caps) {
+  if (!rematched_rules_.contains(rule)) return nullptr;
+  rematch_memory* memory = &record.remembered[rule];
+  *memory = rematch_memory{};
+  memory->want = aim.want;
+  memory->base0 = aim.base0;
+  memory->used_ratio = shape.base_ratio;
+  for (const applied_cap& cap : caps) {
+    if (cap.key) memory->caps.push_back({cap.cap, *cap.key, measure_of(cap), cap.max, 0});
+  }
+  return memory;
+}
+
+// Step 3: cap_reached, in order: donation caps, count caps, match caps.
+std::optional<std::string> model::reached_cap(const std::vector<applied_cap>& caps) const {
+  for (const cap_measure measure : {cap_measure::donation, cap_measure::count, cap_measure::match}) {
+    for (const applied_cap& cap : caps) {
+      if (!cap.key || measure_of(cap) != measure) continue;
+      if (used(cap) >= cap.max) return cap_id(cap);
+    }
+  }
+  return std::nullopt;
+}
+
+// Step 3: the want, clipped by what each match cap has left.
+allowance model::clip_by_match_caps(money want, const std::vector<applied_cap>& caps) const {
+  allowance allowed{want, std::nullopt};
+  for (const applied_cap& cap : caps) {
+    if (!cap.key || measure_of(cap) != cap_measure::match) continue;
+    const money remaining = money::from_minor(cap.max - used(cap));
+    if (allowed.amount > remaining) {
+      allowed.amount = remaining;
+      if (!allowed.match_cap_cut) allowed.match_cap_cut = cap_id(cap);
+    }
+  }
+  return allowed;
+}
+
+// Step 4: `not_released` when no source has released anything, else `fund_empty` when none has
+// money this donation may use (its sub-budget counted); none when some source can give.
+std::optional<std::string> model::sources_short(const rule_spec& rule, const event& d) const {
+  bool any_released = false;
+  bool any_available = false;
+  for (const fund_index source : rule.sources) {
+    const std::size_t f = position(source);
+    if (funds_[f].released > money::zero()) any_released = true;
+    if (min(funds_[f].available(), pot_remaining(f, d)) > money::zero()) any_available = true;
+  }
+  if (!any_released) return "not_released";
+  if (!any_available) return "fund_empty";
+  return std::nullopt;
+}
+
+// Step 4: the sources in order, each giving what it has (within the donation's sub-budget) until
+// `allowed` is met.
+source_draws model::draw_from_sources(const rule_spec& rule, const event& d, money allowed) const {
+  source_draws drawn;
+  money need = allowed;
+  for (const fund_index source : rule.sources) {
+    const std::size_t f = position(source);
+    const money give = min(need, min(funds_[f].available(), pot_remaining(f, d)));
+    if (give > money::zero()) drawn.draws.emplace_back(f, give);
+    need -= give;
+    drawn.paid += give;
+  }
+  return drawn;
+}
+
+// Step 5: what kept the match below full: the donation cap that cut the want, else the match cap
+// that cut what was allowed, else the last source.
+std::string model::limit_of(const rule_spec& rule, const match_aim& aim, const allowance& allowed) const {
+  if (aim.donation_cap_cut) return *aim.donation_cap_cut;
+  if (allowed.match_cap_cut) return *allowed.match_cap_cut;
+  return rules_.funds()[position(rule.sources.back())].id;
+}
+
+// Step 6: one match line and one ledger line per draw, charged to the sub-budget of the
+// donation's entity when the fund has sub-budgets.
+void model::write_match_lines(rule_payment& payment, const event& d,
+                              const std::vector<std::pair<std::size_t, money>>& draws, const std::string& limit) {
+  const rule_spec& rule = rules_.rules()[payment.rule];
+  const std::size_t project = position(*d.project);
+  for (const auto& [f, give] : draws) {
+    fund_state& fund = funds_[f];
+    fund.drawn += give;
+    const auto entity = pot_entity(rules_.funds()[f], d);
+    if (entity) pot_used_[{f, *entity}] += give;
+    payment.lines.push_back({f, give, money::zero(), entity});
+    ledger_.push_back({d.time, "match", d.id, d.id, d.donor, project_id(project), rule.id, rules_.funds()[f].id, give,
+                       limit, ""});
+    // SPEC §4: the first draw that leaves nothing available with no release pending.
+    if (!fund.exhausted_at && fund.available().is_zero() &&
+        fund.next_release >= rules_.funds()[f].releases.size()) {
+      fund.exhausted_at = d.time;
+    }
+  }
+}
+
+// Step 6: every cap with a counter is charged by its measure: the match paid, the base used, or
+// one donation; a rematch remembers what this donation holds on each.
+void model::charge_caps(rule_payment& payment, const std::vector<applied_cap>& caps, rematch_memory* memory) {
+  for (const applied_cap& cap : caps) {
+    if (!cap.key) continue;
+    std::int64_t charge = 0;
+    switch (measure_of(cap)) {
+      case cap_measure::match: charge = payment.paid.minor_units(); break;
+      case cap_measure::donation: charge = payment.base_used.minor_units(); break;
+      case cap_measure::count: charge = payment.paid > money::zero() ? 1 : 0; break;
+    }
+    if (charge == 0) continue;
+    std::int64_t& counter = counters_[*cap.key];
+    counter += charge;
+    MATCHFUND_ASSERT(counter <= cap.max, "a cap went above its max");
+    payment.charges.push_back({*cap.key, measure_of(cap), charge});
+    if (memory != nullptr) {
+      for (remembered_cap& remembered : memory->caps) {
+        if (remembered.cap == cap.cap) remembered.own_charge = charge;
+      }
+    }
+  }
+}
+
+}  // namespace matchfund::reference

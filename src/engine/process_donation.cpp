@@ -72,9 +72,6 @@ engine::event_result engine::state::process_donation(const event& e) {
   totals.raised += *e.amount;
   if (ids.first_gift_to(donor, project)) totals.donors += 1;
   for (const money& paid : paid_by_rule) totals.matched += paid;
-  for (const rule_evaluation& evaluation : evaluations) {
-    if (evaluation.paid > evaluation.want && !evaluation.want.is_zero()) ++matches_above_formula;
-  }
   result.evaluations = evaluations;
   return result;
 }
@@ -104,18 +101,20 @@ void engine::state::record_payment(const donation_run& d, std::uint32_t first_li
 }
 
 void engine::state::evaluate_rule(std::size_t r, donation_run& d) {
-  rule_run run(r, rules.rules()[r], evaluations[r]);
-  rule_evaluation& evaluation = run.evaluation;
+  const rule_spec& rule = rules.rules()[r];
+  rule_evaluation& evaluation = evaluations[r];
   evaluation.rule = index_at<rule_index>(r);
   evaluation.code = outcome::matched;
   evaluation.limit = {};
   evaluation.want = evaluation.paid = evaluation.full = money{};
   evaluation.caps.clear();
   evaluation.draws.clear();
-  if (const auto early = outcome_before_the_formula(run, d)) {
+  // Most rules stop here for most donations: the rule's run starts after.
+  if (const auto early = outcome_before_the_formula(r, rule, d)) {
     evaluation.code = *early;
     return;
   }
+  rule_run run(r, rule, evaluation);
   clip_base(run, d);
   if (!apply_formula(run, d)) {
     evaluation.code = outcome::no_tier;
@@ -139,6 +138,8 @@ void engine::state::evaluate_rule(std::size_t r, donation_run& d) {
   }
   draw_from_sources(run, d.context);
   decide_partial(run);
+  // SPEC §8's matches_within_formula: only a rule that drew can have paid anything.
+  if (run.paid > run.want && !run.want.is_zero()) ++matches_above_formula;
   commit_draws(run, d);
   const money base_used = charge_caps(run);
   explain_caps(run, true, run.paid, base_used);
@@ -152,14 +153,14 @@ void engine::state::evaluate_rule(std::size_t r, donation_run& d) {
 
 // SPEC §5.2's precedence up to the formula: revoked, outside_campaign, excluded, outside_window,
 // not_eligible, below_minimum, not_drawn.
-std::optional<outcome> engine::state::outcome_before_the_formula(const rule_run& run, const donation_run& d) {
-  const rule_spec& rule = run.rule;
+std::optional<outcome> engine::state::outcome_before_the_formula(std::size_t r, const rule_spec& rule,
+                                                                 const donation_run& d) {
   if (d.revoked) return outcome::revoked;
   if (d.outside) return outcome::outside_campaign;
   if (d.excluded) return outcome::excluded;
   if (!rule.windows.empty()) {
     // Rules with the same windows share one verdict per donation.
-    std::int8_t& inside = window_verdicts[plan.window_group[run.r]];
+    std::int8_t& inside = window_verdicts[plan.window_group[r]];
     if (inside < 0) {
       const std::int64_t ms_of_day = local_millisecond_of_day(d.e.time, rules.campaign().timezone);
       inside = std::any_of(rule.windows.begin(), rule.windows.end(), [&](const window_spec& w) {
@@ -168,7 +169,7 @@ std::optional<outcome> engine::state::outcome_before_the_formula(const rule_run&
     }
     if (inside == 0) return outcome::outside_window;
   }
-  const auto& by_project = plan.eligible_by_project[run.r];
+  const auto& by_project = plan.eligible_by_project[r];
   const bool eligible = by_project.empty() ? fields.holds(rule.eligible, d.context) : by_project[position(d.context.project)];
   if (!eligible) return outcome::not_eligible;
   if (rule.min_donation && *d.e.amount < *rule.min_donation) return outcome::below_minimum;

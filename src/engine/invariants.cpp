@@ -4,26 +4,6 @@
 
 namespace matchfund {
 
-void engine_detail::ledger_sums::add(std::span<const ledger_line> made) {
-  for (const ledger_line& line : made) {
-    if (line.project) {
-      project_totals& project = projects[position(*line.project)];
-      if (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal) project.matched += line.amount;
-      if (line.kind == ledger_kind::closeout) project.closeout += line.amount;
-    }
-    if (!line.fund) continue;
-    fund_totals& fund = funds[position(*line.fund)];
-    switch (line.kind) {
-      case ledger_kind::match: fund.drawn += line.amount; break;
-      case ledger_kind::closeout: fund.closeout += line.amount; break;
-      case ledger_kind::expiry: fund.expired += line.amount; break;
-      case ledger_kind::reversal:  // a negative amount
-        (*line.disposition == refund_disposition::give_back ? fund.returned : fund.forfeited) -= line.amount;
-        break;
-    }
-  }
-}
-
 namespace {
 
 // SPEC §4: budget = unreleased + available + (drawn - returned - forfeited) + forfeited + expired

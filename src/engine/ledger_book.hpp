@@ -22,6 +22,26 @@ struct ledger_sums {
   void add(std::span<const ledger_line> made);
 };
 
+inline void ledger_sums::add(std::span<const ledger_line> made) {
+  for (const ledger_line& line : made) {
+    if (line.project) {
+      project_totals& project = projects[position(*line.project)];
+      if (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal) project.matched += line.amount;
+      if (line.kind == ledger_kind::closeout) project.closeout += line.amount;
+    }
+    if (!line.fund) continue;
+    fund_totals& fund = funds[position(*line.fund)];
+    switch (line.kind) {
+      case ledger_kind::match: fund.drawn += line.amount; break;
+      case ledger_kind::closeout: fund.closeout += line.amount; break;
+      case ledger_kind::expiry: fund.expired += line.amount; break;
+      case ledger_kind::reversal:  // a negative amount
+        (*line.disposition == refund_disposition::give_back ? fund.returned : fund.forfeited) -= line.amount;
+        break;
+    }
+  }
+}
+
 class ledger_book {
  public:
   ledger_book(std::size_t fund_count, std::size_t project_count) : discarded_sums_(fund_count, project_count) {}
@@ -38,8 +58,9 @@ class ledger_book {
   // The lines since the last discard(), contiguous: engine::ledger() hands them out as a span.
   [[nodiscard]] std::span<const ledger_line> lines() const noexcept { return lines_; }
 
-  // Forgets the kept lines, keeping what they added up to.
+  // Forgets the kept lines, keeping what they added up to. A host may call it after every event.
   void discard() {
+    if (lines_.empty()) return;
     discarded_sums_.add(lines_);
     discarded_ += lines_.size();
     lines_.clear();

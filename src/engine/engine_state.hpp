@@ -186,8 +186,9 @@ struct engine::state {
   MATCHFUND_STEP void record_donation(donation_run& d);
   void record_payment(const donation_run& d, std::uint32_t first_line, std::uint32_t first_charge);
   MATCHFUND_STEP void evaluate_rule(std::size_t r, donation_run& d);
-  MATCHFUND_STEP std::optional<outcome> outcome_before_the_formula(std::size_t r, const rule_spec& rule,
-                                                                   const donation_run& d);
+  // What outcome_before_the_formula() gives when nothing stops the rule before its formula.
+  static constexpr outcome goes_on = outcome::matched;
+  MATCHFUND_STEP outcome outcome_before_the_formula(std::size_t r, const rule_spec& rule, const donation_run& d);
   MATCHFUND_STEP void clip_base(rule_run& run, const donation_run& d);
   MATCHFUND_STEP bool apply_formula(rule_run& run, const donation_run& d);
   MATCHFUND_STEP const applied_cap* cap_with_nothing_left() const;

@@ -110,8 +110,8 @@ void engine::state::evaluate_rule(std::size_t r, donation_run& d) {
   evaluation.caps.clear();
   evaluation.draws.clear();
   // Most rules stop here for most donations: the rule's run starts after.
-  if (const auto early = outcome_before_the_formula(r, rule, d)) {
-    evaluation.code = *early;
+  if (const outcome early = outcome_before_the_formula(r, rule, d); early != goes_on) {
+    evaluation.code = early;
     return;
   }
   rule_run run(r, rule, evaluation);
@@ -152,8 +152,9 @@ void engine::state::evaluate_rule(std::size_t r, donation_run& d) {
 }
 
 // SPEC §5.2's precedence up to the formula: revoked, outside_campaign, excluded, outside_window,
-// not_eligible, below_minimum, not_drawn.
-std::optional<outcome> engine::state::outcome_before_the_formula(std::size_t r, const rule_spec& rule,
+// not_eligible, below_minimum, not_drawn; or goes_on. Not an optional: this runs for every rule
+// of every donation, and the sentinel keeps it a byte in a register.
+outcome engine::state::outcome_before_the_formula(std::size_t r, const rule_spec& rule,
                                                                  const donation_run& d) {
   if (d.revoked) return outcome::revoked;
   if (d.outside) return outcome::outside_campaign;
@@ -177,7 +178,7 @@ std::optional<outcome> engine::state::outcome_before_the_formula(std::size_t r, 
     const auto drawn = uniform_draw(d.seed, rule.id, d.e.id, draw_for_probability, probability::denominator);
     if (!rule.chance->is_drawn(drawn)) return outcome::not_drawn;
   }
-  return std::nullopt;
+  return goes_on;
 }
 
 // Step 1: the base, clipped by donation caps (the rule's own, then shared). Every cap that

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <string_view>
@@ -117,17 +118,37 @@ std::int64_t random_minor(generator& random) {
   }
 }
 
-generated_event generate_event(generator& random, const std::vector<std::string>& project_ids) {
-  generated_event g;
-  event e;
+// Drawing one event. Every step draws from `random` in a fixed order, so that a seed always gives
+// the same events: g collects the fields as they will be written, e the event they stand for.
+
+// A field a kind does not read, holding anything.
+std::string junk_text(generator& random) { return random.chance(50) ? random.id_text() : std::string("junk"); }
+
+// Each named field, 30% of the time, with junk: the reader must leave it unread.
+void add_unread_fields(generator& random, generated_event& g, std::initializer_list<const char*> names) {
+  for (const char* name : names) {
+    if (random.chance(30)) set_field(g, name, junk_text(random));
+  }
+}
+
+// A donation's kind may be left out or written empty (donation is the default); the other kinds
+// are always written.
+void draw_kind(generator& random, generated_event& g, event& e) {
   e.kind = static_cast<event_kind>(random.below(4));
   if (e.kind == event_kind::donation) {
     if (random.chance(50)) set_field(g, "kind", random.chance(50) ? "donation" : "");
   } else {
     set_field(g, "kind", std::string(matchfund::to_string(e.kind)));
   }
+}
+
+void draw_id(generator& random, generated_event& g, event& e) {
   e.id = random.id_text();
   set_field(g, "id", e.id);
+}
+
+// As epoch milliseconds half the time, else in RFC 3339 with an offset from -14:00 to +14:00.
+void draw_time(generator& random, generated_event& g, event& e) {
   const auto epoch_ms = static_cast<std::int64_t>(random.below(4'000'000'000'000));
   e.time = timestamp::from_epoch_ms(epoch_ms);
   if (random.chance(50)) {
@@ -136,115 +157,149 @@ generated_event generate_event(generator& random, const std::vector<std::string>
     const auto offset = matchfund::utc_offset::from_minutes(static_cast<std::int32_t>(random.below(57)) * 30 - 840);
     set_field(g, "time", matchfund::format_rfc3339(e.time, offset));
   }
-  const auto junk = [&] { return random.chance(50) ? random.id_text() : std::string("junk"); };
-  std::vector<std::pair<std::string, std::string>> defects;  // (field to break, reason)
+}
 
+// One of the rule set's projects; returns its id.
+const std::string& draw_project(generator& random, const std::vector<std::string>& project_ids, event& e) {
+  const auto p = random.below(project_ids.size());
+  e.project = static_cast<project_index>(p);
+  return project_ids[p];
+}
+
+void draw_amount(generator& random, generated_event& g, event& e) {
+  e.amount = money::from_minor(random_minor(random));
+  set_field(g, "amount", money_text(random, e.amount->minor_units()));
+}
+
+void draw_disposition(generator& random, generated_event& g, event& e) {
+  e.disposition = random.chance(50) ? refund_disposition::give_back : refund_disposition::forfeit;
+  set_field(g, "disposition", e.disposition == refund_disposition::forfeit ? "forfeit" : "return");
+}
+
+// Each attribute of rules.yaml half the time, in every spelling its type takes.
+void draw_donation_attributes(generator& random, generated_event& g, event& e) {
+  e.attributes.resize(slot_count);
+  if (random.chance(50)) {
+    const std::string text = random.pick(std::vector<std::string>{"true", "True", "TRUE", "false", "False", "FALSE"});
+    e.attributes[first_time] = value{text.front() == 't' || text.front() == 'T'};
+    set_field(g, "attr.first_time", text);
+  }
+  if (random.chance(50)) {
+    const auto count = static_cast<std::int64_t>(random.below(2'000'000'000'000'000)) - 1'000'000'000'000'000;
+    e.attributes[flowers] = value{count};
+    set_field(g, "attr.flowers", std::to_string(count));
+  }
+  if (random.chance(50)) {
+    const auto amount = money::from_minor(static_cast<std::int64_t>(random.below(2'000'000'000'000)) - 1'000'000'000'000);
+    e.attributes[pledge] = value{amount};
+    set_field(g, "attr.pledge", money_text(random, amount.minor_units()));
+  }
+  if (random.chance(50)) {
+    const std::string text = random.free_text();
+    if (!text.empty()) {
+      e.attributes[source] = value{text};
+      set_field(g, "attr.source", text);
+    }
+  }
+}
+
+void draw_donation(generator& random, const std::vector<std::string>& project_ids, generated_event& g, event& e) {
+  e.donor = random.id_text();
+  set_field(g, "donor", e.donor);
+  set_field(g, "project", draw_project(random, project_ids, e));
+  draw_amount(random, g, e);
+  if (random.chance(50)) {
+    e.channel = random.free_text();
+    set_field(g, "channel", e.channel);
+  }
+  draw_donation_attributes(random, g, e);
+  add_unread_fields(random, g, {"attr.unused", "ref", "scope", "disposition"});
+}
+
+void draw_refund(generator& random, generated_event& g, event& e) {
+  e.ref = random.id_text();
+  set_field(g, "ref", e.ref);
+  if (random.chance(50)) draw_amount(random, g, e);
+  if (random.chance(50)) draw_disposition(random, g, e);
+  add_unread_fields(random, g, {"donor", "project", "channel", "scope", "attr.flowers"});
+}
+
+// A revocation of a project names one of the rule set's; of a donor or a donation, anything.
+void draw_revocation(generator& random, const std::vector<std::string>& project_ids, generated_event& g, event& e) {
+  e.scope = static_cast<revoke_scope>(random.below(3));
+  if (e.scope == revoke_scope::project) {
+    e.ref = draw_project(random, project_ids, e);
+  } else {
+    e.ref = random.id_text();
+  }
+  set_field(g, "ref", e.ref);
+  set_field(g, "scope", std::string(matchfund::to_string(*e.scope)));
+  if (random.chance(50)) draw_disposition(random, g, e);
+  add_unread_fields(random, g, {"donor", "project", "amount", "channel", "attr.pledge"});
+}
+
+// A defect: what to break ("field" leaves the field out, "field=text" writes text in it) and the
+// reason SPEC gives for it.
+using defect_list = std::vector<std::pair<std::string, std::string>>;
+
+// The defects an event of e's kind can have: first its kind's own, then those of every kind.
+defect_list defects_of(const event& e) {
+  defect_list defects;
   switch (e.kind) {
-    case event_kind::donation: {
-      e.donor = random.id_text();
-      set_field(g, "donor", e.donor);
-      const auto p = random.below(project_ids.size());
-      e.project = static_cast<project_index>(p);
-      set_field(g, "project", project_ids[p]);
-      e.amount = money::from_minor(random_minor(random));
-      set_field(g, "amount", money_text(random, e.amount->minor_units()));
-      if (random.chance(50)) {
-        e.channel = random.free_text();
-        set_field(g, "channel", e.channel);
-      }
-      e.attributes.resize(slot_count);
-      if (random.chance(50)) {
-        const std::string text = random.pick(std::vector<std::string>{"true", "True", "TRUE", "false", "False", "FALSE"});
-        e.attributes[first_time] = value{text.front() == 't' || text.front() == 'T'};
-        set_field(g, "attr.first_time", text);
-      }
-      if (random.chance(50)) {
-        const auto count = static_cast<std::int64_t>(random.below(2'000'000'000'000'000)) - 1'000'000'000'000'000;
-        e.attributes[flowers] = value{count};
-        set_field(g, "attr.flowers", std::to_string(count));
-      }
-      if (random.chance(50)) {
-        const auto amount = money::from_minor(static_cast<std::int64_t>(random.below(2'000'000'000'000)) - 1'000'000'000'000);
-        e.attributes[pledge] = value{amount};
-        set_field(g, "attr.pledge", money_text(random, amount.minor_units()));
-      }
-      if (random.chance(50)) {
-        const std::string text = random.free_text();
-        if (!text.empty()) {
-          e.attributes[source] = value{text};
-          set_field(g, "attr.source", text);
-        }
-      }
-      if (random.chance(30)) set_field(g, "attr.unused", junk());
-      if (random.chance(30)) set_field(g, "ref", junk());
-      if (random.chance(30)) set_field(g, "scope", junk());
-      if (random.chance(30)) set_field(g, "disposition", junk());
+    case event_kind::donation:
       defects = {{"donor", "missing:donor"},   {"project", "missing:project"},   {"project=P1", "unknown_project"},
                  {"amount", "missing:amount"}, {"amount=0.001", "bad_field:amount"}, {"amount=0", "non_positive_amount"},
                  {"amount=-3", "non_positive_amount"}, {"attr.flowers=1.5", "bad_field:attr.flowers"},
                  {"attr.pledge=1.234", "bad_field:attr.pledge"}, {"attr.first_time=yes", "bad_field:attr.first_time"}};
       break;
-    }
-    case event_kind::refund: {
-      e.ref = random.id_text();
-      set_field(g, "ref", e.ref);
-      if (random.chance(50)) {
-        e.amount = money::from_minor(random_minor(random));
-        set_field(g, "amount", money_text(random, e.amount->minor_units()));
-      }
-      if (random.chance(50)) {
-        e.disposition = random.chance(50) ? refund_disposition::give_back : refund_disposition::forfeit;
-        set_field(g, "disposition", e.disposition == refund_disposition::forfeit ? "forfeit" : "return");
-      }
-      for (const char* name : {"donor", "project", "channel", "scope", "attr.flowers"}) {
-        if (random.chance(30)) set_field(g, name, junk());
-      }
+    case event_kind::refund:
       defects = {{"ref", "missing:ref"}, {"amount=-1", "non_positive_amount"}, {"amount=x", "bad_field:amount"},
                  {"disposition=keep", "bad_field:disposition"}};
       break;
-    }
-    case event_kind::revoke: {
-      e.scope = static_cast<revoke_scope>(random.below(3));
-      if (e.scope == revoke_scope::project) {
-        const auto p = random.below(project_ids.size());
-        e.project = static_cast<project_index>(p);
-        e.ref = project_ids[p];
-      } else {
-        e.ref = random.id_text();
-      }
-      set_field(g, "ref", e.ref);
-      set_field(g, "scope", std::string(matchfund::to_string(*e.scope)));
-      if (random.chance(50)) {
-        e.disposition = random.chance(50) ? refund_disposition::give_back : refund_disposition::forfeit;
-        set_field(g, "disposition", e.disposition == refund_disposition::forfeit ? "forfeit" : "return");
-      }
-      for (const char* name : {"donor", "project", "amount", "channel", "attr.pledge"}) {
-        if (random.chance(30)) set_field(g, name, junk());
-      }
+    case event_kind::revoke:
       defects = {{"ref", "missing:ref"}, {"scope", "missing:scope"}, {"scope=all", "bad_field:scope"},
                  {"disposition=Return", "bad_field:disposition"}};
       if (e.scope == revoke_scope::project) defects.emplace_back("ref=nope", "unknown_project");
       break;
-    }
-    case event_kind::close: {
-      for (const char* name : {"donor", "project", "amount", "ref", "scope", "disposition", "channel", "attr.first_time"}) {
-        if (random.chance(30)) set_field(g, name, junk());
-      }
-      break;
-    }
+    case event_kind::close: break;
   }
   defects.insert(defects.end(), {{"kind=Close", "bad_field:kind"}, {"id", "missing:id"}, {"id=a\x01", "bad_field:id"},
                                  {"time", "missing:time"}, {"time=2021-13-01T00:00:00Z", "bad_field:time"},
                                  {"time=12.5", "bad_field:time"}});
+  return defects;
+}
+
+// Breaks one field of g as a defect drawn from `defects` says; returns the reason it gives.
+std::string break_one_field(generator& random, const defect_list& defects, generated_event& g) {
+  const auto& [what, reason] = random.pick(defects);
+  const auto equals = what.find('=');
+  if (equals == std::string::npos) {
+    erase_field(g, what);
+  } else {
+    set_field(g, what.substr(0, equals), what.substr(equals + 1));
+  }
+  return reason;
+}
+
+// An event of a random kind with random fields; 30% of the time with one defect, which the
+// reader must reject with the defect's reason.
+generated_event generate_event(generator& random, const std::vector<std::string>& project_ids) {
+  generated_event g;
+  event e;
+  draw_kind(random, g, e);
+  draw_id(random, g, e);
+  draw_time(random, g, e);
+  switch (e.kind) {
+    case event_kind::donation: draw_donation(random, project_ids, g, e); break;
+    case event_kind::refund: draw_refund(random, g, e); break;
+    case event_kind::revoke: draw_revocation(random, project_ids, g, e); break;
+    case event_kind::close:
+      add_unread_fields(random, g,
+                        {"donor", "project", "amount", "ref", "scope", "disposition", "channel", "attr.first_time"});
+      break;
+  }
   if (random.chance(30)) {
-    const auto& [what, reason] = random.pick(defects);
-    const auto equals = what.find('=');
-    if (equals == std::string::npos) {
-      erase_field(g, what);
-    } else {
-      set_field(g, what.substr(0, equals), what.substr(equals + 1));
-    }
-    g.expected = reason;
+    g.expected = break_one_field(random, defects_of(e), g);
   } else {
     g.expected = std::move(e);
   }

@@ -32,6 +32,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -47,6 +48,96 @@ struct allocation_result {
   money unallocated;           // budget − Σ amounts
 };
 
+namespace detail {
+
+// Receiver j's cap; nullopt when nobody is capped (`caps` empty) or j is not.
+inline const std::optional<money>& cap_of(std::span<const std::optional<money>> caps, std::size_t j) {
+  static const std::optional<money> uncapped;
+  return caps.empty() ? uncapped : caps[j];
+}
+
+inline void check_allocation_arguments(money budget, std::size_t receiver_count,
+                                       std::span<const std::optional<money>> caps) {
+  if (budget < money{}) throw std::invalid_argument("allocate: the budget is negative");
+  if (!caps.empty() && caps.size() != receiver_count) {
+    throw std::invalid_argument("allocate: caps and weights differ in number");
+  }
+  for (std::size_t j = 0; j < receiver_count; ++j) {
+    if (cap_of(caps, j) && *cap_of(caps, j) < money{}) throw std::invalid_argument("allocate: a cap is negative");
+  }
+}
+
+// W = Σ w_j over the receivers of `active`.
+template <class Weight>
+Weight total_weight(std::span<const Weight> weights, const std::vector<std::size_t>& active) {
+  Weight total = 0;
+  for (std::size_t j : active) total += weights[j];
+  return total;
+}
+
+// Step 1: every receiver of `active` whose exact share of `left` reaches its cap gets exactly its
+// cap and leaves `active`, and `left` shrinks by those caps; until no share reaches its cap.
+template <class Weight>
+void give_reached_caps(std::span<const Weight> weights, std::span<const std::optional<money>> caps,
+                       std::vector<std::size_t>& active, std::int64_t& left, std::vector<money>& amounts) {
+  using wide = Weight;
+  std::vector<std::size_t> still;
+  while (!active.empty()) {
+    const wide total = total_weight(weights, active);
+    still.clear();
+    std::int64_t capped_sum = 0;
+    for (std::size_t j : active) {
+      const auto& cap = cap_of(caps, j);
+      // share_j >= c_j  <=>  M·w_j >= c_j·W
+      if (cap && wide(left) * weights[j] >= wide(cap->minor_units()) * total) {
+        amounts[j] = *cap;
+        capped_sum += cap->minor_units();
+      } else {
+        still.push_back(j);
+      }
+    }
+    if (still.size() == active.size()) break;
+    left -= capped_sum;  // the capped shares are each at most their part of `left`: no wrap
+    active.swap(still);
+  }
+}
+
+// Step 2: each receiver of `active` (not empty) gets the floor of its share of `left`, and the
+// units left go one each to the largest remainders, ties to the larger weight, then the earlier
+// receiver. Gives out all of `left`.
+template <class Weight>
+void give_floors_and_largest_remainders(std::span<const Weight> weights, const std::vector<std::size_t>& active,
+                                        std::int64_t left, std::vector<money>& amounts) {
+  using wide = Weight;
+  const wide total = total_weight(weights, active);
+  struct part {
+    std::size_t receiver;
+    wide remainder;
+  };
+  std::vector<part> parts;
+  parts.reserve(active.size());
+  std::int64_t given = 0;
+  for (std::size_t j : active) {
+    const wide share = wide(left) * weights[j];
+    wide remainder = share % total;  // both >= 0: the quotient is the floor
+    const auto floor_share = static_cast<std::int64_t>(wide(share / total));
+    amounts[j] = money::from_minor(floor_share);
+    given += floor_share;
+    parts.push_back({j, std::move(remainder)});
+  }
+  const auto units_left = static_cast<std::size_t>(left - given);  // < |A|
+  std::stable_sort(parts.begin(), parts.end(), [&](const part& a, const part& b) {
+    if (a.remainder != b.remainder) return a.remainder > b.remainder;
+    if (weights[a.receiver] != weights[b.receiver]) return weights[a.receiver] > weights[b.receiver];
+    return a.receiver < b.receiver;
+  });
+  for (std::size_t k = 0; k < units_left; ++k) {
+    amounts[parts[k].receiver] += money::from_minor(1);
+  }
+}
+
+}  // namespace detail
+
 // Divides `budget` (>= 0) over the receivers. `caps` is empty (nobody capped) or has one entry
 // per receiver (nullopt: uncapped; caps are >= 0). Negative weights count as 0 (SPEC §11.10).
 // Throws std::invalid_argument on a negative budget, a negative cap or mismatched sizes.
@@ -57,80 +148,19 @@ struct allocation_result {
 // always does; with std::int64_t keep weights small.
 template <class Weight>
 allocation_result allocate(money budget, std::span<const Weight> weights, std::span<const std::optional<money>> caps = {}) {
-  using wide = Weight;
-  if (budget < money{}) throw std::invalid_argument("allocate: the budget is negative");
-  if (!caps.empty() && caps.size() != weights.size()) {
-    throw std::invalid_argument("allocate: caps and weights differ in number");
-  }
-  const std::size_t n = weights.size();
-  const auto cap_of = [&](std::size_t j) -> const std::optional<money>& {
-    static const std::optional<money> uncapped;
-    return caps.empty() ? uncapped : caps[j];
-  };
-  for (std::size_t j = 0; j < n; ++j) {
-    if (cap_of(j) && *cap_of(j) < money{}) throw std::invalid_argument("allocate: a cap is negative");
-  }
-
-  allocation_result result{std::vector<money>(n), money{}};
+  detail::check_allocation_arguments(budget, weights.size(), caps);
+  allocation_result result{std::vector<money>(weights.size()), money{}};
   std::vector<std::size_t> active;  // A, in receiver order
-  for (std::size_t j = 0; j < n; ++j) {
+  for (std::size_t j = 0; j < weights.size(); ++j) {
     if (weights[j] > 0) active.push_back(j);
   }
   std::int64_t left = budget.minor_units();
-
-  // Step 1: cap every receiver whose exact share reaches its cap, until none does.
-  std::vector<std::size_t> still;
-  while (!active.empty()) {
-    wide total = 0;
-    for (std::size_t j : active) total += weights[j];
-    still.clear();
-    std::int64_t capped_sum = 0;
-    for (std::size_t j : active) {
-      const auto& cap = cap_of(j);
-      // share_j >= c_j  <=>  M·w_j >= c_j·W
-      if (cap && wide(left) * weights[j] >= wide(cap->minor_units()) * total) {
-        result.amounts[j] = *cap;
-        capped_sum += cap->minor_units();
-      } else {
-        still.push_back(j);
-      }
-    }
-    if (still.size() == active.size()) break;
-    left -= capped_sum;  // the capped shares are each at most their part of `left`: no wrap
-    active.swap(still);
-  }
-
-  // Step 2: floors, then the largest remainders.
+  detail::give_reached_caps(weights, caps, active, left, result.amounts);
   if (!active.empty()) {
-    wide total = 0;
-    for (std::size_t j : active) total += weights[j];
-    struct part {
-      std::size_t receiver;
-      wide remainder;
-    };
-    std::vector<part> parts;
-    parts.reserve(active.size());
-    std::int64_t given = 0;
-    for (std::size_t j : active) {
-      const wide share = wide(left) * weights[j];
-      wide remainder = share % total;  // both >= 0: the quotient is the floor
-      const auto floor_share = static_cast<std::int64_t>(wide(share / total));
-      result.amounts[j] = money::from_minor(floor_share);
-      given += floor_share;
-      parts.push_back({j, std::move(remainder)});
-    }
-    const auto units_left = static_cast<std::size_t>(left - given);  // < |A|
-    std::stable_sort(parts.begin(), parts.end(), [&](const part& a, const part& b) {
-      if (a.remainder != b.remainder) return a.remainder > b.remainder;
-      if (weights[a.receiver] != weights[b.receiver]) return weights[a.receiver] > weights[b.receiver];
-      return a.receiver < b.receiver;
-    });
-    for (std::size_t k = 0; k < units_left; ++k) {
-      result.amounts[parts[k].receiver] += money::from_minor(1);
-    }
+    detail::give_floors_and_largest_remainders(weights, active, left, result.amounts);
     left = 0;
   }
-
+  // Step 3: what no receiver can take.
   result.unallocated = money::from_minor(left);
   return result;
 }

@@ -184,7 +184,6 @@ struct engine::state {
   event_result process_donation(const event& e);
 #define MATCHFUND_STEP [[gnu::always_inline]] inline
   MATCHFUND_STEP void record_donation(donation_run& d);
-  void record_payment(const donation_run& d, std::uint32_t first_line, std::uint32_t first_charge);
   MATCHFUND_STEP void evaluate_rule(std::size_t r, donation_run& d);
   // What outcome_before_the_formula() gives when nothing stops the rule before its formula.
   static constexpr outcome goes_on = outcome::matched;

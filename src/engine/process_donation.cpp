@@ -63,9 +63,10 @@ engine::event_result engine::state::process_donation(const event& e) {
   const std::uint32_t first_charge = donations.charge_count();
   std::fill(window_verdicts.begin(), window_verdicts.end(), std::int8_t{-1});
   for (std::size_t r = 0; r < rules.rules().size(); ++r) evaluate_rule(r, d);
-  // After all rules: a payment record when some rule paid or charged; the project's totals.
+  // After all rules: a payment record when some rule paid or charged, chained to the donor's
+  // and the project's previous ones; the project's totals.
   if (donations.line_count() > first_line || donations.charge_count() > first_charge) {
-    record_payment(d, first_line, first_charge);
+    donations.record_payment(d.position, project, ids.donor(donor).last_payment, first_line, first_charge);
   }
   project_totals& totals = projects[position(project)];
   totals.donations += 1;
@@ -92,12 +93,6 @@ void engine::state::record_donation(donation_run& d) {
   d.outside = is_closed || e.time < campaign.start || e.time >= campaign.end;
   d.seed = campaign.seed.value_or(0);
   donation.inside_campaign = !d.outside;
-}
-
-// A payment record, chained to the donor's and the project's previous ones.
-void engine::state::record_payment(const donation_run& d, std::uint32_t first_line, std::uint32_t first_charge) {
-  donations.record_payment(d.position, d.context.project, ids.donor(d.context.donor).last_payment, first_line,
-                           first_charge);
 }
 
 void engine::state::evaluate_rule(std::size_t r, donation_run& d) {

@@ -37,7 +37,7 @@ std::vector<invariant_result> engine::check_invariants() const {
     if (!same_sums(sums.funds[f], s.funds[f].totals)) ledger_differs += " fund " + spec.id;
   }
   for (std::size_t p = 0; p < s.projects.size(); ++p) {
-    if (sums.projects[p].matched != s.projects[p].matched || sums.projects[p].closeout != s.projects[p].closeout) {
+    if (sums.project_matched[p] != s.projects[p].matched || sums.project_closeout[p] != s.projects[p].closeout) {
       ledger_differs += " project " + s.rules.projects()[p].id;
     }
   }

@@ -13,21 +13,25 @@
 namespace matchfund::engine_detail {
 
 // Fund and project totals as a run of ledger lines adds them up (check_invariants compares
-// them with the totals the engine keeps).
+// them with the totals the engine keeps). A project's matched and close-out sums are apart:
+// discard() adds a match line per matched donation, and the array it touches for that stays
+// small enough to live in the cache beside the engine's own tables (ten thousand projects).
 struct ledger_sums {
-  std::vector<fund_totals> funds;        // drawn, returned, forfeited, expired, closeout
-  std::vector<project_totals> projects;  // matched, closeout
+  std::vector<fund_totals> funds;   // drawn, returned, forfeited, expired, closeout
+  std::vector<money> project_matched;   // match and reversal lines, by project
+  std::vector<money> project_closeout;  // close-out lines, by project
 
-  ledger_sums(std::size_t fund_count, std::size_t project_count) : funds(fund_count), projects(project_count) {}
+  ledger_sums(std::size_t fund_count, std::size_t project_count)
+      : funds(fund_count), project_matched(project_count), project_closeout(project_count) {}
   void add(std::span<const ledger_line> made);
 };
 
 inline void ledger_sums::add(std::span<const ledger_line> made) {
   for (const ledger_line& line : made) {
     if (line.project) {
-      project_totals& project = projects[position(*line.project)];
-      if (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal) project.matched += line.amount;
-      if (line.kind == ledger_kind::closeout) project.closeout += line.amount;
+      const std::size_t p = position(*line.project);
+      if (line.kind == ledger_kind::match || line.kind == ledger_kind::reversal) project_matched[p] += line.amount;
+      if (line.kind == ledger_kind::closeout) project_closeout[p] += line.amount;
     }
     if (!line.fund) continue;
     fund_totals& fund = funds[position(*line.fund)];

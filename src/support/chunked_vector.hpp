@@ -89,8 +89,9 @@ class chunked_vector {
   };
 
   // A chunk is one huge page, aligned to it and advised, touched in advance when the pool has
-  // one (huge_page_pool.hpp).
-  void add_chunk() {
+  // one (huge_page_pool.hpp). Out of line and cold: once per chunk of thousands of elements, and
+  // kept out of the hot loops' instruction cache.
+  [[gnu::noinline, gnu::cold]] void add_chunk() {
     chunks_.emplace_back();  // room first: nothing leaks if this throws
     chunks_.back().reset(static_cast<T*>(huge_page_pool::instance().take()));
   }

@@ -60,8 +60,9 @@ class probe_slots {
   void count_one() noexcept { ++size_; }  // a slot was filled
 
  private:
+  // Out of line and cold: once per doubling, and kept out of the hot loops' instruction cache.
   template <class IsFree, class HashOf>
-  void grow_to(std::size_t capacity, const Slot& free_slot, IsFree is_free, HashOf hash_of) {
+  [[gnu::noinline, gnu::cold]] void grow_to(std::size_t capacity, const Slot& free_slot, IsFree is_free, HashOf hash_of) {
     const std::size_t old_capacity = capacity_;
     Slot* const old_slots = slots_;
     slots_ = huge_page_allocator<Slot>().allocate(capacity);

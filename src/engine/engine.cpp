@@ -251,9 +251,8 @@ void engine::prefetch(const event& e) const noexcept {
 // The donor record of a donation whose donor slot is loaded (or loading), its (project, donor)
 // pair and the counters of the caps per donor its rules may charge.
 void engine::state::prefetch_donor_state(const prefetched_donation& donation) const noexcept {
-  const auto donor = ids.donor_candidate(donation.donor_bits);
-  if (!donor) return;
-  ids.prefetch_donor_state(*donor, donation.project);
+  const std::uint32_t donor = ids.prefetch_donor_state(donation.donor_bits, donation.project);
+  if (donor == engine_detail::id_registry::no_donor) return;
   if (donation.project >= projects.size()) return;
   __builtin_prefetch(&projects[donation.project]);  // ten thousand projects outgrow the caches too
   const campaign_spec& campaign = rules.campaign();
@@ -261,7 +260,7 @@ void engine::state::prefetch_donor_state(const prefetched_donation& donation) co
   const std::uint32_t organization = plan.organization_of_project[donation.project];
   for (const std::uint32_t cap_position : plan.donor_caps_of(donation.project)) {
     const cap_spec& cap = rules.caps()[cap_position];
-    const std::uint64_t scope = engine_detail::cap_book::donor_scope(cap.per, *donor, donation.project, organization);
+    const std::uint64_t scope = engine_detail::cap_book::donor_scope(cap.per, donor, donation.project, organization);
     caps.prefetch({scope, caps.period_of(cap_position, donation.time), cap_position});
   }
 }

@@ -122,18 +122,19 @@ class id_registry {
 
   // ---- prefetching a donation's donor a few donations ahead (engine::prefetch)
 
-  // Starts loading the donor's index slot; returns the bits for donor_candidate().
+  // Starts loading the donor's index slot; returns the bits for prefetch_donor_state().
   [[nodiscard]] std::uint32_t prefetch_donor(std::string_view id) const noexcept { return donor_ids_.prefetch(id); }
-  // The donor the loaded slot names (perhaps another with the same hash bits), if any.
-  [[nodiscard]] std::optional<std::uint32_t> donor_candidate(std::uint32_t bits) const noexcept {
-    const auto donor = donor_ids_.candidate(bits);
-    if (!donor || *donor >= donors_.size()) return std::nullopt;
-    return donor;
-  }
-  // Starts loading the donor's record and its (project, donor) pair.
-  void prefetch_donor_state(std::uint32_t d, std::uint32_t project) const noexcept {
+  // Starts loading the record and the (project, donor) pair of the donor the loaded slot names
+  // (perhaps another donor with the same hash bits); returns that donor, or no_donor when the
+  // slot names none. A plain number, not an optional: this runs once a donation.
+  static constexpr std::uint32_t no_donor = UINT32_MAX;
+  [[nodiscard]] std::uint32_t prefetch_donor_state(std::uint32_t bits, std::uint32_t project) const noexcept {
+    const auto candidate = donor_ids_.candidate(bits);
+    const std::uint32_t d = candidate.value_or(no_donor);
+    if (d >= donors_.size()) return no_donor;
     __builtin_prefetch(&donors_[d]);
     project_donors_.prefetch(std::uint64_t{project} << 32 | d);
+    return d;
   }
 
  private:

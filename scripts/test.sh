@@ -3,6 +3,7 @@
 #
 #   bash scripts/test.sh                  # build/          Release, warnings are errors
 #   bash scripts/test.sh --sanitize       # build-sanitize/ Debug, address+undefined sanitizers
+#   bash scripts/test.sh --sanitize=thread -- -R thread   # build-tsan/ the thread contract's tests
 #   bash scripts/test.sh --clang          # build-clang/    Release with clang++
 #   bash scripts/test.sh -- -LE packaging # arguments after -- go to ctest
 #
@@ -23,7 +24,7 @@ while [[ $# -gt 0 ]]; do
         --sanitize=*) sanitize="${1#--sanitize=}" ;;
         --clang) use_clang=1 ;;
         --) shift; ctest_args=("$@"); break ;;
-        -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "test.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -43,7 +44,8 @@ jobs="${JOBS:-$(nproc)}"
 configure_args=(-DMATCHFUND_WERROR=ON -DMATCHFUND_BUILD_TESTS=ON -DMATCHFUND_BUILD_BENCH=ON
                 -DMATCHFUND_BUILD_EXAMPLES=ON -DMATCHFUND_BUILD_CLI=ON -DMATCHFUND_INSTALL=ON)
 if [[ -n "$sanitize" ]]; then
-    build_dir=build-sanitize
+    # ThreadSanitizer cannot be combined with AddressSanitizer: a tree of its own.
+    if [[ "$sanitize" == *thread* ]]; then build_dir=build-tsan; else build_dir=build-sanitize; fi
     # _GLIBCXX_ASSERTIONS adds bounds checks to the standard library containers.
     configure_args+=(-DCMAKE_BUILD_TYPE=Debug "-DMATCHFUND_SANITIZE=$sanitize"
                      "-DCMAKE_CXX_FLAGS=-D_GLIBCXX_ASSERTIONS")

@@ -103,6 +103,17 @@ struct project_totals {
   money closeout;
 };
 
+// Threads. Engines are independent: several may run on different threads at the same time,
+// also sharing one rule_set (a rule set is immutable once loaded; its copies share it). One
+// engine is not synchronised: calls on it must not overlap, except calls of its const members
+// (the readers: rules, ledger, fund, project, closed, cap_violations, check_invariants), which may
+// overlap each other while no other member runs. A host serving many request threads gives the
+// engine one thread of its own and feeds it through a queue: the engine thread takes each
+// event, stamps its time (events must not go back in time), processes it and answers with a
+// copy of what it needs of the result (event_result views the engine's buffer until the next
+// call). The order in which the engine thread took the events is the run: processed again in
+// that order on one thread, they give the same decisions (tests/engine_threads_test.cpp runs
+// this pattern).
 class engine {
  public:
   // What process() decided. `evaluations` views the engine's own buffer (no allocation per
@@ -149,10 +160,11 @@ class engine {
   }
 
   // A hint that `e` will be processed soon: starts loading what the engine keeps of its ids
-  // into the cache. Changes nothing; a host feeding a stream calls it `prefetch_distance`
+  // into the cache. Changes no result; a host feeding a stream calls it `prefetch_distance`
   // events ahead. A host that never calls it loses nothing: then each process() call starts
-  // loading all it will touch at once before deciding.
-  void prefetch(const event& e) const noexcept;
+  // loading all it will touch at once before deciding. Not const: it keeps the last few hints,
+  // so it is a writer under the thread contract above.
+  void prefetch(const event& e) noexcept;
   static constexpr std::size_t prefetch_distance = 8;
 
   // Sizes the engine's id tables for about `events` events and `donors` donors in all (a hint:

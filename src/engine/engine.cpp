@@ -233,7 +233,7 @@ engine::event_result engine::state::process(const event& e, bool check_id) {
   return result;
 }
 
-void engine::prefetch(const event& e) const noexcept {
+void engine::prefetch(const event& e) noexcept {
   state& s = *state_;
   if (!s.fed_ahead) s.fed_ahead = true;
   if (!s.ids_vouched) s.ids.prefetch_event(e.id);

@@ -116,7 +116,7 @@ class replay_run {
   }
 
   // A hint that `e` comes soon (engine::prefetch).
-  void prefetch(const event& e) const noexcept { matcher_.prefetch(e); }
+  void prefetch(const event& e) noexcept { matcher_.prefetch(e); }
 
   // Ends the run: the close at the end of input, the tables, the invariants, summary.json, and
   // every output renamed into place.

@@ -101,6 +101,12 @@ TEST_CASE("replay writes the golden outputs of every bundled campaign with event
         REQUIRE(fs::exists(out / name));
         check_golden({read_file(out / name), 0}, golden / name);
       }
+      // holds.csv only where the events have holds (SPEC §12)
+      if (fs::exists(out / "holds.csv")) {
+        check_golden({read_file(out / "holds.csv"), 0}, golden / "holds.csv");
+      } else {
+        CHECK_FALSE(fs::exists(golden / "holds.csv"));
+      }
       fs::remove_all(out);
     }
   }
@@ -144,6 +150,13 @@ TEST_CASE("explain traces one donation rule by rule", "[cli][explain]") {
   const auto traced = run_cli("explain rules/spec-worked-example.yaml rules/spec-worked-example-events.csv --event d4");
   CHECK(traced.status == 0);
   check_golden(traced, source_dir / "tests" / "golden" / "explain" / "spec-worked-example-d4.txt");
+  // A hold: what it held rule by rule, then how it ended (SPEC §12).
+  const auto held = run_cli("explain rules/bigive-christmas-challenge.yaml rules/bigive-christmas-challenge-events.csv --event bg-h02");
+  CHECK(held.status == 0);
+  check_golden(held, source_dir / "tests" / "golden" / "explain" / "bigive-christmas-challenge-bg-h02.txt");
+  const auto confirmed = run_cli("explain rules/bigive-christmas-challenge.yaml rules/bigive-christmas-challenge-events.csv --event bg-h01");
+  CHECK(confirmed.status == 0);
+  check_golden(confirmed, source_dir / "tests" / "golden" / "explain" / "bigive-christmas-challenge-bg-h01.txt");
   const auto missing = run_cli("explain rules/spec-worked-example.yaml rules/spec-worked-example-events.csv --event nope");
   CHECK(missing.status == 2);
   CHECK(missing.output == "matchfund explain: no donation with id \"nope\" in the event files\n");

@@ -134,7 +134,7 @@ void add_unread_fields(generator& random, generated_event& g, std::initializer_l
 // A donation's kind may be left out or written empty (donation is the default); the other kinds
 // are always written.
 void draw_kind(generator& random, generated_event& g, event& e) {
-  e.kind = static_cast<event_kind>(random.below(4));
+  e.kind = static_cast<event_kind>(random.below(7));
   if (e.kind == event_kind::donation) {
     if (random.chance(50)) set_field(g, "kind", random.chance(50) ? "donation" : "");
   } else {
@@ -238,6 +238,14 @@ void draw_revocation(generator& random, const std::vector<std::string>& project_
   add_unread_fields(random, g, {"donor", "project", "amount", "channel", "attr.pledge"});
 }
 
+// A confirm or cancel names its hold; an amount, if given, is read but not kept.
+void draw_hold_resolution(generator& random, generated_event& g, event& e) {
+  e.ref = random.id_text();
+  set_field(g, "ref", e.ref);
+  if (random.chance(30)) set_field(g, "amount", random.pick(std::vector<std::string>{"0", "-2.5", "12.30", "1万"}));
+  add_unread_fields(random, g, {"donor", "project", "channel", "scope", "disposition", "attr.flowers"});
+}
+
 // A defect: what to break ("field" leaves the field out, "field=text" writes text in it) and the
 // reason SPEC gives for it.
 using defect_list = std::vector<std::pair<std::string, std::string>>;
@@ -247,6 +255,7 @@ defect_list defects_of(const event& e) {
   defect_list defects;
   switch (e.kind) {
     case event_kind::donation:
+    case event_kind::hold:
       defects = {{"donor", "missing:donor"},   {"project", "missing:project"},   {"project=P1", "unknown_project"},
                  {"amount", "missing:amount"}, {"amount=0.001", "bad_field:amount"}, {"amount=0", "non_positive_amount"},
                  {"amount=-3", "non_positive_amount"}, {"attr.flowers=1.5", "bad_field:attr.flowers"},
@@ -261,6 +270,8 @@ defect_list defects_of(const event& e) {
                  {"disposition=Return", "bad_field:disposition"}};
       if (e.scope == revoke_scope::project) defects.emplace_back("ref=nope", "unknown_project");
       break;
+    case event_kind::confirm:
+    case event_kind::cancel: defects = {{"ref", "missing:ref"}, {"amount=x", "bad_field:amount"}}; break;
     case event_kind::close: break;
   }
   defects.insert(defects.end(), {{"kind=Close", "bad_field:kind"}, {"id", "missing:id"}, {"id=a\x01", "bad_field:id"},
@@ -290,9 +301,12 @@ generated_event generate_event(generator& random, const std::vector<std::string>
   draw_id(random, g, e);
   draw_time(random, g, e);
   switch (e.kind) {
-    case event_kind::donation: draw_donation(random, project_ids, g, e); break;
+    case event_kind::donation:
+    case event_kind::hold: draw_donation(random, project_ids, g, e); break;
     case event_kind::refund: draw_refund(random, g, e); break;
     case event_kind::revoke: draw_revocation(random, project_ids, g, e); break;
+    case event_kind::confirm:
+    case event_kind::cancel: draw_hold_resolution(random, g, e); break;
     case event_kind::close:
       add_unread_fields(random, g,
                         {"donor", "project", "amount", "ref", "scope", "disposition", "channel", "attr.first_time"});

@@ -30,6 +30,9 @@ enum class bad_event_code : std::uint8_t {
   second_close,         // a close after the campaign was closed
   missing_attribute,    // an attribute a condition needs, absent, with no default (NAME: the field)
   out_of_order,         // earlier than the previous event when fed live
+  holds_not_enabled,    // a hold, confirm or cancel for rules without campaign.holds (SPEC §12)
+  unknown_hold,         // a confirm or cancel whose ref is not an accepted hold
+  hold_resolved,        // a confirm or cancel of a hold already confirmed, cancelled or expired
 };
 
 // SPEC §3.3's words for the codes, in one place: to_string writes them, the parser reads them.
@@ -43,7 +46,10 @@ inline constexpr std::pair<std::string_view, bad_event_code> bad_event_code_spel
     {"refund_exceeds", bad_event_code::refund_exceeds},
     {"second_close", bad_event_code::second_close},
     {"missing_attribute", bad_event_code::missing_attribute},
-    {"out_of_order", bad_event_code::out_of_order}};
+    {"out_of_order", bad_event_code::out_of_order},
+    {"holds_not_enabled", bad_event_code::holds_not_enabled},
+    {"unknown_hold", bad_event_code::unknown_hold},
+    {"hold_resolved", bad_event_code::hold_resolved}};
 
 inline constexpr std::string_view to_string(bad_event_code code) noexcept {
   for (const auto& [name, spelled] : bad_event_code_spellings) {
@@ -85,7 +91,7 @@ struct named_bad_event_code {
 class bad_event_reason {
  public:
   // unknown_project, duplicate_id, non_positive_amount, unknown_donation, refund_exceeds,
-  // second_close, out_of_order. Allocates nothing.
+  // second_close, out_of_order, holds_not_enabled, unknown_hold, hold_resolved. Allocates nothing.
   bad_event_reason(nameless_bad_event_code code) noexcept : code_(code.code) {}
 
   // bad_field, missing, missing_attribute with the field as written (`amount`, `attr.flowers`,

@@ -40,6 +40,7 @@ enum class diagnostic_code : std::uint8_t {
   bad_time,
   bad_date,
   bad_clock,
+  bad_duration,  // spelled "duration" (SPEC §12)
   bad_timezone,
   bad_year_start,
   bad_choice,
@@ -127,6 +128,7 @@ inline constexpr std::pair<std::string_view, diagnostic_code> diagnostic_code_sp
     {"bad_time", diagnostic_code::bad_time},
     {"bad_date", diagnostic_code::bad_date},
     {"bad_clock", diagnostic_code::bad_clock},
+    {"duration", diagnostic_code::bad_duration},
     {"bad_timezone", diagnostic_code::bad_timezone},
     {"bad_year_start", diagnostic_code::bad_year_start},
     {"bad_choice", diagnostic_code::bad_choice},

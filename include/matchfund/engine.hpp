@@ -9,6 +9,12 @@
 //     if (result.rejected) ...                  // a bad event (SPEC §3.3 reason), not processed
 //   }
 //   engine.finish();                            // close at the end of input, unless a close came
+//
+// Holds (SPEC §12, rules with campaign.holds): a `hold` event is evaluated as a donation and
+// reserves what it would pay (fund(f).held); a `confirm` makes it a donation with its match
+// lines, a `cancel` gives everything back, and a hold not resolved within the ttl expires at the
+// first event (or the close) at or after its expiry. Nothing reads the clock: a host that wants
+// holds to expire sends events, as the events of a replay do.
 #ifndef MATCHFUND_ENGINE_HPP
 #define MATCHFUND_ENGINE_HPP
 
@@ -22,6 +28,7 @@
 
 #include "matchfund/bad_event.hpp"
 #include "matchfund/event.hpp"
+#include "matchfund/hold.hpp"
 #include "matchfund/ids.hpp"
 #include "matchfund/invariant.hpp"
 #include "matchfund/money.hpp"
@@ -89,9 +96,10 @@ struct fund_totals {
   money expired;
   money closeout;
   money unallocated;
+  money held;  // reserved by open holds (SPEC §12); 0 whenever no hold is open, so at the end
   std::optional<timestamp> exhausted_at;
 
-  [[nodiscard]] money available() const { return released - expired - drawn + returned - closeout; }
+  [[nodiscard]] money available() const { return released - expired - drawn + returned - closeout - held; }
 };
 
 struct project_totals {
@@ -106,7 +114,8 @@ struct project_totals {
 // Threads. Engines are independent: several may run on different threads at the same time,
 // also sharing one rule_set (a rule set is immutable once loaded; its copies share it). One
 // engine is not synchronised: calls on it must not overlap, except calls of its const members
-// (the readers: rules, ledger, fund, project, closed, cap_violations, check_invariants), which may
+// (the readers: rules, ledger, fund, project, closed, holds, find_hold, cap_violations,
+// check_invariants), which may
 // overlap each other while no other member runs. A host serving many request threads gives the
 // engine one thread of its own and feeds it through a queue: the engine thread takes each
 // event, stamps its time (events must not go back in time), processes it and answers with a
@@ -181,7 +190,8 @@ class engine {
   void explain(bool on) noexcept;
 
   // Closes the campaign at max(campaign end, last event time) unless a close event came:
-  // expiry, pending releases, settlement (SPEC §7, §11.1). Idempotent.
+  // holds due expire, then the open ones at the close, expiry, pending releases, settlement
+  // (SPEC §7, §11.1, §12). Holds made after the close expire at their own expiry. Idempotent.
   void finish();
 
   [[nodiscard]] const rule_set& rules() const noexcept;
@@ -194,6 +204,10 @@ class engine {
   [[nodiscard]] const fund_totals& fund(fund_index index) const;
   [[nodiscard]] const project_totals& project(project_index index) const;
   [[nodiscard]] bool closed() const noexcept;
+
+  // Every hold accepted so far, in processing order, and one by id (SPEC §12).
+  [[nodiscard]] std::vector<hold_info> holds() const;
+  [[nodiscard]] std::optional<hold_info> find_hold(std::string_view id) const;
 
   // Cap counters that broke their limit (below 0, or above a fixed `max`); empty when none did.
   [[nodiscard]] std::vector<std::string> cap_violations() const;

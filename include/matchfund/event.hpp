@@ -1,4 +1,5 @@
-// One event of an event file (SPEC §3.2): a donation, a refund, a revocation or the close, with
+// One event of an event file (SPEC §3.2, §12): a donation, a refund, a revocation, the close, or a
+// hold and its confirmation or cancellation, with
 // every field checked and typed against a rule set (read_events.hpp reads them).
 #ifndef MATCHFUND_EVENT_HPP
 #define MATCHFUND_EVENT_HPP
@@ -15,7 +16,9 @@
 
 namespace matchfund {
 
-enum class event_kind : std::uint8_t { donation, refund, revoke, close };
+// hold, confirm and cancel reserve a match while the donor pays (SPEC §12); a rule set without
+// campaign.holds refuses them (holds_not_enabled).
+enum class event_kind : std::uint8_t { donation, refund, revoke, close, hold, confirm, cancel };
 
 // What a revocation reverses: one donation, everything of a donor, or everything of a project.
 enum class revoke_scope : std::uint8_t { donation, donor, project };
@@ -26,6 +29,9 @@ inline constexpr std::string_view to_string(event_kind kind) noexcept {
     case event_kind::refund: return "refund";
     case event_kind::revoke: return "revoke";
     case event_kind::close: return "close";
+    case event_kind::hold: return "hold";
+    case event_kind::confirm: return "confirm";
+    case event_kind::cancel: return "cancel";
   }
   return "donation";
 }
@@ -50,6 +56,9 @@ inline constexpr std::string_view to_string(revoke_scope scope) noexcept {
 //             disposition?, project (scope project: the project     attributes
 //             `ref` names)
 //   close     id, time                                             everything else
+//   hold      as a donation                                        as a donation
+//   confirm   id, time, ref (the hold), amount? (parsed, unused)   everything else
+//   cancel    id, time, ref (the hold), amount? (parsed, unused)   everything else
 //
 // Fields a kind does not use are not read from the file at all (a refund's `donor` cell is
 // ignored, whatever it holds). `disposition` nullopt means the rule's `on_refund`.

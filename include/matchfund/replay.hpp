@@ -48,6 +48,7 @@ struct replay_report {
   std::uint64_t events_processed = 0;
   std::uint64_t events_rejected = 0;
   std::uint64_t donations = 0;
+  std::uint64_t holds = 0;  // accepted holds (SPEC §12)
   std::map<std::string, std::uint64_t> outcome_counts;  // by outcome code
   std::vector<fund_report> funds;
   std::vector<std::pair<std::string, money>> top_projects;  // by matched + closeout, most first
@@ -73,7 +74,8 @@ std::vector<event> load_events(const rule_set& rules, std::span<const std::files
                                const std::function<void(rejected_event&&)>& on_rejected);
 
 // Reads `event_files` (in order), replays them and writes ledger.csv, projects.csv, funds.csv,
-// outcomes.csv (trace), rejected.csv (lenient) and summary.json to `output_directory`.
+// holds.csv (when some hold was accepted), outcomes.csv (trace), rejected.csv (lenient) and
+// summary.json to `output_directory`.
 // Throws event_file_error, bad_event_error, invariant_error or error; then nothing is written.
 replay_report replay(const rule_set& rules, std::span<const std::filesystem::path> event_files,
                      const std::filesystem::path& output_directory, const replay_options& options);

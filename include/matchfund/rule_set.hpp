@@ -44,6 +44,8 @@ struct campaign_spec {
   timestamp start;  // inclusive
   timestamp end;    // exclusive
   std::optional<std::int64_t> seed;
+  // campaign.holds.ttl (SPEC §12): how long a hold keeps its match; nullopt: holds not enabled.
+  std::optional<duration> hold_ttl;
 };
 
 // An attribute that some rule reads, with the type the rules give it (SPEC §3.1).

@@ -47,6 +47,29 @@ class timestamp {
   std::int64_t milliseconds_ = 0;
 };
 
+// A duration of the rules file (SPEC §12's campaign.holds.ttl): a whole number without sign or
+// leading zero and one unit, s, m or h; more than 0 and at most 8760h (a year).
+inline parse_result<duration> parse_duration(std::string_view text) {
+  const auto failure = [&](std::string_view why) {
+    return parse_failure{"invalid duration \"" + std::string(text) + "\": " + std::string(why)};
+  };
+  if (text.size() < 2) return failure("expected a whole number and a unit s, m or h, e.g. 30m");
+  const char unit = text.back();
+  const std::string_view digits = text.substr(0, text.size() - 1);
+  const std::int64_t unit_ms = unit == 's' ? 1'000 : unit == 'm' ? 60'000 : unit == 'h' ? 3'600'000 : 0;
+  if (unit_ms == 0) return failure("the unit must be s, m or h");
+  if (digits.size() > 1 && digits.front() == '0') return failure("no leading zeros");
+  std::int64_t count = 0;
+  for (const char c : digits) {
+    if (c < '0' || c > '9') return failure("expected a whole number and a unit s, m or h, e.g. 30m");
+    if (count > 8760LL * 3'600'000) break;  // far beyond the limit already; stops any overflow
+    count = count * 10 + (c - '0');
+  }
+  if (count == 0) return failure("must be more than 0");
+  if (count > 8760LL * 3'600'000 / unit_ms) return failure("must be at most 8760h");
+  return duration{count * unit_ms};
+}
+
 namespace detail {
 
 inline constexpr std::int64_t floor_divide(std::int64_t a, std::int64_t b) noexcept {

@@ -28,13 +28,14 @@ std::string explain_donation(const rule_set& rules, const std::vector<std::files
   std::string text;
   bool found = false;
   for (const auto& e : events) {
-    const bool target = e.kind == event_kind::donation && e.id == donation_id;
+    const bool target = (e.kind == event_kind::donation || e.kind == event_kind::hold) && e.id == donation_id;
     matcher.explain(target);
     const auto result = matcher.process(e);
     if (!target) continue;
     found = true;
-    text += fmt::format("donation {} at {}: donor {}, project {}, amount {}\n", e.id, time(e.time), e.donor,
-                        rules.project(*e.project).id, amount(*e.amount));
+    const bool hold = e.kind == event_kind::hold;
+    text += fmt::format("{} {} at {}: donor {}, project {}, amount {}\n", hold ? "hold" : "donation", e.id, time(e.time),
+                        e.donor, rules.project(*e.project).id, amount(*e.amount));
     if (result.rejected) {
       text += "  not processed: " + to_string(*result.rejected) + "\n";
       continue;
@@ -45,8 +46,8 @@ std::string explain_donation(const rule_set& rules, const std::vector<std::files
       text += fmt::format("  {}. rule {}: {}{}\n", ++n, rule.id, to_string(evaluation.code),
                           evaluation.limit.empty() ? "" : ":" + std::string(evaluation.limit));
       if (evaluation.code < outcome::cap_reached && evaluation.code != outcome::no_match) continue;
-      text += fmt::format("       formula: want {} (with no limits {}), paid {}\n", amount(evaluation.want),
-                          amount(evaluation.full), amount(evaluation.paid));
+      text += fmt::format("       formula: want {} (with no limits {}), {} {}\n", amount(evaluation.want),
+                          amount(evaluation.full), hold ? "held" : "paid", amount(evaluation.paid));
       for (const auto& cap : evaluation.caps) {
         const cap_spec& spec = rules.cap(cap.cap);
         text += fmt::format("       cap {}: remaining {} -> {}\n", spec.id,
@@ -54,7 +55,7 @@ std::string explain_donation(const rule_set& rules, const std::vector<std::files
                             describe_cap_amount(spec, cap.remaining_after, rules.minor_digits()));
       }
       for (const auto& [fund, drawn] : evaluation.draws) {
-        text += fmt::format("       fund {}: drew {}\n", rules.fund(fund).id, amount(drawn));
+        text += fmt::format("       fund {}: {} {}\n", rules.fund(fund).id, hold ? "held" : "drew", amount(drawn));
       }
     }
   }
@@ -64,9 +65,19 @@ std::string explain_donation(const rule_set& rules, const std::vector<std::files
     throw error("no donation with id \"" + donation_id + "\" in the event files");
   }
   matcher.finish();
-  // What happened to its match afterwards: refunds, revocations, settlement.
+  // A hold: how it was resolved (its match lines, if confirmed, follow).
+  if (const auto hold = matcher.find_hold(donation_id)) {
+    text += fmt::format("  later: {} {}{}\n", time(*hold->resolved_at), to_string(hold->status),
+                        hold->resolved_by.empty() ? std::string() : " by event " + std::string(hold->resolved_by));
+  }
+  // What happened to its match afterwards: a hold's confirmation, refunds, revocations, settlement.
   for (const auto& line : matcher.ledger()) {
     if (line.donation_id != donation_id) continue;
+    if (line.kind == ledger_kind::match && line.event_id != donation_id) {
+      text += fmt::format("  later: {} drew {} from fund {} (held, confirmed by event {})\n", time(line.time),
+                          amount(line.amount), rules.fund(*line.fund).id, line.event_id);
+      continue;
+    }
     if (line.kind == ledger_kind::closeout) {
       text += fmt::format("  later: {} close-out step {} paid {} from {}\n", time(line.time),
                           rules.closeout()[position(*line.step)].id, amount(line.amount),

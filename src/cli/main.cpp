@@ -55,7 +55,7 @@ Commands:
              funds.csv and summary.json to DIR (--trace: also outcomes.csv;
              --lenient: bad events go to rejected.csv instead of stopping the
              run). Nothing is written when the run fails.
-  explain    Replay the events and print the ordered trace of one donation:
+  explain    Replay the events and print the ordered trace of one donation or hold:
              each rule's outcome, the formula's want, each cap's remaining
              before and after, each fund drawn, and later reversals.
   test       Run the tests the rules file carries: print PASS id or FAIL id
@@ -240,8 +240,9 @@ int replay_command(const std::vector<std::string>& arguments, const po::variable
   }
   const auto& rules = *loaded;
   const auto amount = [&](matchfund::money value) { return matchfund::format_money(value, rules.minor_digits()); };
-  std::cout << fmt::format("events: {} read, {} processed, {} rejected; {} donations\n", report.events_read,
-                           report.events_processed, report.events_rejected, report.donations);
+  std::cout << fmt::format("events: {} read, {} processed, {} rejected; {} donations{}\n", report.events_read,
+                           report.events_processed, report.events_rejected, report.donations,
+                           report.holds > 0 ? fmt::format(", {} holds", report.holds) : std::string());
   for (const auto& fund : report.funds) {
     const bool closed_out = !fund.closeout.is_zero() || !fund.unallocated.is_zero();
     std::cout << fmt::format("fund {}: budget {}, released {}, drawn {}, returned {}, {}available {}{}\n", fund.id,

@@ -81,14 +81,20 @@ class donation_book {
   // `first_charge`, chained to the donor's (`donor_last_payment`) and the project's previous one.
   void record_payment(std::uint32_t d, project_index project, std::uint32_t& donor_last_payment,
                       std::uint32_t first_line, std::uint32_t first_charge) {
+    record_payment(d, project, donor_last_payment, {first_line, line_count() - first_line},
+                   {first_charge, charge_count() - first_charge});
+  }
+  // The same with the lines and charges given: a confirmed hold's, made when it was evaluated.
+  void record_payment(std::uint32_t d, project_index project, std::uint32_t& donor_last_payment, index_range lines,
+                      index_range charges) {
     donation_record& donation = donations_[d];
     donation.payment = checked_u32(payments_.size(), "paid donations");
     payment_record& payment = payments_.emplace_back();
     payment.donation = d;
-    payment.first_line = first_line;
-    payment.line_count = line_count() - first_line;
-    payment.first_charge = first_charge;
-    payment.charge_count = charge_count() - first_charge;
+    payment.first_line = lines.first;
+    payment.line_count = lines.count;
+    payment.first_charge = charges.first;
+    payment.charge_count = charges.count;
     payment.previous_of_donor = std::exchange(donor_last_payment, donation.payment);
     payment.previous_of_project = std::exchange(last_payment_of_project_[position(project)], donation.payment);
   }

@@ -111,12 +111,17 @@ engine::event_result engine::state::process_refund(const event& e) {
     return result;
   }
   const donation_record& donation = donations[*found];
+  if (donation.pending_hold) {  // only a confirmed hold is a donation (SPEC §12)
+    result.rejected = bad_event_reason{bad_event_code::unknown_donation};
+    return result;
+  }
   const money left = donation.amount - donations.refunded_of(*found);
   const money amount = e.amount.value_or(left);
   if (amount > left || amount <= money{}) {
     result.rejected = bad_event_reason{bad_event_code::refund_exceeds};
     return result;
   }
+  advance_to(e.time);
   const std::string_view id = ids.remember_event(e.id);
   donations.refund(*found, amount);
   project_totals& totals = projects[position(donation.project)];
@@ -127,6 +132,12 @@ engine::event_result engine::state::process_refund(const event& e) {
 }
 
 engine::event_result engine::state::process_revoke(const event& e) {
+  if (*e.scope == revoke_scope::donation) {  // a hold not confirmed is not a donation (SPEC §12)
+    if (const auto found = ids.donation_named(e.ref); found && donations[*found].pending_hold) {
+      return {bad_event_reason{bad_event_code::unknown_donation}, {}};
+    }
+  }
+  advance_to(e.time);
   const std::string_view id = ids.remember_event(e.id);
   // What is revoked stays revoked: later donations in scope are not matched either.
   switch (*e.scope) {
@@ -160,6 +171,7 @@ engine::event_result engine::state::process_revoke(const event& e) {
 
 void engine::state::close(timestamp t) {
   if (is_closed) return;
+  expire_every_open_hold(t);  // SPEC §12: before anything else of the close
   // SPEC §11.1: what is available expires first, then pending tranches are released.
   for (std::size_t f = 0; f < funds.size(); ++f) {
     if (rules.funds()[f].expire_unused) funds.expire(f, t);
@@ -207,8 +219,10 @@ engine::event_result engine::process_unchecked_new_id(const event& e) {
 
 engine::event_result engine::state::process(const event& e, bool check_id) {
   if (last_time && e.time < *last_time) return {bad_event_reason{bad_event_code::out_of_order}, {}};
+  const bool of_holds = e.kind == event_kind::hold || e.kind == event_kind::confirm || e.kind == event_kind::cancel;
+  if (of_holds && !rules.campaign().hold_ttl) return {bad_event_reason{bad_event_code::holds_not_enabled}, {}};
   // A host feeding a stream has prefetched all this a few events ago.
-  if (e.kind == event_kind::donation && !fed_ahead) prefetch_for_one_call(e);
+  if ((e.kind == event_kind::donation || e.kind == event_kind::hold) && !fed_ahead) prefetch_for_one_call(e);
   if (check_id) {
     if (ids.seen(e.id)) return {bad_event_reason{bad_event_code::duplicate_id}, {}};
   } else {
@@ -217,14 +231,19 @@ engine::event_result engine::state::process(const event& e, bool check_id) {
     MATCHFUND_ASSERT(!ids.seen(e.id), "process_unchecked_new_id() was given an id seen before");
 #endif
   }
-  funds.release_due(e.time, false);
+  // Each kind checks what makes it bad first and then lets time reach it (advance_to): a bad
+  // event changes nothing, not even the releases and hold expiries due by its time.
   event_result result;
   switch (e.kind) {
-    case event_kind::donation: result = process_donation(e); break;
+    case event_kind::donation: result = process_donation(e, false); break;
+    case event_kind::hold: result = process_donation(e, true); break;
     case event_kind::refund: result = process_refund(e); break;
     case event_kind::revoke: result = process_revoke(e); break;
+    case event_kind::confirm:
+    case event_kind::cancel: result = process_hold_resolution(e); break;
     case event_kind::close:
       if (is_closed) return {bad_event_reason{bad_event_code::second_close}, {}};
+      advance_to(e.time);
       close_event_id = ids.remember_event(e.id);
       close(e.time);
       break;
@@ -237,7 +256,7 @@ void engine::prefetch(const event& e) noexcept {
   state& s = *state_;
   if (!s.fed_ahead) s.fed_ahead = true;
   if (!s.ids_vouched) s.ids.prefetch_event(e.id);
-  if (e.kind != event_kind::donation) return;
+  if (e.kind != event_kind::donation && e.kind != event_kind::hold) return;
   // Two stages: the donor's index slot now, and the donor state of the donation prefetched a
   // few calls ago, whose slot has arrived by now.
   auto& ring = s.prefetched_donors;
@@ -283,10 +302,14 @@ void engine::reserve(std::size_t events, std::size_t donors) {
 
 void engine::finish() {
   state& s = *state_;
-  if (s.is_closed) return;
-  const timestamp end = s.last_time ? std::max(*s.last_time, s.rules.campaign().end) : s.rules.campaign().end;
-  s.funds.release_due(end, false);
-  s.close(end);
+  if (!s.is_closed) {
+    const timestamp end = s.last_time ? std::max(*s.last_time, s.rules.campaign().end) : s.rules.campaign().end;
+    s.advance_to(end);
+    s.close(end);
+  }
+  // Holds made after the close hold nothing; the input ends before they were resolved, so each
+  // expires at its own expiry (SPEC §12 fine point 3).
+  s.expire_every_open_hold(std::nullopt);
 }
 
 void engine::explain(bool on) noexcept { state_->explaining = on; }

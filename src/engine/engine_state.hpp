@@ -1,9 +1,10 @@
 // The engine's state (engine.hpp's pimpl), in parts each with its own file: the ledger
 // (ledger_book.hpp), the funds (fund_book.hpp), the caps (cap_book.hpp), the donations
 // (donation_book.hpp), the ids (id_registry.hpp), the values conditions read (field_reader.hpp),
-// what the rules decide once (rule_plan.hpp) and what revocations took out (revocations.hpp).
-// Its methods are in engine.cpp (events, refunds, revocations, the close), process_donation.cpp
-// (SPEC §5.2), closeout.cpp (SPEC §7) and invariants.cpp (§8). Internal.
+// what the rules decide once (rule_plan.hpp), what revocations took out (revocations.hpp) and
+// the holds (hold_book.hpp). Its methods are in engine.cpp (events, refunds, revocations, the
+// close), process_donation.cpp (SPEC §5.2), holds.cpp (§12), closeout.cpp (§7) and
+// invariants.cpp (§8). Internal.
 #ifndef MATCHFUND_SRC_ENGINE_STATE_HPP
 #define MATCHFUND_SRC_ENGINE_STATE_HPP
 
@@ -20,6 +21,7 @@
 #include "engine/donation_book.hpp"
 #include "engine/field_reader.hpp"
 #include "engine/fund_book.hpp"
+#include "engine/hold_book.hpp"
 #include "engine/id_registry.hpp"
 #include "engine/ledger_book.hpp"
 #include "engine/records.hpp"
@@ -54,6 +56,7 @@ struct engine::state {
   engine_detail::field_reader fields;
   engine_detail::rule_plan plan;
   engine_detail::revocations revoked;
+  engine_detail::hold_book holds;
   std::vector<project_totals> projects;
   std::uint64_t matches_above_formula = 0;  // evaluations that paid more than a non-zero want
   std::vector<rematch_candidate> rematch_candidates;
@@ -181,7 +184,9 @@ struct engine::state {
   // the engine ran measurably slower than with one long function (bench/RESULTS.md).
   struct donation_run;
   struct rule_run;
-  event_result process_donation(const event& e);
+  // A donation, or with `holding` a hold (SPEC §12): evaluated alike, but a hold's draws are
+  // held and kept for its confirmation instead of written.
+  event_result process_donation(const event& e, bool holding);
 #define MATCHFUND_STEP [[gnu::always_inline]] inline
   MATCHFUND_STEP void record_donation(donation_run& d);
   MATCHFUND_STEP void evaluate_rule(std::size_t r, donation_run& d);
@@ -201,6 +206,23 @@ struct engine::state {
   MATCHFUND_STEP void keep_for_rematch(const rule_run& run, const donation_run& d, money paid_now, money base_used_now);
   MATCHFUND_STEP void explain_caps(rule_run& run, bool after_charging, money paid_now, money base_charged);
 #undef MATCHFUND_STEP
+
+  // ---- holds (holds.cpp, SPEC §12) -------------------------------------------------------------
+  // Time reaches `t` (an accepted event's): holds due expire and tranches due are released, in
+  // time order, holds first at the same instant.
+  void advance_to(timestamp t);
+  void expire_holds_due(timestamp t);
+  // The hold just evaluated (its record `donation`, id and time): its lines, charges, line limits
+  // and rematch candidates are those made since the given positions.
+  struct hold_start {
+    std::uint32_t line, charge, line_limit, candidate;
+  };
+  void record_hold(std::uint32_t donation, std::string_view id, timestamp t, const hold_start& start);
+  event_result process_hold_resolution(const event& e);
+  void confirm_hold(std::uint32_t h, timestamp t, std::string_view confirm_id);
+  void release_hold(std::uint32_t h, hold_status status, timestamp t, std::string_view resolved_by);
+  void expire_every_open_hold(std::optional<timestamp> at);
+  [[nodiscard]] hold_info info_of(const engine_detail::hold_record& hold) const;
 
   // ---- refunds, revocations, the close (engine.cpp) ------------------------------------------
   void reverse_line(const donation_record& donation, std::uint32_t line, money amount, refund_disposition disposition,

@@ -90,12 +90,38 @@ class fund_book {
     MATCHFUND_ASSERT(amount > money{} && amount <= fund.totals.available(), "a draw beyond what its fund has available");
     fund.totals.drawn += amount;
     if (pot) fund.pot_used[*pot] += amount;
-    if (!fund.totals.exhausted_at && fund.totals.available().is_zero() && !release_pending(f)) {
-      fund.totals.exhausted_at = t;
-    }
+    note_exhaustion(f, t);
+  }
+
+  // SPEC §12: a hold reserves `amount` as a draw would (its pot charged, exhaustion counted), as
+  // held; its confirmation moves it to drawn, its cancellation or expiry gives it back.
+  void hold(std::size_t f, money amount, const std::optional<std::uint64_t>& pot, timestamp t) {
+    fund_state& fund = funds_[f];
+    MATCHFUND_ASSERT(amount > money{} && amount <= fund.totals.available(), "a hold beyond what its fund has available");
+    fund.totals.held += amount;
+    if (pot) fund.pot_used[*pot] += amount;
+    note_exhaustion(f, t);
+  }
+  void confirm_held(std::size_t f, money amount) {
+    fund_state& fund = funds_[f];
+    MATCHFUND_ASSERT(amount <= fund.totals.held, "a confirmation of more than is held");
+    fund.totals.held -= amount;
+    fund.totals.drawn += amount;
+  }
+  void give_back_held(std::size_t f, money amount, const std::optional<std::uint64_t>& pot) {
+    fund_state& fund = funds_[f];
+    MATCHFUND_ASSERT(amount <= fund.totals.held, "a hold given back beyond what is held");
+    fund.totals.held -= amount;
+    if (pot) fund.pot_used[*pot] -= amount;
   }
 
  private:
+  // The first draw or hold that leaves a fund empty with no release pending (SPEC §4, §12).
+  void note_exhaustion(std::size_t f, timestamp t) {
+    fund_totals& totals = funds_[f].totals;
+    if (!totals.exhausted_at && totals.available().is_zero() && !release_pending(f)) totals.exhausted_at = t;
+  }
+
   void release_all_due(timestamp t, bool everything) {
     struct due {
       timestamp scheduled;

@@ -6,13 +6,15 @@ namespace matchfund {
 
 namespace {
 
-// SPEC §4: budget = unreleased + available + (drawn - returned - forfeited) + forfeited + expired
-// + closeout, and neither the unreleased part nor what is available below 0.
+// SPEC §4, §12: budget = unreleased + available + held + (drawn - returned - forfeited) +
+// forfeited + expired + closeout, and neither the unreleased part, what is available nor what is
+// held below 0.
 bool identity_holds(const fund_spec& spec, const fund_totals& totals) {
   const money unreleased = spec.budget - totals.released;
-  const money accounted = unreleased + totals.available() + (totals.drawn - totals.returned - totals.forfeited) +
-                          totals.forfeited + totals.expired + totals.closeout;
-  return accounted == spec.budget && totals.available() >= money{} && unreleased >= money{};
+  const money accounted = unreleased + totals.available() + totals.held +
+                          (totals.drawn - totals.returned - totals.forfeited) + totals.forfeited + totals.expired +
+                          totals.closeout;
+  return accounted == spec.budget && totals.available() >= money{} && totals.held >= money{} && unreleased >= money{};
 }
 
 bool same_sums(const fund_totals& lines, const fund_totals& totals) {

@@ -23,6 +23,7 @@ struct engine::state::donation_run {
   bool revoked = false;
   bool outside = false;   // outside [start, end) or after the close
   bool excluded = false;  // an exclusive rule paid it
+  bool holding = false;   // a hold (SPEC §12): what it draws is held, not written
   std::int64_t seed = 0;
 };
 
@@ -43,13 +44,14 @@ struct engine::state::rule_run {
   std::size_t last_tried = 0;        // the last source fund tried
 };
 
-engine::event_result engine::state::process_donation(const event& e) {
+engine::event_result engine::state::process_donation(const event& e, bool holding) {
   event_result result;
   const std::uint32_t donor = ids.intern_donor(e.donor);
   const project_index project = *e.project;
   const project_totals before = projects[position(project)];
   std::fill(paid_by_rule.begin(), paid_by_rule.end(), money{});
   donation_run d(e, donation_context{&e, donor, project, &before, &paid_by_rule});
+  d.holding = holding;
 
   // SPEC §3.3: every attribute a condition needs without default, before anything happens.
   for (const auto& field : plan.required_attributes) {
@@ -58,11 +60,19 @@ engine::event_result engine::state::process_donation(const event& e) {
       return result;
     }
   }
+  advance_to(e.time);  // a bad event changes nothing, so time moves only now
   record_donation(d);
   const std::uint32_t first_line = donations.line_count();
   const std::uint32_t first_charge = donations.charge_count();
+  const std::uint32_t first_line_limit = holding ? holds.line_limit_count() : 0;
+  const std::uint32_t first_candidate = holding ? holds.candidate_count() : 0;
   std::fill(window_verdicts.begin(), window_verdicts.end(), std::int8_t{-1});
   for (std::size_t r = 0; r < rules.rules().size(); ++r) evaluate_rule(r, d);
+  result.evaluations = evaluations;
+  if (holding) {  // nothing of the project's totals changes until the hold is confirmed
+    record_hold(d.position, d.id, e.time, {first_line, first_charge, first_line_limit, first_candidate});
+    return result;
+  }
   // After all rules: a payment record when some rule paid or charged, chained to the donor's
   // and the project's previous ones; the project's totals.
   if (donations.line_count() > first_line || donations.charge_count() > first_charge) {
@@ -73,7 +83,6 @@ engine::event_result engine::state::process_donation(const event& e) {
   totals.raised += *e.amount;
   if (ids.first_gift_to(donor, project)) totals.donors += 1;
   for (const money& paid : paid_by_rule) totals.matched += paid;
-  result.evaluations = evaluations;
   return result;
 }
 
@@ -92,7 +101,8 @@ void engine::state::record_donation(donation_run& d) {
   d.revoked = revoked.cover(e.id, e.donor, d.context.project);
   d.outside = is_closed || e.time < campaign.start || e.time >= campaign.end;
   d.seed = campaign.seed.value_or(0);
-  donation.inside_campaign = !d.outside;
+  donation.inside_campaign = !d.outside && !d.holding;  // a hold is a donation once confirmed
+  donation.pending_hold = d.holding;
 }
 
 void engine::state::evaluate_rule(std::size_t r, donation_run& d) {
@@ -329,10 +339,17 @@ void engine::state::decide_partial(rule_run& run) {
 }
 
 // Step 6: one ledger line per fund drawn; the first draw that leaves a fund empty with no
-// release pending is its exhaustion (SPEC §4).
+// release pending is its exhaustion (SPEC §4). A hold holds what it draws and keeps the line
+// and its limit for its confirmation (SPEC §12).
 void engine::state::commit_draws(const rule_run& run, const donation_run& d) {
   const rule_evaluation& evaluation = run.evaluation;
   for (const auto& drawn : draws) {
+    if (d.holding) {
+      funds.hold(drawn.fund, drawn.amount, drawn.pot, d.e.time);
+      holds.keep_line_limit(evaluation.code == outcome::partial ? evaluation.limit : std::string_view());
+      donations.add_line({evaluation.rule, index_at<fund_index>(drawn.fund), drawn.amount}, drawn.pot);
+      continue;
+    }
     funds.draw(drawn.fund, drawn.amount, drawn.pot, d.e.time);
     ledger_line& line = ledger.add(d.e.time, ledger_kind::match);
     line.event_id = d.id;
@@ -396,7 +413,11 @@ void engine::state::keep_for_rematch(const rule_run& run, const donation_run& d,
     rematch_caps.push_back({cap.key.cap, cap.key, cap.limit});
     ++candidate.cap_count;
   }
-  rematch_candidates.push_back(candidate);
+  if (d.holding) {
+    holds.keep_candidate(candidate);  // a candidate once confirmed, in the order of confirmation
+  } else {
+    rematch_candidates.push_back(candidate);
+  }
 }
 
 // With explain(true): every cap that applied, what it had and what it has after this rule.

@@ -82,6 +82,7 @@ struct donation_record {
   project_index project{};
   std::uint32_t payment = no_payment;  // its payment record, when some rule paid or charged it
   bool inside_campaign = false;  // made inside [start, end) before the close (quadratic counts it)
+  bool pending_hold = false;     // a hold not confirmed (SPEC §12): not a donation (yet)
 };
 
 static_assert(sizeof(void*) != 8 || sizeof(donation_record) == 32, "donation records are kept by the ten million");

@@ -170,6 +170,11 @@ void rules_loader::read_campaign(const located_node& node) {
       seed_given_ = true;
     }
   }
+  if (auto holds = campaign.optional("holds")) {
+    map_reader holds_reader(*holds);
+    if (auto ttl = holds_reader.required("ttl")) spec.hold_ttl = detail::read_duration(*ttl);
+    holds_reader.finish();
+  }
   campaign.finish();
 }
 

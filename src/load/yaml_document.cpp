@@ -554,6 +554,11 @@ std::optional<clock_range> read_clock_range(const located_node& at) {
                                   [](std::string_view text) { return parse_clock_range(text); });
 }
 
+std::optional<duration> read_duration(const located_node& at) {
+  return read_parsed<duration>(at, "a duration", diagnostic_code::bad_duration,
+                               [](std::string_view text) { return parse_duration(text); });
+}
+
 std::optional<utc_offset> read_utc_offset(const located_node& at) {
   return read_parsed<utc_offset>(at, "a UTC offset", diagnostic_code::bad_timezone,
                                  [](std::string_view text) { return parse_utc_offset(text); });

@@ -155,6 +155,7 @@ std::optional<local_date> read_date(const located_node& at);
 std::optional<local_clock> read_clock(const located_node& at);
 std::optional<clock_range> read_clock_range(const located_node& at);
 std::optional<utc_offset> read_utc_offset(const located_node& at);
+std::optional<duration> read_duration(const located_node& at);  // s, m or h (SPEC §12)
 std::optional<month_day> read_month_day(const located_node& at);
 std::optional<std::vector<located_node>> read_list(const located_node& at);
 

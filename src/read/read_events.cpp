@@ -91,8 +91,12 @@ bad_event_reason missing(field f) { return {bad_event_code::missing, std::string
 // has, then the kind's own fields. Each fills its part of `out`; fields the kind does not use
 // are not looked at.
 
-verdict read_kind(std::string_view text, event& out) {
-  if (text.empty() || text == "donation") {
+// SPEC §12: hold, confirm and cancel are bad, with the kind, unless the rules enable holds.
+verdict read_kind(const event_context& context, std::string_view text, event& out) {
+  if (text == "hold" || text == "confirm" || text == "cancel") {
+    if (!context.rules().campaign().hold_ttl) return bad_event_reason{bad_event_code::holds_not_enabled};
+    out.kind = text == "hold" ? event_kind::hold : text == "confirm" ? event_kind::confirm : event_kind::cancel;
+  } else if (text.empty() || text == "donation") {
     out.kind = event_kind::donation;
   } else if (text == "refund") {
     out.kind = event_kind::refund;
@@ -204,12 +208,25 @@ verdict check_revoke(const event_context& context, const field_texts& texts, eve
   return read_disposition(f[fields::disposition], out);
 }
 
+// A confirm or cancel names its hold; an amount it gives is ignored but must still parse
+// (SPEC §12 fine point 2).
+verdict check_hold_resolution(const event_context& context, const field_texts& texts, event& out) {
+  const auto& f = texts.fields;
+  if (!f[fields::amount].empty() && !parse_money(f[fields::amount], context.rules().minor_digits())) {
+    return bad_field(fields::amount);
+  }
+  return read_ref(f[fields::ref], out);
+}
+
 // Checks one record's fields and fills `out`; the reason of the first failure, if any.
 verdict check_event(const event_context& context, const field_texts& texts, event& out) {
-  if (auto bad = read_kind(texts.fields[fields::kind], out)) return bad;
+  if (auto bad = read_kind(context, texts.fields[fields::kind], out)) return bad;
   if (auto bad = read_common_fields(context, texts, out)) return bad;
   switch (out.kind) {
-    case event_kind::donation: return check_donation(context, texts, out);
+    case event_kind::donation:
+    case event_kind::hold: return check_donation(context, texts, out);
+    case event_kind::confirm:
+    case event_kind::cancel: return check_hold_resolution(context, texts, out);
     case event_kind::refund: return check_refund(context, texts, out);
     case event_kind::revoke: return check_revoke(context, texts, out);
     case event_kind::close: return std::nullopt;

@@ -94,8 +94,8 @@ class replay_run {
     }
     ++events_processed_;
     if (!matcher_.ledger().empty()) write_ledger();
-    if (e.kind != event_kind::donation) return true;
-    ++donations_;
+    if (e.kind != event_kind::donation && e.kind != event_kind::hold) return true;
+    ++(e.kind == event_kind::donation ? donations_ : holds_);
     for (const auto& evaluation : result.evaluations) {
       ++outcome_count_[position(evaluation.code)];
       if (!outcomes_) continue;
@@ -157,6 +157,7 @@ class replay_run {
   std::uint64_t events_read_ = 0;
   std::uint64_t events_processed_ = 0;
   std::uint64_t donations_ = 0;
+  std::uint64_t holds_ = 0;  // accepted
   std::array<std::uint64_t, outcome_code_count> outcome_count_{};
 };
 
@@ -235,6 +236,7 @@ replay_report replay_run::finish() {
   report.events_read = events_read_;
   report.events_processed = events_processed_;
   report.donations = donations_;
+  report.holds = holds_;
   report.events_rejected = rejected_.size();
   for (std::size_t code = 0; code < outcome_count_.size(); ++code) {
     if (outcome_count_[code] > 0) report.outcome_counts[std::string(to_string(static_cast<outcome>(code)))] = outcome_count_[code];
@@ -264,6 +266,11 @@ replay_report replay_run::finish() {
                     {"projects.csv", projects_file.complete()},
                     {"funds.csv", funds_file.complete()}};
   if (outcomes_file_ != nullptr) report.digests.emplace_back("outcomes.csv", outcomes_file_->complete());
+  if (holds_ > 0) {  // SPEC §12: written when at least one hold was accepted
+    detail::output_file& holds_file = outputs_.create("holds.csv");
+    holds_file.write(detail::write_holds_table(rules_, matcher_));
+    report.digests.emplace_back("holds.csv", holds_file.complete());
+  }
   if (options_.lenient) {
     detail::output_file& rejected_file = outputs_.create("rejected.csv");
     rejected_file.write(detail::write_rejected_table(std::move(rejected_), file_names_));

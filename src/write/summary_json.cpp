@@ -63,7 +63,8 @@ std::string write_summary_json(const rule_set& rules, const replay_report& repor
   summary += "  \"events\": {\"read\": " + std::to_string(report.events_read) +
              ", \"processed\": " + std::to_string(report.events_processed) +
              ", \"rejected\": " + std::to_string(report.events_rejected) +
-             ", \"donations\": " + std::to_string(report.donations) + "},\n";
+             ", \"donations\": " + std::to_string(report.donations) +
+             (report.holds > 0 ? ", \"holds\": " + std::to_string(report.holds) : std::string()) + "},\n";
   summary += "  \"outcomes\": " + json_object(report.outcome_counts, [](const auto& entry) {
     return json_string(entry.first) + ": " + std::to_string(entry.second);
   }) + ",\n";

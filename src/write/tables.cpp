@@ -74,6 +74,27 @@ std::string write_funds_table(const rule_set& rules, const engine& matcher, std:
   return funds.text();
 }
 
+std::string write_holds_table(const rule_set& rules, const engine& matcher) {
+  const auto amount = [&](money value) { return format_money(value, rules.minor_digits()); };
+  const auto time = [&](timestamp t) { return format_rfc3339(t, rules.campaign().timezone); };
+  std::vector<hold_info> holds = matcher.holds();
+  std::sort(holds.begin(), holds.end(), [](const hold_info& a, const hold_info& b) { return a.id < b.id; });
+  csv_writer table("hold,time,donor,project,amount,held,status,resolved_at,resolved_by");
+  for (const hold_info& hold : holds) {
+    table.field(hold.id)
+        .field(time(hold.time))
+        .field(hold.donor)
+        .field(rules.project(hold.project).id)
+        .field(amount(hold.amount))
+        .field(amount(hold.held))
+        .field(to_string(hold.status))
+        .field(hold.resolved_at ? time(*hold.resolved_at) : std::string())
+        .field(hold.resolved_by);
+    table.end_row();
+  }
+  return table.text();
+}
+
 std::string write_rejected_table(std::vector<rejected_event> rejected, std::span<const std::string> file_names) {
   std::stable_sort(rejected.begin(), rejected.end(), [&](const rejected_event& a, const rejected_event& b) {
     const auto rank = [&](const std::string& file) {

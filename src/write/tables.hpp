@@ -1,4 +1,5 @@
-// The tables of SPEC §8 from an engine's totals: projects.csv, funds.csv and rejected.csv, rows
+// The tables of SPEC §8 from an engine's totals: projects.csv, funds.csv, holds.csv (§12) and
+// rejected.csv, rows
 // by id in byte order (rejections in file-argument order, then line order, SPEC §11.11).
 // Internal (run/replay.cpp).
 #ifndef MATCHFUND_SRC_TABLES_HPP
@@ -26,6 +27,9 @@ projects_table write_projects_table(const rule_set& rules, const engine& matcher
 
 // funds.csv; each fund's row also goes to `reports`, in the same order.
 std::string write_funds_table(const rule_set& rules, const engine& matcher, std::vector<fund_report>& reports);
+
+// holds.csv (SPEC §12): every hold the engine accepted, by hold id in byte order.
+std::string write_holds_table(const rule_set& rules, const engine& matcher);
 
 std::string write_rejected_table(std::vector<rejected_event> rejected, std::span<const std::string> file_names);
 

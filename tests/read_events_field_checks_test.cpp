@@ -211,3 +211,54 @@ TEST_CASE("read_events: events of rules without donation attributes", "[read_eve
   CHECK(e.amount == minor(3000));
   CHECK(e.attributes.empty());
 }
+
+TEST_CASE("read_events: holds read as donations, confirm and cancel name their hold", "[read_events][holds]") {
+  const auto outcomes = read_text(
+      "kind,id,time,donor,project,amount,ref\n"
+      "hold,h1,2021-09-07T10:00:00+08:00,u1,p1,5.00,\n"
+      "confirm,c1,2021-09-07T10:01:00+08:00,anyone,nowhere,-1,h1\n"
+      "cancel,x1,2021-09-07T10:02:00+08:00,,,,h1\n"
+      "confirm,c2,2021-09-07T10:03:00+08:00,,,,\n"
+      "cancel,x2,2021-09-07T10:04:00+08:00,,,abc,h1\n"
+      "hold,h2,2021-09-07T10:05:00+08:00,u1,p1,0,\n",
+      event_format::csv);
+  REQUIRE(outcomes.size() == 6);
+  const auto& hold = std::get<event>(outcomes[0]);
+  CHECK(hold.kind == matchfund::event_kind::hold);
+  CHECK(hold.donor == "u1");
+  CHECK(hold.amount == minor(500));
+  const auto& confirm = std::get<event>(outcomes[1]);
+  CHECK(confirm.kind == matchfund::event_kind::confirm);
+  CHECK(confirm.ref == "h1");
+  CHECK(confirm.donor.empty());  // donor, project and amount of a confirm are ignored
+  CHECK_FALSE(confirm.project);
+  CHECK_FALSE(confirm.amount);
+  CHECK(std::get<event>(outcomes[2]).kind == matchfund::event_kind::cancel);
+  CHECK(std::get<rejected_event>(outcomes[3]).reason == missing("ref"));
+  CHECK(std::get<rejected_event>(outcomes[4]).reason == bad_field("amount"));
+  CHECK(std::get<rejected_event>(outcomes[5]).reason == bad_event_reason{bad_event_code::non_positive_amount});
+}
+
+TEST_CASE("read_events: without campaign.holds, hold, confirm and cancel are holds_not_enabled", "[read_events][holds]") {
+  const matchfund::rule_set plain = matchfund::load_rules_text(R"(matchfund: 1
+campaign: { id: c, name: C, currency: CNY, timezone: "+08:00", start: 2021-09-07T00:00:00+08:00, end: 2021-09-10T00:00:00+08:00 }
+projects: [ { id: p1, organization: o1 } ]
+funds: [ { id: F, funder: X, budget: "1.00" } ]
+rules: [ { id: M, sources: [F], ratio: "1" } ]
+)",
+                                                                "plain.yaml", ".");
+  std::vector<rejected_event> rejected;
+  std::size_t accepted = 0;
+  // The kind is checked first: a hold without an id is still holds_not_enabled.
+  matchfund::read_event_text(
+      plain,
+      "kind,id,time,donor,project,amount,ref\n"
+      "hold,,2021-09-07T10:00:00+08:00,u1,p1,5.00,\n"
+      "confirm,c1,2021-09-07T10:01:00+08:00,,,,h1\n"
+      "cancel,x1,,,,,h1\n"
+      "donation,d1,2021-09-07T10:02:00+08:00,u1,p1,5.00,\n",
+      event_format::csv, "f.csv", 0, [&](event&&) { ++accepted; }, [&](rejected_event&& r) { rejected.push_back(std::move(r)); });
+  CHECK(accepted == 1);
+  REQUIRE(rejected.size() == 3);
+  for (const auto& r : rejected) CHECK(r.reason == bad_event_reason{bad_event_code::holds_not_enabled});
+}

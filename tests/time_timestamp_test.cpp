@@ -416,3 +416,26 @@ TEST_CASE("epoch millisecond text round-trips (property)", "[time][epoch][proper
     REQUIRE(parse_event_time(std::to_string(ms)).value().epoch_ms() == ms);
   }
 }
+
+TEST_CASE("durations are a whole number and one unit, within a year", "[time][duration]") {
+  using matchfund::parse_duration;
+  CHECK(parse_duration("30m").value() == duration{30 * 60'000});
+  CHECK(parse_duration("1s").value() == duration{1'000});
+  CHECK(parse_duration("8760h").value() == duration{8760LL * 3'600'000});
+  CHECK(parse_duration("525600m").value() == duration{8760LL * 3'600'000});
+  const auto failure = [](std::string_view text) {
+    const auto parsed = parse_duration(text);
+    return parsed ? std::string() : parsed.error();
+  };
+  CHECK(failure("0m") == "invalid duration \"0m\": must be more than 0");
+  CHECK(failure("030m") == "invalid duration \"030m\": no leading zeros");
+  CHECK(failure("8761h") == "invalid duration \"8761h\": must be at most 8760h");
+  CHECK(failure("31536001s") == "invalid duration \"31536001s\": must be at most 8760h");
+  CHECK(failure("99999999999999999999999h") == "invalid duration \"99999999999999999999999h\": must be at most 8760h");
+  CHECK(failure("30") == "invalid duration \"30\": the unit must be s, m or h");
+  CHECK(failure("m") == "invalid duration \"m\": expected a whole number and a unit s, m or h, e.g. 30m");
+  CHECK(failure("+5m") == "invalid duration \"+5m\": expected a whole number and a unit s, m or h, e.g. 30m");
+  CHECK(failure("1.5h") == "invalid duration \"1.5h\": expected a whole number and a unit s, m or h, e.g. 30m");
+  CHECK(failure("5 m") == "invalid duration \"5 m\": expected a whole number and a unit s, m or h, e.g. 30m");
+  CHECK(failure("5d") == "invalid duration \"5d\": the unit must be s, m or h");
+}

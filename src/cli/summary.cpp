@@ -122,6 +122,13 @@ struct describer {
     line("           {} ({} minor digits), UTC{}", c.currency, c.minor_digits, format_utc_offset(c.timezone));
     line("           {} to {}", time(c.start), time(c.end));
     if (c.seed) line("           seed {}", *c.seed);
+    if (c.hold_ttl) {  // SPEC §12, in the largest unit that divides it
+      const std::int64_t seconds = c.hold_ttl->count() / 1000;
+      const std::string ttl = seconds % 3600 == 0 ? std::to_string(seconds / 3600) + "h"
+                              : seconds % 60 == 0 ? std::to_string(seconds / 60) + "m"
+                                                  : std::to_string(seconds) + "s";
+      line("           holds kept {} while the donor pays", ttl);
+    }
   }
 
   void entities() {

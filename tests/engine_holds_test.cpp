@@ -257,3 +257,36 @@ TEST_CASE("a revocation leaves an open hold alone; its confirm still writes its 
   CHECK(e.ledger()[0].event_id == "c1");
   CHECK(fund_f(e).drawn == money::from_minor(1000));
 }
+
+TEST_CASE("a quote later in time sees the holds expire and the tranches come, and takes it all back", "[engine][holds][quote]") {
+  const rule_set rules = holds_rules(true, "2h");
+  engine e(rules);
+  e.process(gift(rules, event_kind::hold, "h1", "10:00:00", "ann", "p1", 3000));
+  e.process(gift(rules, event_kind::donation, "d1", "10:30:00", "bob", "p1", 2000));  // 10.00 left: partial
+  const std::string before_ledger = std::to_string(e.ledger().size());
+  const fund_totals before = fund_f(e);
+  // At 12:00 h1 expires (30.00 back), the 40.00 then available expire with the second tranche,
+  // and 60.00 come: cat gets her 30.00.
+  const auto quote = e.quote(gift(rules, event_kind::donation, "q1", "12:00:00", "cat", "p2", 3000));
+  REQUIRE(quote.evaluations.size() == 1);
+  CHECK(quote.evaluations[0].code == outcome::matched);
+  CHECK(quote.evaluations[0].paid == money::from_minor(3000));
+  // Nothing changed: the hold is open, the fund as it was, no line written.
+  CHECK(e.find_hold("h1")->status == hold_status::open);
+  CHECK(std::to_string(e.ledger().size()) == before_ledger);
+  CHECK(fund_f(e).held == before.held);
+  CHECK(fund_f(e).released == before.released);
+  CHECK(fund_f(e).expired == before.expired);
+  CHECK(fund_f(e).available() == money::from_minor(0));
+  // ann's cap is still charged by her hold: a quote for her now is cap_reached.
+  const auto capped = e.quote(gift(rules, event_kind::donation, "q2", "10:31:00", "ann", "p2", 100));
+  CHECK(capped.evaluations[0].code == outcome::cap_reached);
+  // And the quote is what processing decides.
+  const auto processed = e.process(gift(rules, event_kind::donation, "q1", "12:00:00", "cat", "p2", 3000));
+  CHECK(processed.evaluations[0].paid == money::from_minor(3000));
+  CHECK(rejected(e.quote(gift(rules, event_kind::donation, "q1", "12:00:00", "dan", "p2", 100))) ==
+        bad_event_code::duplicate_id);
+  CHECK(rejected(e.quote(gift(rules, event_kind::donation, "q3", "11:00:00", "dan", "p2", 100))) ==
+        bad_event_code::out_of_order);
+  CHECK_THROWS_AS(e.quote(resolution(event_kind::confirm, "c9", "12:00:00", "h1")), error);
+}

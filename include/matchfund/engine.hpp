@@ -10,6 +10,9 @@
 //   }
 //   engine.finish();                            // close at the end of input, unless a close came
 //
+// Quotes: engine.quote(donation) tells what process(donation) would decide now, changing nothing
+// ("your gift will be matched ¥X").
+//
 // Holds (SPEC §12, rules with campaign.holds): a `hold` event is evaluated as a donation and
 // reserves what it would pay (fund(f).held); a `confirm` makes it a donation with its match
 // lines, a `cancel` gives everything back, and a hold not resolved within the ttl expires at the
@@ -156,6 +159,16 @@ class engine {
   // check would cost what the call saves), so the name says so at every call site. When unsure,
   // call process(). Results are identical to process() for ids that are new.
   event_result process_unchecked_new_id(const event& e);
+
+  // What process(e) would decide now for donation `e`, rule by rule (outcome, want, what it
+  // would pay, the limit), changing nothing: the releases and hold expiries due by its time are
+  // taken into account and taken back with the rest. The same refusals as process() (a
+  // duplicate id, a time before the last event's, a missing attribute). `e` is a donation (a
+  // hold is quoted as the donation it would be); anything else throws matchfund::error. With
+  // explain(true) the evaluations carry their caps and draws. The result views the engine's
+  // buffer until the next call. A writer under the thread contract below: it changes the state
+  // and restores it. A donor id never seen before stays registered (no result depends on it).
+  event_result quote(const event& e);
 
   // A batch: the same as process() for each event in order, handing each result on. Splitting a
   // stream into batches of any size changes nothing (SPEC §9); within a batch the state of the

@@ -109,6 +109,16 @@ class cap_book {
     }
   }
 
+  // The inverse of give_back: the charges [first, first + count) taken again (a quote's
+  // rollback reopens the holds its time expired).
+  void charge_again(std::uint32_t first, std::uint32_t count, money paid, money base, bool counted) {
+    for (std::uint32_t k = first; k < first + count; ++k) {
+      counters_[charges_[k].counter] += amount_for(charges_[k].measure, paid, base, counted);
+    }
+  }
+  // Drops the charges from `kept` on (their counters are given back already).
+  void truncate_charges(std::uint32_t kept) { charges_.truncate(kept); }
+
   // Every counter below 0 or above its cap's `max`, as "CAP counter at N", sorted.
   [[nodiscard]] std::vector<std::string> violations() const {
     std::vector<std::string> found;

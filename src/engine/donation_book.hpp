@@ -76,6 +76,18 @@ class donation_book {
   const rule_charge& charge(std::uint32_t c) const noexcept { return charges_[c]; }
   charge_given_back& given_back(std::uint32_t c) { return given_back_[c]; }
 
+  // ---- a quote's rollback (engine::quote): back to the sizes it found; no payment was recorded
+  struct sizes {
+    std::uint32_t donations, lines, charges;
+  };
+  [[nodiscard]] sizes current_sizes() const { return {size(), line_count(), charge_count()}; }
+  void truncate(const sizes& kept) {
+    for (std::uint32_t l = kept.lines; l < line_count(); ++l) pots_.erase(l);
+    donations_.truncate(kept.donations);
+    lines_.truncate(kept.lines);
+    charges_.truncate(kept.charges);
+  }
+
   // ---- payments
   // The payment of donation `d`, whose lines and charges start at `first_line` and
   // `first_charge`, chained to the donor's (`donor_last_payment`) and the project's previous one.

@@ -235,8 +235,8 @@ engine::event_result engine::state::process(const event& e, bool check_id) {
   // event changes nothing, not even the releases and hold expiries due by its time.
   event_result result;
   switch (e.kind) {
-    case event_kind::donation: result = process_donation(e, false); break;
-    case event_kind::hold: result = process_donation(e, true); break;
+    case event_kind::donation: result = process_donation(e, donation_mode::donation); break;
+    case event_kind::hold: result = process_donation(e, donation_mode::hold); break;
     case event_kind::refund: result = process_refund(e); break;
     case event_kind::revoke: result = process_revoke(e); break;
     case event_kind::confirm:

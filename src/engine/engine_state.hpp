@@ -184,9 +184,11 @@ struct engine::state {
   // the engine ran measurably slower than with one long function (bench/RESULTS.md).
   struct donation_run;
   struct rule_run;
-  // A donation, or with `holding` a hold (SPEC §12): evaluated alike, but a hold's draws are
-  // held and kept for its confirmation instead of written.
-  event_result process_donation(const event& e, bool holding);
+  // A donation, a hold (SPEC §12) or a quote (engine::quote), evaluated alike: a hold's draws
+  // are held and kept for its confirmation instead of written; a quote holds them too, and
+  // quote() then takes everything back.
+  enum class donation_mode : std::uint8_t { donation, hold, quote };
+  event_result process_donation(const event& e, donation_mode mode);
 #define MATCHFUND_STEP [[gnu::always_inline]] inline
   MATCHFUND_STEP void record_donation(donation_run& d);
   MATCHFUND_STEP void evaluate_rule(std::size_t r, donation_run& d);
@@ -221,8 +223,17 @@ struct engine::state {
   event_result process_hold_resolution(const event& e);
   void confirm_hold(std::uint32_t h, timestamp t, std::string_view confirm_id);
   void release_hold(std::uint32_t h, hold_status status, timestamp t, std::string_view resolved_by);
+  // What a hold's (or a quote's) lines and charges took of funds, pots and caps, given back; and
+  // taken again (a quote's rollback reopens the holds its time expired).
+  void give_back_held(index_range lines, index_range charges);
+  void charge_held_again(index_range lines, index_range charges);
+  [[nodiscard]] money held_by_rule(index_range lines, rule_index rule) const;
   void expire_every_open_hold(std::optional<timestamp> at);
   [[nodiscard]] hold_info info_of(const engine_detail::hold_record& hold) const;
+
+  // ---- quotes (quote.cpp) ----------------------------------------------------------------------
+  event_result quote(const event& e);
+  std::string quote_id;  // the quoted donation's id as counted text (never kept in the arena)
 
   // ---- refunds, revocations, the close (engine.cpp) ------------------------------------------
   void reverse_line(const donation_record& donation, std::uint32_t line, money amount, refund_disposition disposition,

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "engine/ledger_book.hpp"
@@ -113,6 +115,29 @@ class fund_book {
     MATCHFUND_ASSERT(amount <= fund.totals.held, "a hold given back beyond what is held");
     fund.totals.held -= amount;
     if (pot) fund.pot_used[*pot] -= amount;
+  }
+
+  // What a quote may change of the funds apart from pots (which it gives back itself): every
+  // fund's totals and next release, and the earliest pending tranche.
+  struct saved_totals {
+    std::vector<std::pair<fund_totals, std::size_t>> funds;
+    std::optional<timestamp> next_release_at;
+    bool next_release_known = false;
+  };
+  [[nodiscard]] saved_totals save_totals() const {
+    saved_totals saved{{}, next_release_at_, next_release_known_};
+    saved.funds.reserve(funds_.size());
+    for (const fund_state& fund : funds_) saved.funds.emplace_back(fund.totals, fund.next_release);
+    return saved;
+  }
+  void restore_totals(const saved_totals& saved) {
+    for (std::size_t f = 0; f < funds_.size(); ++f) std::tie(funds_[f].totals, funds_[f].next_release) = saved.funds[f];
+    next_release_at_ = saved.next_release_at;
+    next_release_known_ = saved.next_release_known;
+  }
+  // A pot charged again by a hold that is reopened (totals are restored apart).
+  void charge_pot_again(std::size_t f, money amount, const std::optional<std::uint64_t>& pot) {
+    if (pot) funds_[f].pot_used[*pot] += amount;
   }
 
  private:

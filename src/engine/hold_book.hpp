@@ -72,6 +72,23 @@ class hold_book {
     return static_cast<std::uint32_t>(next_open_);
   }
 
+  // ---- a quote's rollback (engine::quote)
+  struct sizes {
+    std::size_t holds, line_limits, candidates, next_open;
+  };
+  [[nodiscard]] sizes current_sizes() const { return {holds_.size(), line_limits_.size(), candidates_.size(), next_open_}; }
+  void truncate(const sizes& kept) {
+    line_limits_.resize(kept.line_limits);
+    candidates_.resize(kept.candidates);
+    next_open_ = kept.next_open;
+  }
+  // A hold the quote's time expired, open again.
+  void reopen(std::uint32_t h) {
+    holds_[h].status = hold_status::open;
+    holds_[h].resolved_at.reset();
+    holds_[h].resolved_by = {};
+  }
+
   // Whether some hold may be open (false: none is, and next_to_expire() need not be asked).
   [[nodiscard]] bool may_have_open() const noexcept { return next_open_ < holds_.size(); }
 

@@ -3,6 +3,7 @@
 #ifndef MATCHFUND_SRC_ENGINE_LEDGER_BOOK_HPP
 #define MATCHFUND_SRC_ENGINE_LEDGER_BOOK_HPP
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -61,6 +62,11 @@ class ledger_book {
 
   // The lines since the last discard(), contiguous: engine::ledger() hands them out as a span.
   [[nodiscard]] std::span<const ledger_line> lines() const noexcept { return lines_; }
+
+  // How many lines are kept, and dropping the last ones again (a quote's rollback: seq numbers
+  // follow the kept lines, so nothing remembers the dropped ones).
+  [[nodiscard]] std::size_t kept() const noexcept { return lines_.size(); }
+  void truncate(std::size_t kept_lines) { lines_.resize(std::min(kept_lines, lines_.size())); }
 
   // Forgets the kept lines, keeping what they added up to. A host may call it after every event.
   void discard() {

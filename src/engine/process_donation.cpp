@@ -23,7 +23,8 @@ struct engine::state::donation_run {
   bool revoked = false;
   bool outside = false;   // outside [start, end) or after the close
   bool excluded = false;  // an exclusive rule paid it
-  bool holding = false;   // a hold (SPEC §12): what it draws is held, not written
+  bool holding = false;   // a hold (SPEC §12) or a quote: what it draws is held, not written
+  bool quoting = false;   // a quote: its id is not kept
   std::int64_t seed = 0;
 };
 
@@ -44,7 +45,8 @@ struct engine::state::rule_run {
   std::size_t last_tried = 0;        // the last source fund tried
 };
 
-engine::event_result engine::state::process_donation(const event& e, bool holding) {
+engine::event_result engine::state::process_donation(const event& e, donation_mode mode) {
+  const bool holding = mode != donation_mode::donation;
   event_result result;
   const std::uint32_t donor = ids.intern_donor(e.donor);
   const project_index project = *e.project;
@@ -52,6 +54,7 @@ engine::event_result engine::state::process_donation(const event& e, bool holdin
   std::fill(paid_by_rule.begin(), paid_by_rule.end(), money{});
   donation_run d(e, donation_context{&e, donor, project, &before, &paid_by_rule});
   d.holding = holding;
+  d.quoting = mode == donation_mode::quote;
 
   // SPEC §3.3: every attribute a condition needs without default, before anything happens.
   for (const auto& field : plan.required_attributes) {
@@ -69,6 +72,7 @@ engine::event_result engine::state::process_donation(const event& e, bool holdin
   std::fill(window_verdicts.begin(), window_verdicts.end(), std::int8_t{-1});
   for (std::size_t r = 0; r < rules.rules().size(); ++r) evaluate_rule(r, d);
   result.evaluations = evaluations;
+  if (mode == donation_mode::quote) return result;  // quote() takes it all back
   if (holding) {  // nothing of the project's totals changes until the hold is confirmed
     record_hold(d.position, d.id, e.time, {first_line, first_charge, first_line_limit, first_candidate});
     return result;
@@ -89,7 +93,7 @@ engine::event_result engine::state::process_donation(const event& e, bool holdin
 void engine::state::record_donation(donation_run& d) {
   const event& e = d.e;
   d.position = donations.size();
-  const char* id = ids.keep_donation_id(d.position, e.id);
+  const char* id = d.quoting ? detail::string_arena::counted_in(quote_id, e.id) : ids.keep_donation_id(d.position, e.id);
   donation_record& donation = donations.add();
   donation.id = id;
   d.id = engine_detail::id_of(donation);

@@ -53,11 +53,14 @@ class chunked_vector {
   void push_back(const T& value) { emplace_back(value); }
   void push_back(T&& value) { emplace_back(std::move(value)); }
 
-  void clear() noexcept {
+  void clear() noexcept { truncate(0); }
+
+  // Drops the elements from `size` on (the chunks stay, for the elements to come).
+  void truncate(std::size_t size) noexcept {
     if constexpr (!std::is_trivially_destructible_v<T>) {
-      for (std::size_t i = 0; i < size_; ++i) (*this)[i].~T();
+      for (std::size_t i = size; i < size_; ++i) (*this)[i].~T();
     }
-    size_ = 0;
+    if (size < size_) size_ = size;
   }
 
   // Forward iteration in index order (for range-for).

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <string>
 #include <new>
 #include <vector>
 
@@ -31,15 +32,21 @@ class string_arena {
   // instead of a view: 8 bytes a reference instead of 16. Read it back with counted().
   const char* store_counted(std::string_view text) {
     unsigned char length[10];
-    std::size_t length_size = 0;
-    for (std::size_t n = text.size();; n >>= 7) {
-      length[length_size++] = static_cast<unsigned char>((n & 0x7F) | (n >= 0x80 ? 0x80 : 0));
-      if (n < 0x80) break;
-    }
+    const std::size_t length_size = length_prefix(text.size(), length);
     char* at = room_for(length_size + text.size());
     std::memcpy(at, length, length_size);
     if (!text.empty()) std::memcpy(at + length_size, text.data(), text.size());
     return at;
+  }
+
+  // The same counted text in `buffer` (which then names it until it changes), for a text that
+  // must look kept without being kept (a quote's donation id).
+  static const char* counted_in(std::string& buffer, std::string_view text) {
+    unsigned char length[10];
+    const std::size_t length_size = length_prefix(text.size(), length);
+    buffer.assign(reinterpret_cast<const char*>(length), length_size);
+    buffer.append(text);
+    return buffer.data();
   }
 
   static std::string_view counted(const char* stored) noexcept {
@@ -55,6 +62,16 @@ class string_arena {
   }
 
  private:
+  // LEB128 of `size` into `out`; returns its length in bytes.
+  static std::size_t length_prefix(std::size_t size, unsigned char (&out)[10]) noexcept {
+    std::size_t length_size = 0;
+    for (std::size_t n = size;; n >>= 7) {
+      out[length_size++] = static_cast<unsigned char>((n & 0x7F) | (n >= 0x80 ? 0x80 : 0));
+      if (n < 0x80) break;
+    }
+    return length_size;
+  }
+
   // A chunk: 64 KiB first (a small engine stays small), then whole huge pages, aligned and
   // advised (huge_pages.hpp): ids arrive by the ten million, and 4 KiB page faults cost more
   // than copying them. A string longer than a chunk gets a block of its own.

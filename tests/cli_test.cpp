@@ -146,6 +146,26 @@ TEST_CASE("generate writes the same stream for the same seed", "[cli][generate]"
   check_golden({first.output, 0}, source_dir / "tests" / "golden" / "generate" / "tencent-99-2018-seed-2018.csv");
 }
 
+TEST_CASE("quote tells what a donation would get now, after the events so far", "[cli][quote]") {
+  const auto capped = run_cli("quote rules/spec-worked-example.yaml rules/spec-worked-example-events.csv "
+                              "--donation id=q1,time=2021-09-08T13:00:00+08:00,donor=A,project=p1,amount=20.00");
+  CHECK(capped.status == 0);
+  check_golden(capped, source_dir / "tests" / "golden" / "quote" / "spec-worked-example-A-day2.txt");
+  const auto matched = run_cli("quote rules/spec-worked-example.yaml rules/spec-worked-example-events.csv "
+                               "--donation id=q1,time=2021-09-08T13:00:00+08:00,donor=E,project=p2,amount=20.00");
+  CHECK(matched.status == 0);
+  check_golden(matched, source_dir / "tests" / "golden" / "quote" / "spec-worked-example-E-day2.txt");
+  const auto unknown = run_cli("quote rules/spec-worked-example.yaml --donation id=q1,time=2021-09-08T13:00:00+08:00,"
+                               "donor=E,project=p2,amount=20.00,colour=red");
+  CHECK(unknown.status == 2);
+  CHECK(unknown.output == "matchfund quote: --donation: unknown event field \"colour\" (the names are id, time, donor, "
+                          "project, amount, channel and attr.NAME)\n");
+  const auto bad = run_cli("quote rules/spec-worked-example.yaml --donation id=q1,time=2021-09-08T13:00:00+08:00,"
+                           "donor=E,project=p9,amount=20.00");
+  CHECK(bad.status == 0);
+  CHECK(bad.output == "not quoted: unknown_project\n");
+}
+
 TEST_CASE("explain traces one donation rule by rule", "[cli][explain]") {
   const auto traced = run_cli("explain rules/spec-worked-example.yaml rules/spec-worked-example-events.csv --event d4");
   CHECK(traced.status == 0);

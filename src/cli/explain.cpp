@@ -16,6 +16,31 @@ std::string describe_cap_amount(const cap_spec& cap, std::int64_t value, minor_d
 
 }  // namespace
 
+std::string describe_evaluations(const rule_set& rules, std::span<const rule_evaluation> evaluations,
+                                 std::string_view paid, std::string_view drew) {
+  const auto amount = [&](money value) { return format_money(value, rules.minor_digits()); };
+  std::string text;
+  std::size_t n = 0;
+  for (const auto& evaluation : evaluations) {
+    const rule_spec& rule = rules.rule(evaluation.rule);
+    text += fmt::format("  {}. rule {}: {}{}\n", ++n, rule.id, to_string(evaluation.code),
+                        evaluation.limit.empty() ? "" : ":" + std::string(evaluation.limit));
+    if (evaluation.code < outcome::cap_reached && evaluation.code != outcome::no_match) continue;
+    text += fmt::format("       formula: want {} (with no limits {}), {} {}\n", amount(evaluation.want),
+                        amount(evaluation.full), paid, amount(evaluation.paid));
+    for (const auto& cap : evaluation.caps) {
+      const cap_spec& spec = rules.cap(cap.cap);
+      text += fmt::format("       cap {}: remaining {} -> {}\n", spec.id,
+                          describe_cap_amount(spec, cap.remaining_before, rules.minor_digits()),
+                          describe_cap_amount(spec, cap.remaining_after, rules.minor_digits()));
+    }
+    for (const auto& [fund, drawn] : evaluation.draws) {
+      text += fmt::format("       fund {}: {} {}\n", rules.fund(fund).id, drew, amount(drawn));
+    }
+  }
+  return text;
+}
+
 std::string explain_donation(const rule_set& rules, const std::vector<std::filesystem::path>& event_files,
                              const std::string& donation_id) {
   const auto amount = [&](money value) { return format_money(value, rules.minor_digits()); };
@@ -40,24 +65,7 @@ std::string explain_donation(const rule_set& rules, const std::vector<std::files
       text += "  not processed: " + to_string(*result.rejected) + "\n";
       continue;
     }
-    std::size_t n = 0;
-    for (const auto& evaluation : result.evaluations) {
-      const rule_spec& rule = rules.rule(evaluation.rule);
-      text += fmt::format("  {}. rule {}: {}{}\n", ++n, rule.id, to_string(evaluation.code),
-                          evaluation.limit.empty() ? "" : ":" + std::string(evaluation.limit));
-      if (evaluation.code < outcome::cap_reached && evaluation.code != outcome::no_match) continue;
-      text += fmt::format("       formula: want {} (with no limits {}), {} {}\n", amount(evaluation.want),
-                          amount(evaluation.full), hold ? "held" : "paid", amount(evaluation.paid));
-      for (const auto& cap : evaluation.caps) {
-        const cap_spec& spec = rules.cap(cap.cap);
-        text += fmt::format("       cap {}: remaining {} -> {}\n", spec.id,
-                            describe_cap_amount(spec, cap.remaining_before, rules.minor_digits()),
-                            describe_cap_amount(spec, cap.remaining_after, rules.minor_digits()));
-      }
-      for (const auto& [fund, drawn] : evaluation.draws) {
-        text += fmt::format("       fund {}: {} {}\n", rules.fund(fund).id, hold ? "held" : "drew", amount(drawn));
-      }
-    }
+    text += describe_evaluations(rules, result.evaluations, hold ? "held" : "paid", hold ? "held" : "drew");
   }
   matcher.explain(false);
   if (!found) {

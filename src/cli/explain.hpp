@@ -4,12 +4,20 @@
 #define MATCHFUND_CLI_EXPLAIN_HPP
 
 #include <filesystem>
+#include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
+#include "matchfund/engine.hpp"
 #include "matchfund/rule_set.hpp"
 
 namespace matchfund::cli {
+
+// Each rule's evaluation as explain and quote print it: outcome, want, what was paid (held,
+// quoted: `paid` names it), each cap's remaining before and after, each fund (`drew` names how).
+std::string describe_evaluations(const rule_set& rules, std::span<const rule_evaluation> evaluations,
+                                 std::string_view paid, std::string_view drew);
 
 // The trace as text; throws matchfund::error when the event files are bad or have no donation
 // with that id.

@@ -19,6 +19,7 @@
 #include "matchfund/replay.hpp"
 #include "matchfund/version.hpp"
 #include "cli/explain.hpp"
+#include "cli/quote.hpp"
 #include "cli/summary.hpp"
 
 namespace po = boost::program_options;
@@ -38,6 +39,7 @@ Usage:
   matchfund validate RULES.yaml [RULES.yaml...]
   matchfund replay RULES.yaml EVENTS... --out DIR [--trace] [--lenient]
   matchfund explain RULES.yaml EVENTS... --event ID
+  matchfund quote RULES.yaml [EVENTS...] --donation id=..,time=..,donor=..,project=..,amount=..[,attr.NAME=..]
   matchfund test RULES.yaml
   matchfund generate RULES.yaml --donations N --seed S [--out FILE]
   matchfund generate --workload national-2021|chongqing-2021 --seed S --out DIR [--donations N]
@@ -58,6 +60,9 @@ Commands:
   explain    Replay the events and print the ordered trace of one donation or hold:
              each rule's outcome, the formula's want, each cap's remaining
              before and after, each fund drawn, and later reversals.
+  quote      Replay the events (bad ones skipped) and print what the given
+             donation would be matched if it came now, rule by rule, without
+             processing it.
   test       Run the tests the rules file carries: print PASS id or FAIL id
              with one indented line per mismatch, then N passed, M failed;
              exit with status 1 when a test fails.
@@ -180,6 +185,23 @@ int explain_command(const std::vector<std::string>& arguments, const po::variabl
   return exit_ok;
 }
 
+int quote_command(const std::vector<std::string>& arguments, const po::variables_map& options) {
+  if (arguments.empty() || !options.count("donation")) {
+    std::cerr << "matchfund quote: give RULES.yaml, the event files so far and --donation id=..,time=..,...\n";
+    return exit_invalid;
+  }
+  auto loaded = load_or_report(arguments.front());
+  if (!loaded) return exit_invalid;
+  const std::vector<std::filesystem::path> events(arguments.begin() + 1, arguments.end());
+  try {
+    std::cout << matchfund::cli::quote_donation(*loaded, events, options["donation"].as<std::string>());
+  } catch (const matchfund::error& e) {
+    std::cerr << "matchfund quote: " << e.what() << '\n';
+    return exit_invalid;
+  }
+  return exit_ok;
+}
+
 int test_command(const std::vector<std::string>& arguments) {
   if (arguments.size() != 1) {
     std::cerr << "matchfund test: give one rules file\n";
@@ -278,6 +300,7 @@ int main(int argc, char** argv) {
       "workload", po::value<std::string>(), "generate: national-2021 or chongqing-2021 (rules, projects and events)")(
       "event", po::value<std::string>(),
                                                                   "explain: the donation id")(
+      "donation", po::value<std::string>(), "quote: the donation, NAME=VALUE pairs separated by commas")(
       "command", po::value<std::string>(), "the command")("arguments", po::value<std::vector<std::string>>(),
                                                           "its arguments");
   po::positional_options_description positional;
@@ -311,6 +334,7 @@ int main(int argc, char** argv) {
     if (command == "replay") return replay_command(rest, arguments);
     if (command == "test") return test_command(rest);
     if (command == "explain") return explain_command(rest, arguments);
+    if (command == "quote") return quote_command(rest, arguments);
     if (command == "generate") return generate_command(rest, arguments);
   } catch (const std::exception& e) {
     std::cerr << "matchfund: " << e.what() << '\n';

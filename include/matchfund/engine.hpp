@@ -22,6 +22,7 @@
 #define MATCHFUND_ENGINE_HPP
 
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <span>
@@ -197,6 +198,17 @@ class engine {
   // doubling, as their number depends on the rules and the donors' habits (bench/RESULTS.md
   // measures the longest call they cause). Changes no result.
   void reserve(std::size_t events, std::size_t donors);
+
+  // Snapshots (SPEC §9): the whole state, saved to a versioned, checksummed binary stream that
+  // records the rules file's SHA-256 (rule_set::source_sha256) and `position`, the host's place
+  // in its input (e.g. how many events it has fed), and restored into an engine that goes on
+  // exactly as this one would have: the same decisions, lines (seq numbers go on) and outputs.
+  // What a host has not discarded of the ledger is saved with it. restore() throws
+  // matchfund::snapshot_error for a stream that is not a snapshot, of another format version,
+  // saved with other rules, cut short or damaged; it never reads past the data. The size of a
+  // snapshot and the time to save and restore it at national scale are in bench/RESULTS.md.
+  void save(std::ostream& out, std::uint64_t position = 0) const;
+  static engine restore(rule_set rules, std::istream& in, std::uint64_t* position = nullptr);
 
   // Keep the details of every evaluation (caps before and after, draws) for explaining a
   // donation; off by default, as it costs allocations per donation.

@@ -26,6 +26,13 @@ class parse_error : public error {
   using error::error;
 };
 
+// A snapshot that cannot be restored: not a snapshot, another format version, other rules,
+// damaged or cut short (engine::restore).
+class snapshot_error : public error {
+ public:
+  using error::error;
+};
+
 }  // namespace matchfund
 
 #endif

@@ -300,6 +300,7 @@ struct embedded_test {
 // Everything the loader produces; a rule_set owns it and offers it read-only.
 struct rule_set_parts {
   std::string source_file;  // the rules file as given to the loader
+  std::string source_sha256;  // of the rules file's bytes (hex); empty for rules built otherwise
   campaign_spec campaign;
   std::vector<std::string> organizations;  // by organization_index, in byte order
   std::vector<std::string> regions;
@@ -321,6 +322,9 @@ class rule_set {
   explicit rule_set(rule_set_parts parts);
 
   [[nodiscard]] const std::string& source_file() const noexcept { return parts_->source_file; }
+  // SHA-256 of the rules file's bytes, lower-case hex (a snapshot records it); empty for a rule
+  // set not loaded from text.
+  [[nodiscard]] const std::string& source_sha256() const noexcept { return parts_->source_sha256; }
   [[nodiscard]] const campaign_spec& campaign() const noexcept { return parts_->campaign; }
   [[nodiscard]] minor_digits_t minor_digits() const noexcept { return parts_->campaign.minor_digits; }
 

@@ -18,6 +18,11 @@
 #include "matchfund/evaluate_condition.hpp"
 #include "support/string_maps.hpp"
 
+namespace matchfund::detail {
+class binary_writer;
+class binary_reader;
+}  // namespace matchfund::detail
+
 namespace matchfund::engine_detail {
 
 class cap_book {
@@ -129,6 +134,10 @@ class cap_book {
     std::sort(found.begin(), found.end());
     return found;
   }
+
+  // Snapshots (snapshot_books.cpp): everything this part keeps, and back into a new one.
+  void save(detail::binary_writer& out) const;
+  void restore(detail::binary_reader& in);
 
  private:
   std::uint32_t counter_for(const cap_key& key) {

@@ -51,6 +51,14 @@ class counter_table {
     slots_.count_one();
   }
 
+  // Every key with its counter, in slot order (a snapshot sorts them by counter).
+  template <class Visit>
+  void for_each(Visit visit) const {
+    for (std::size_t i = 0; i < slots_.capacity(); ++i) {
+      if (!is_free(slots_[i])) visit(unpacked(slots_[i]), slots_[i].counter);
+    }
+  }
+
   // Starts loading the slot where `key` is or would go; changes nothing.
   void prefetch(const cap_key& key) const noexcept {
     if (slots_.capacity() != 0) slots_.prefetch(slots_.slot_of(spread(key)));

@@ -16,7 +16,14 @@
 #include "matchfund/assert.hpp"
 #include "matchfund/engine.hpp"
 
+namespace matchfund::detail {
+class binary_writer;
+class binary_reader;
+}  // namespace matchfund::detail
+
 namespace matchfund::engine_detail {
+
+class id_registry;
 
 class donation_book {
  public:
@@ -130,6 +137,10 @@ class donation_book {
   [[nodiscard]] std::vector<std::uint32_t> paid_of_project(project_index project) const {
     return chain_from(last_payment_of_project_[position(project)], &payment_record::previous_of_project);
   }
+
+  // Snapshots (snapshot_books.cpp): everything this part keeps, and back into a new one.
+  void save(detail::binary_writer& out) const;
+  void restore(detail::binary_reader& in, id_registry& ids, const rule_set& rules);  // texts kept in the ids' arena
 
  private:
   std::vector<std::uint32_t> chain_from(std::uint32_t last, std::uint32_t payment_record::*previous) const {

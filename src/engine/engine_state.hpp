@@ -29,6 +29,11 @@
 #include "engine/rule_plan.hpp"
 #include "matchfund/engine.hpp"
 
+namespace matchfund::detail {
+class binary_writer;
+class binary_reader;
+}  // namespace matchfund::detail
+
 namespace matchfund {
 
 struct engine::state {
@@ -230,6 +235,11 @@ struct engine::state {
   [[nodiscard]] money held_by_rule(index_range lines, rule_index rule) const;
   void expire_every_open_hold(std::optional<timestamp> at);
   [[nodiscard]] hold_info info_of(const engine_detail::hold_record& hold) const;
+
+  // ---- snapshots (snapshot.cpp, snapshot_books.cpp) ---------------------------------------------
+  void save_payload(detail::binary_writer& out) const;
+  void restore_payload(detail::binary_reader& in);
+  void check_restored();
 
   // ---- quotes (quote.cpp) ----------------------------------------------------------------------
   event_result quote(const event& e);

@@ -17,6 +17,11 @@
 #include "matchfund/assert.hpp"
 #include "matchfund/engine.hpp"
 
+namespace matchfund::detail {
+class binary_writer;
+class binary_reader;
+}  // namespace matchfund::detail
+
 namespace matchfund::engine_detail {
 
 struct fund_state {
@@ -139,6 +144,10 @@ class fund_book {
   void charge_pot_again(std::size_t f, money amount, const std::optional<std::uint64_t>& pot) {
     if (pot) funds_[f].pot_used[*pot] += amount;
   }
+
+  // Snapshots (snapshot_books.cpp): everything this part keeps, and back into a new one.
+  void save(detail::binary_writer& out) const;
+  void restore(detail::binary_reader& in);
 
  private:
   // The first draw or hold that leaves a fund empty with no release pending (SPEC §4, §12).

@@ -16,7 +16,14 @@
 #include "support/string_maps.hpp"
 #include "matchfund/engine.hpp"
 
+namespace matchfund::detail {
+class binary_writer;
+class binary_reader;
+}  // namespace matchfund::detail
+
 namespace matchfund::engine_detail {
+
+class id_registry;
 
 struct hold_record {
   std::uint32_t donation = 0;  // its record in the donation book
@@ -89,8 +96,17 @@ class hold_book {
     holds_[h].resolved_by = {};
   }
 
+  // A restored hold's id, indexed again (snapshot).
+  void index_restored(std::string_view id, std::uint32_t h) {
+    if (!by_id_.emplace(id, h).second) throw snapshot_error("the snapshot is damaged: a hold id given twice");
+  }
+
   // Whether some hold may be open (false: none is, and next_to_expire() need not be asked).
   [[nodiscard]] bool may_have_open() const noexcept { return next_open_ < holds_.size(); }
+
+  // Snapshots (snapshot_books.cpp): everything this part keeps, and back into a new one.
+  void save(detail::binary_writer& out) const;
+  void restore(detail::binary_reader& in, id_registry& ids, const rule_set& rules);  // texts kept in the ids' arena
 
  private:
   std::vector<hold_record> holds_;

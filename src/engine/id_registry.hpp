@@ -19,6 +19,11 @@
 #include "support/key_set.hpp"
 #include "support/string_arena.hpp"
 
+namespace matchfund::detail {
+class binary_writer;
+class binary_reader;
+}  // namespace matchfund::detail
+
 namespace matchfund::engine_detail {
 
 class id_registry {
@@ -89,6 +94,7 @@ class id_registry {
   }
 
   [[nodiscard]] std::optional<std::uint32_t> find_donor(std::string_view id) const { return donor_ids_.find(id); }
+  [[nodiscard]] std::uint32_t donor_count() const noexcept { return static_cast<std::uint32_t>(donors_.size()); }
   donor_record& donor(std::uint32_t d) noexcept { return donors_[d]; }
 
   [[nodiscard]] std::string_view donor_name(std::uint32_t d) const noexcept {
@@ -136,6 +142,14 @@ class id_registry {
     project_donors_.prefetch(std::uint64_t{project} << 32 | d);
     return d;
   }
+
+  // A text kept as long as the engine, unindexed (a restored ledger line's or hold's).
+  std::string_view keep_text(std::string_view text) { return arena_.store(text); }
+
+  // Snapshots (snapshot_books.cpp). The donations' ids are saved with the donation book;
+  // restore() reads the donors and the other events' ids, after the donation book is restored.
+  void save(detail::binary_writer& out) const;
+  void restore(detail::binary_reader& in);
 
  private:
   // An event id's position: a donation's, or other_event | its position in other_event_ids_

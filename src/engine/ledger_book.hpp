@@ -11,7 +11,14 @@
 #include "matchfund/engine.hpp"
 #include "support/huge_pages.hpp"
 
+namespace matchfund::detail {
+class binary_writer;
+class binary_reader;
+}  // namespace matchfund::detail
+
 namespace matchfund::engine_detail {
+
+class id_registry;
 
 // Fund and project totals as a run of ledger lines adds them up (check_invariants compares
 // them with the totals the engine keeps). A project's matched and close-out sums are apart:
@@ -82,6 +89,10 @@ class ledger_book {
     all.add(lines_);
     return all;
   }
+
+  // Snapshots (snapshot_books.cpp): everything this part keeps, and back into a new one.
+  void save(detail::binary_writer& out) const;
+  void restore(detail::binary_reader& in, id_registry& ids, const rule_set& rules);  // texts kept in the ids' arena
 
  private:
   std::vector<ledger_line, detail::huge_page_allocator<ledger_line>> lines_;

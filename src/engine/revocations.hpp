@@ -12,6 +12,11 @@
 #include "matchfund/engine.hpp"
 #include "support/string_maps.hpp"
 
+namespace matchfund::detail {
+class binary_writer;
+class binary_reader;
+}  // namespace matchfund::detail
+
 namespace matchfund::engine_detail {
 
 // Every donation asks, and almost never is anything revoked: the questions answer `false` at
@@ -42,6 +47,10 @@ class revocations {
   [[nodiscard]] bool cover(std::string_view donation_id, std::string_view donor_id, project_index project) const {
     return any_ && (look_up(donation_id, donor_id) || cover_project(project));
   }
+
+  // Snapshots (snapshot_books.cpp): everything this part keeps, and back into a new one.
+  void save(detail::binary_writer& out) const;
+  void restore(detail::binary_reader& in);
 
  private:
   [[gnu::noinline]] bool look_up(std::string_view donation_id, std::string_view donor_id) const {

@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "matchfund/currency.hpp"
+#include "support/sha256.hpp"
 #include "matchfund/version.hpp"
 
 namespace matchfund::detail::loading {
@@ -423,7 +424,10 @@ load_result try_load_rules_text(std::string_view yaml_text, const std::string& f
   try {
     rules_loader loader(sink, file_name, base_directory);
     auto parts = loader.load(yaml_text);
-    if (parts && sink.empty()) result.rules.emplace(std::move(*parts));
+    if (parts && sink.empty()) {
+      parts->source_sha256 = detail::sha256_hex(yaml_text);
+      result.rules.emplace(std::move(*parts));
+    }
   } catch (const overflow_error& e) {
     sink.add(file_name, {}, "", e.what(), diagnostic_code::money_limit);
   } catch (const std::exception& e) {

@@ -35,6 +35,14 @@ class key_set {
 
   [[nodiscard]] std::size_t size() const noexcept { return slots_.size(); }
 
+  // Every key, in slot order.
+  template <class Visit>
+  void for_each(Visit visit) const {
+    for (std::size_t i = 0; i < slots_.capacity(); ++i) {
+      if (!is_free(slots_[i])) visit(slots_[i]);
+    }
+  }
+
  private:
   static constexpr std::uint64_t empty = UINT64_MAX;
   static bool is_free(std::uint64_t slot) noexcept { return slot == empty; }

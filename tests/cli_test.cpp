@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "bundled_campaigns.hpp"
+#include "cli_runner.hpp"
 #include "file_text.hpp"
 
 #include <sys/wait.h>
@@ -25,36 +26,9 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path source_dir = MATCHFUND_SOURCE_DIR;
 
-struct run_result {
-  std::string output;  // standard output and standard error, in that order
-  int status = -1;
-};
-
+using matchfund::testing::run_cli;
+using matchfund::testing::run_result;
 using matchfund::testing::read_file;
-
-// Runs the program from the source directory, so paths in its output are relative.
-run_result run_cli(const std::string& arguments) {
-#ifdef MATCHFUND_CLI_PATH
-  const fs::path stderr_file = fs::temp_directory_path() / ("matchfund-cli-test-" + std::to_string(::getpid()) + ".err");
-  const std::string command = "cd '" + source_dir.string() + "' && '" MATCHFUND_CLI_PATH "' " + arguments + " 2>'" +
-                              stderr_file.string() + "'";
-  run_result result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  std::size_t count = 0;
-  while ((count = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), count);
-  const int raw = ::pclose(pipe);
-  result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  result.output += read_file(stderr_file);
-  fs::remove(stderr_file);
-  return result;
-#else
-  (void)arguments;
-  FAIL("MATCHFUND_CLI_PATH is not defined: the tests were built without the CLI");
-  return {};
-#endif
-}
 
 void check_golden(const run_result& result, const fs::path& golden) {
   const std::string actual =
@@ -130,7 +104,8 @@ TEST_CASE("a strict replay stops at the first bad event and writes nothing", "[c
 TEST_CASE("test runs the embedded tests and reports each mismatch", "[cli]") {
   const auto passing = run_cli("test rules/bigive-christmas-challenge.yaml");
   CHECK(passing.status == 0);
-  CHECK(passing.output == "PASS pledges-first-then-champion\n1 passed, 0 failed\n");
+  CHECK(passing.output ==
+        "PASS pledges-first-then-champion\nPASS an-expired-hold-frees-its-match-for-the-next-donor\n2 passed, 0 failed\n");
   const auto mixed = run_cli("test tests/data/embedded-tests/mixed.yaml");
   CHECK(mixed.status == 1);
   check_golden(mixed, source_dir / "tests" / "golden" / "test" / "mixed.txt");

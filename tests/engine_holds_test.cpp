@@ -69,8 +69,6 @@ event resolution(event_kind kind, const std::string& id, const std::string& cloc
   return e;
 }
 
-money yuan(std::int64_t units) { return money::from_minor(units * 100); }
-
 std::optional<bad_event_code> rejected(const engine::event_result& result) {
   return result.rejected ? std::optional<bad_event_code>(result.rejected->code()) : std::nullopt;
 }

@@ -80,7 +80,9 @@ TEST_CASE("a quote is what process() decides, and quotes change nothing", "[engi
         for (int k = 0; k < 2; ++k) {
           const auto result = quoted.quote(phantom(e, rules, ++n));
           ++phantoms;
-          for (const auto& r : result.evaluations) phantoms_paid += r.paid.is_zero() ? 0 : 1;
+          for (const auto& r : result.evaluations) {
+            if (!r.paid.is_zero()) ++phantoms_paid;
+          }
         }
       }
       CHECK(kept(quoted.process(e)) == decided);

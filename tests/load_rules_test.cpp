@@ -308,7 +308,9 @@ TEST_CASE("close-out steps and leftovers", "[load_rules]") {
 
 TEST_CASE("embedded tests keep their events and expectations", "[load_rules]") {
   const rule_set rules = load_rules(source_dir / "rules" / "bigive-christmas-challenge.yaml");
-  REQUIRE(rules.tests().size() == 1);
+  REQUIRE(rules.tests().size() == 2);
+  CHECK(rules.tests()[1].id == "an-expired-hold-frees-its-match-for-the-next-donor");
+  CHECK(rules.tests()[1].events[1].fields[0] == std::pair<std::string, std::string>{"kind", "hold"});
   const embedded_test& test = rules.tests()[0];
   CHECK(test.id == "pledges-first-then-champion");
   REQUIRE(test.events.size() == 2);

@@ -35,6 +35,15 @@ struct replay_options {
   // Called now and then while events are processed (processed, total), e.g. for a progress line;
   // total is 0 while it is not known (events streamed). It cannot change any result.
   std::function<void(std::uint64_t, std::uint64_t)> on_progress;
+  // A run in parts (SPEC §9): with `stop_after`, only the events of processing order before that
+  // position are processed (counted from the first, bad ones included); the state is then saved
+  // to `save_state` and nothing is written to the output directory. With `resume`, the run goes
+  // on from such a state: the events it covers are checked to be the same (by their ids and
+  // times) and skipped. A run resumed and not stopped writes exactly what one uninterrupted
+  // replay writes. Either makes the run load every event first (not stream them).
+  std::optional<std::uint64_t> stop_after;
+  std::filesystem::path save_state;
+  std::filesystem::path resume;
 };
 
 struct fund_report {
@@ -54,6 +63,7 @@ struct replay_report {
   std::vector<std::pair<std::string, money>> top_projects;  // by matched + closeout, most first
   std::vector<invariant_result> invariants;
   std::vector<std::pair<std::string, std::string>> digests;  // output file -> SHA-256
+  std::optional<std::uint64_t> stopped_at;  // a run stopped by stop_after: the position saved
 };
 
 // A bad event in strict mode: "FILE:LINE: event ID: REASON". No output file is written.

@@ -38,6 +38,7 @@ constexpr const char* usage_text = R"(matchfund - matching-fund allocations for 
 Usage:
   matchfund validate RULES.yaml [RULES.yaml...]
   matchfund replay RULES.yaml EVENTS... --out DIR [--trace] [--lenient]
+                   [--stop-after N --save-state FILE] [--resume FILE]
   matchfund explain RULES.yaml EVENTS... --event ID
   matchfund quote RULES.yaml [EVENTS...] --donation id=..,time=..,donor=..,project=..,amount=..[,attr.NAME=..]
   matchfund test RULES.yaml
@@ -56,7 +57,10 @@ Commands:
              the close-out steps) and write ledger.csv, projects.csv,
              funds.csv and summary.json to DIR (--trace: also outcomes.csv;
              --lenient: bad events go to rejected.csv instead of stopping the
-             run). Nothing is written when the run fails.
+             run). Nothing is written when the run fails. --stop-after N
+             --save-state FILE processes the first N events and saves the run's
+             state to FILE (nothing goes to DIR); --resume FILE goes on from it,
+             writing what one uninterrupted replay writes.
   explain    Replay the events and print the ordered trace of one donation or hold:
              each rule's outcome, the formula's want, each cap's remaining
              before and after, each fund drawn, and later reversals.
@@ -231,6 +235,15 @@ int replay_command(const std::vector<std::string>& arguments, const po::variable
   matchfund::replay_options replay_options;
   replay_options.trace = options.count("trace") > 0;
   replay_options.lenient = options.count("lenient") > 0;
+  if (options.count("stop-after") != options.count("save-state")) {
+    std::cerr << "matchfund replay: --stop-after N and --save-state FILE go together\n";
+    return exit_invalid;
+  }
+  if (options.count("stop-after")) {
+    replay_options.stop_after = options["stop-after"].as<std::uint64_t>();
+    replay_options.save_state = options["save-state"].as<std::string>();
+  }
+  if (options.count("resume")) replay_options.resume = options["resume"].as<std::string>();
   // A progress line on a terminal only: redirected output stays exactly the summary.
   bool progress_shown = false;
   if (::isatty(STDERR_FILENO) != 0) {
@@ -261,6 +274,11 @@ int replay_command(const std::vector<std::string>& arguments, const po::variable
     return exit_invalid;
   }
   const auto& rules = *loaded;
+  if (report.stopped_at) {
+    std::cout << "stopped after " << *report.stopped_at << " events; state saved to "
+              << options["save-state"].as<std::string>() << "\n";
+    return exit_ok;
+  }
   const auto amount = [&](matchfund::money value) { return matchfund::format_money(value, rules.minor_digits()); };
   std::cout << fmt::format("events: {} read, {} processed, {} rejected; {} donations{}\n", report.events_read,
                            report.events_processed, report.events_rejected, report.donations,
@@ -301,6 +319,9 @@ int main(int argc, char** argv) {
       "event", po::value<std::string>(),
                                                                   "explain: the donation id")(
       "donation", po::value<std::string>(), "quote: the donation, NAME=VALUE pairs separated by commas")(
+      "stop-after", po::value<std::uint64_t>(), "replay: process the first N events, then save the state")(
+      "save-state", po::value<std::string>(), "replay: where --stop-after saves the state")(
+      "resume", po::value<std::string>(), "replay: go on from a saved state")(
       "command", po::value<std::string>(), "the command")("arguments", po::value<std::vector<std::string>>(),
                                                           "its arguments");
   po::positional_options_description positional;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <sstream>
 
 #include "write/csv_writer.hpp"
 #include "read/event_pipe.hpp"
@@ -17,6 +18,7 @@
 #include "write/summary_json.hpp"
 #include "write/tables.hpp"
 #include "support/string_maps.hpp"
+#include "run/replay_state.hpp"
 
 namespace matchfund {
 
@@ -58,16 +60,29 @@ class replay_run {
   // strict mode: at once, or kept until every event has been seen (see replay_in_time_order).
   enum class strict_errors { throw_at_once, throw_at_finish };
 
+  // `resumed`: the state of a run stopped before (replay_options::resume), which this one goes on
+  // from: its engine, counts, refusals and the ledger and outcomes it wrote.
   replay_run(const rule_set& rules, std::span<const std::filesystem::path> event_files,
-             const std::filesystem::path& output_directory, const replay_options& options, strict_errors when)
+             const std::filesystem::path& output_directory, const replay_options& options, strict_errors when,
+             detail::replay_state* resumed = nullptr)
       : rules_(rules), options_(options), when_(when), outputs_(output_directory), matcher_(rules),
-        ledger_file_(outputs_.create("ledger.csv")), ledger_(rules, ledger_file_) {
+        ledger_file_(outputs_.create("ledger.csv")),
+        ledger_(rules, ledger_file_, resumed != nullptr ? std::move(resumed->ledger_csv) : std::string()) {
     for (const auto& file : event_files) file_names_.push_back(file.generic_string());
     if (options.trace) {
       outcomes_file_ = &outputs_.create("outcomes.csv");
-      outcomes_.emplace("event_id,rule,outcome,want,paid,limited_by", outcomes_file_);
+      if (resumed != nullptr && !resumed->outcomes_csv) throw error("the run resumed was not traced: give --trace to both or neither");
+      if (resumed != nullptr) {
+        outcomes_.emplace(csv_writer::continuing(std::move(*resumed->outcomes_csv), outcomes_file_));
+      } else {
+        outcomes_.emplace("event_id,rule,outcome,want,paid,limited_by", outcomes_file_);
+      }
     }
+    if (resumed != nullptr) adopt(*resumed);
   }
+
+  // Where a stopped run stands, for the state file (replay_state.hpp).
+  detail::replay_state stop_here(std::uint64_t position, std::uint64_t events_digest);
 
   [[nodiscard]] const std::vector<std::string>& file_names() const noexcept { return file_names_; }
 
@@ -89,7 +104,9 @@ class replay_run {
     ++events_read_;
     auto result = ids == id_check::done ? matcher_.process_unchecked_new_id(e) : matcher_.process(e);
     if (result.rejected) {
-      keep({file_names_[e.file_index], e.line, e.id, std::move(*result.rejected)});
+      rejected_event bad{file_names_[e.file_index], e.line, e.id, std::move(*result.rejected)};
+      if (options_.stop_after) refused_.emplace_back(e.file_index, bad);
+      keep(std::move(bad));
       return false;
     }
     ++events_processed_;
@@ -139,6 +156,7 @@ class replay_run {
   [[nodiscard]] std::string amount(money value) const { return format_money(value, rules_.minor_digits()); }
   [[nodiscard]] std::string time(timestamp t) const { return format_rfc3339(t, rules_.campaign().timezone); }
   void write_ledger();
+  void adopt(detail::replay_state& resumed);
 
   const rule_set& rules_;
   const replay_options& options_;
@@ -153,6 +171,7 @@ class replay_run {
   std::string outcome_text_;
 
   std::vector<rejected_event> rejected_;
+  std::vector<std::pair<std::uint32_t, rejected_event>> refused_;  // by the engine, kept when a stop may come
   std::optional<std::string> first_repeated_, first_refused_;  // strict errors kept to the end
   std::uint64_t events_read_ = 0;
   std::uint64_t events_processed_ = 0;
@@ -165,6 +184,44 @@ class replay_run {
 void replay_run::write_ledger() {
   ledger_.add(matcher_.ledger());
   matcher_.discard_ledger();
+}
+
+void replay_run::adopt(detail::replay_state& resumed) {
+  std::istringstream snapshot(resumed.engine_snapshot);
+  std::uint64_t engine_position = 0;
+  matcher_ = engine::restore(rules_, snapshot, &engine_position);
+  if (engine_position != resumed.position) throw snapshot_error("the state's engine is not at the state's position");
+  events_read_ += resumed.position;
+  events_processed_ = resumed.events_processed;
+  donations_ = resumed.donations;
+  holds_ = resumed.holds;
+  outcome_count_ = resumed.outcome_counts;
+  for (auto& [file_index, bad] : resumed.refused) {
+    if (file_index >= file_names_.size()) throw snapshot_error("the state names more event files than are given");
+    bad.file = file_names_[file_index];
+    if (options_.stop_after) refused_.emplace_back(file_index, bad);
+    keep(std::move(bad));
+  }
+}
+
+detail::replay_state replay_run::stop_here(std::uint64_t position, std::uint64_t events_digest) {
+  write_ledger();
+  ledger_.finish();
+  if (outcomes_) outcomes_->flush();
+  detail::replay_state state;
+  state.position = position;
+  state.events_digest = events_digest;
+  state.events_processed = events_processed_;
+  state.donations = donations_;
+  state.holds = holds_;
+  state.outcome_counts = outcome_count_;
+  state.refused = refused_;
+  state.ledger_csv = ledger_file_.content_so_far();
+  if (outcomes_file_ != nullptr) state.outcomes_csv = outcomes_file_->content_so_far();
+  std::ostringstream snapshot;
+  matcher_.save(snapshot, position);
+  state.engine_snapshot = snapshot.str();
+  return state;
 }
 
 }  // namespace
@@ -347,8 +404,48 @@ replay_report replay_loaded(const rule_set& rules, std::span<const std::filesyst
 
 }  // namespace
 
+namespace {
+
+// A run in parts (replay_options::stop_after, resume): every event loaded, those a resumed state
+// covers checked and skipped, and the run stopped and saved, or finished.
+replay_report replay_in_parts(const rule_set& rules, std::span<const std::filesystem::path> event_files,
+                              const std::filesystem::path& output_directory, const replay_options& options) {
+  std::optional<detail::replay_state> resumed;
+  if (!options.resume.empty()) resumed = detail::read_replay_state(options.resume);
+  replay_run run(rules, event_files, output_directory, options, replay_run::strict_errors::throw_at_once,
+                 resumed ? &*resumed : nullptr);
+  const std::vector<event> events =
+      load_events(rules, event_files, [&](rejected_event&& bad) { run.reject(std::move(bad)); });
+  std::uint64_t digest = 0;
+  std::size_t i = 0;
+  if (resumed) {
+    if (resumed->position > events.size()) throw snapshot_error("the events end before the state's position");
+    for (; i < resumed->position; ++i) digest = detail::events_digest_step(digest, events[i]);
+    if (digest != resumed->events_digest) {
+      throw snapshot_error("the first " + std::to_string(i) + " events are not those the state was saved after");
+    }
+  }
+  const std::size_t end = options.stop_after ? static_cast<std::size_t>(std::min<std::uint64_t>(*options.stop_after, events.size()))
+                                             : events.size();
+  if (end < i) throw error("--stop-after " + std::to_string(end) + " is before the resumed state's position " + std::to_string(i));
+  for (; i < end; ++i) {
+    if (i + engine::prefetch_distance < end) run.prefetch(events[i + engine::prefetch_distance]);
+    run.process(events[i], replay_run::id_check::done);
+    if (options.stop_after) digest = detail::events_digest_step(digest, events[i]);
+  }
+  if (!options.stop_after) return run.finish();
+  detail::write_replay_state(options.save_state, run.stop_here(end, digest));
+  replay_report report;
+  report.stopped_at = end;
+  return report;
+}
+
+}  // namespace
+
 replay_report replay(const rule_set& rules, std::span<const std::filesystem::path> event_files,
                      const std::filesystem::path& output_directory, const replay_options& options) {
+  if (options.stop_after && options.save_state.empty()) throw error("stop_after needs save_state: where to save the run");
+  if (options.stop_after || !options.resume.empty()) return replay_in_parts(rules, event_files, output_directory, options);
   if (options.stream_in_time_order) {
     if (auto report = replay_in_time_order(rules, event_files, output_directory, options)) return std::move(*report);
   }

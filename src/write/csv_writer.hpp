@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <string_view>
 
 #include "write/output_files.hpp"
@@ -45,6 +46,13 @@ class csv_writer {
   explicit csv_writer(std::string_view header, output_file* file = nullptr) : file_(file) {
     text_ = header;
     text_ += '\n';
+  }
+  // A table whose header and first rows were written before (`written`: whole rows): a resumed
+  // replay goes on with what the run it resumes wrote.
+  static csv_writer continuing(std::string written, output_file* file) {
+    csv_writer writer({}, file);
+    writer.text_ = std::move(written);
+    return writer;
   }
   csv_writer& field(std::string_view value) {
     if (!at_row_start_) text_ += ',';

@@ -7,7 +7,8 @@
 
 namespace matchfund::detail {
 
-ledger_writer::ledger_writer(const rule_set& rules, output_file& file) : rules_(rules), file_(file) {
+ledger_writer::ledger_writer(const rule_set& rules, output_file& file, std::string written)
+    : rules_(rules), file_(file), written_(std::move(written)) {
   filling_.lines.reserve(lines_per_batch);
   filling_.text.reserve(text_per_batch);
   thread_ = std::thread([this] { write_batches(); });
@@ -81,7 +82,10 @@ void ledger_writer::finish() {
 
 void ledger_writer::write_batches() {
   try {
-    csv_writer csv("seq,time,kind,event_id,donation_id,donor,project,rule,fund,amount,limited_by,disposition", &file_);
+    csv_writer csv = written_.empty()
+                         ? csv_writer("seq,time,kind,event_id,donation_id,donor,project,rule,fund,amount,limited_by,disposition",
+                                      &file_)
+                         : csv_writer::continuing(std::move(written_), &file_);
     bool completed = false;
     for (;;) {
       batch full;

@@ -31,7 +31,8 @@ namespace matchfund::detail {
 
 class ledger_writer {
  public:
-  ledger_writer(const rule_set& rules, output_file& file);
+  // `written`: the file's header and lines as a run resumed here wrote them (empty: a new file).
+  ledger_writer(const rule_set& rules, output_file& file, std::string written = {});
   ~ledger_writer();
   ledger_writer(const ledger_writer&) = delete;
   ledger_writer& operator=(const ledger_writer&) = delete;
@@ -56,6 +57,7 @@ class ledger_writer {
 
   const rule_set& rules_;
   output_file& file_;
+  std::string written_;  // handed to the writing thread, which writes it first
   batch filling_;
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -34,6 +34,18 @@ void output_file::close() {
   complete();
 }
 
+std::string output_file::content_so_far() {
+  if (stream_ != nullptr && std::fflush(stream_) != 0) failed_ = true;
+  if (failed_) throw error("cannot write " + final_path_.generic_string());
+  std::FILE* in = std::fopen(temporary_path_.c_str(), "rb");
+  if (in == nullptr) throw error("cannot read back " + temporary_path_.generic_string());
+  std::string content;
+  char buffer[1 << 16];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, in)) > 0;) content.append(buffer, n);
+  std::fclose(in);
+  return content;
+}
+
 const std::string& output_file::complete() {
   if (hex_digest_.empty()) hex_digest_ = digest_.hex_digest();
   return hex_digest_;

@@ -30,6 +30,8 @@ class output_file {
   // digest goes into another output before the set is committed.
   const std::string& complete();
   [[nodiscard]] const std::filesystem::path& final_path() const noexcept { return final_path_; }
+  // What was written so far (flushed and read back), for a replay that stops to resume later.
+  [[nodiscard]] std::string content_so_far();
 
  private:
   friend class output_set;

@@ -3,7 +3,7 @@
 //
 //   build/bench/matchfund_bench_replay --workload national-2021 [donations] [seed]
 //   build/bench/matchfund_bench_replay RULES.yaml [donations] [seed]
-//   ... [--phases engine,checked,live,floor,replay] [--rounds N]
+//   ... [--phases engine,checked,live,floor,replay,snapshot] [--rounds N]
 //
 // A workload (workload.hpp) writes its own rules, projects and events; a rules file gets a
 // generated stream (`matchfund generate`). Phases: generating the events, reading and ordering
@@ -80,7 +80,7 @@ std::uint64_t floor_loop(const std::vector<matchfund::event>& events, std::size_
 
 // What the command line asks for.
 struct bench_options {
-  std::string phases = "engine,checked,live,floor,replay";
+  std::string phases = "engine,checked,live,floor,replay,snapshot";
   std::size_t rounds = 1;
   std::optional<matchfund::workload_kind> workload;
   std::string rules_argument;  // without a workload
@@ -95,7 +95,7 @@ struct bench_options {
 // The options, or nullopt after printing what is wrong.
 std::optional<bench_options> parse_arguments(std::vector<std::string> args, const char* program) {
   bench_options options;
-  // --phases engine,checked,live,floor,replay (the default: all): the timed phases to run. A phase run
+  // --phases engine,checked,live,floor,replay,snapshot (the default: all): the timed phases to run. A phase run
   // alone meets no memory an earlier phase freed (on virtual machines that hand freed memory
   // back to their host, touching it again costs a fault per page in the host as well).
   if (const auto flag = std::find(args.begin(), args.end(), "--phases"); flag != args.end() && flag + 1 != args.end()) {
@@ -112,8 +112,9 @@ std::optional<bench_options> parse_arguments(std::vector<std::string> args, cons
   for (std::size_t at = 0; at <= options.phases.size();) {
     const std::size_t end = std::min(options.phases.find(',', at), options.phases.size());
     const std::string_view phase = std::string_view(options.phases).substr(at, end - at);
-    if (phase != "engine" && phase != "checked" && phase != "live" && phase != "floor" && phase != "replay") {
-      fmt::print(stderr, "unknown phase '{}' (phases: engine, checked, live, floor, replay)\n", phase);
+    if (phase != "engine" && phase != "checked" && phase != "live" && phase != "floor" && phase != "replay" &&
+        phase != "snapshot") {
+      fmt::print(stderr, "unknown phase '{}' (phases: engine, checked, live, floor, replay, snapshot)\n", phase);
       return std::nullopt;
     }
     at = end + 1;
@@ -126,7 +127,7 @@ std::optional<bench_options> parse_arguments(std::vector<std::string> args, cons
     }
     args.erase(args.begin(), args.begin() + 2);
   } else if (args.empty()) {
-    fmt::print(stderr, "usage: {} (--workload NAME | RULES.yaml) [donations] [seed] [--phases engine,checked,live,floor,replay] [--rounds N]\n",
+    fmt::print(stderr, "usage: {} (--workload NAME | RULES.yaml) [donations] [seed] [--phases engine,checked,live,floor,replay,snapshot] [--rounds N]\n",
                program);
     return std::nullopt;
   } else {
@@ -233,6 +234,47 @@ std::vector<std::uint32_t> time_live_calls(const matchfund::rule_set& rules, con
   return call_ns;
 }
 
+// engine::save and engine::restore of the engine at the end of the stream (before the close), to a
+// file and back; the restored engine must close to the same fund totals as the saved one.
+struct snapshot_figures {
+  double save_s = 0, restore_s = 0, mib = 0;
+  bool same = false;
+};
+
+snapshot_figures time_snapshot(const matchfund::rule_set& rules, const std::vector<matchfund::event>& events,
+                               const std::filesystem::path& directory) {
+  snapshot_figures figures;
+  matchfund::engine engine(rules);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i + matchfund::engine::prefetch_distance < events.size()) engine.prefetch(events[i + matchfund::engine::prefetch_distance]);
+    (void)engine.process_unchecked_new_id(events[i]);
+    engine.discard_ledger();
+  }
+  const auto file = directory / "engine.snapshot";
+  auto start = clock_type::now();
+  {
+    std::ofstream out(file, std::ios::binary);
+    engine.save(out, events.size());
+  }
+  figures.save_s = seconds_since(start);
+  figures.mib = static_cast<double>(std::filesystem::file_size(file)) / (1024.0 * 1024.0);
+  start = clock_type::now();
+  std::ifstream in(file, std::ios::binary);
+  matchfund::engine restored = matchfund::engine::restore(rules, in);
+  figures.restore_s = seconds_since(start);
+  engine.finish();
+  restored.finish();
+  figures.same = true;
+  for (std::size_t f = 0; f < rules.funds().size(); ++f) {
+    const auto& a = engine.fund(matchfund::index_at<matchfund::fund_index>(f));
+    const auto& b = restored.fund(matchfund::index_at<matchfund::fund_index>(f));
+    figures.same = figures.same && a.drawn == b.drawn && a.returned == b.returned && a.closeout == b.closeout &&
+                   a.available() == b.available();
+  }
+  std::filesystem::remove(file);
+  return figures;
+}
+
 // What the timed phases measured.
 struct measured {
   std::vector<double> engine_runs, checked_runs, floor_runs;
@@ -244,6 +286,7 @@ struct measured {
   long peak_before_replay_mib = 0;
   double replay_s = 0;
   matchfund::replay_report report;
+  snapshot_figures snapshot;
 };
 
 // The engine, checked and floor phases in turn, `rounds` times, then the live calls.
@@ -318,6 +361,12 @@ void print_figures(const bench_options& options, const generated_stream& stream,
     fmt::print("engine state:         {} MiB, {:.0f} bytes per donor\n", m.engine_state_mib,
                static_cast<double>(m.engine_state_mib) * 1024.0 * 1024.0 / static_cast<double>(stream.donors));
   }
+  if (options.wanted("snapshot")) {
+    fmt::print("snapshot:             save {:.2f} s, restore {:.2f} s, {:.0f} MiB ({:.0f} bytes per donation){}\n",
+               m.snapshot.save_s, m.snapshot.restore_s, m.snapshot.mib,
+               m.snapshot.mib * 1024.0 * 1024.0 / static_cast<double>(stream.donations),
+               m.snapshot.same ? "" : "  RESTORED ENGINE DIFFERS");
+  }
   fmt::print("peak RSS: {} MiB before the replay, {} MiB at the end\n", m.peak_before_replay_mib, status_mib("VmHWM:"));
 }
 
@@ -337,6 +386,7 @@ int main(int argc, char** argv) try {
   m.load_s = seconds_since(start);
   m.events = events.size();
   time_phases(*options, rules, events, stream.donors, m);
+  if (options->wanted("snapshot")) m.snapshot = time_snapshot(rules, events, directory);
   m.peak_before_replay_mib = status_mib("VmHWM:");
 
   start = clock_type::now();

@@ -4,7 +4,7 @@
 // one would have. The stream:
 //
 //   "matchfund engine snapshot\n"  u32 format version  text rules SHA-256  u64 position
-//   u64 payload size  payload  u64 checksum64 of everything before it
+//   payload  u64 payload size  u64 checksum64 of everything before it
 //
 // A stream that is not a snapshot, of another format version, of other rules, cut short or
 // damaged is a snapshot_error, found before any of its payload is used; the payload's reader
@@ -30,61 +30,80 @@ constexpr std::uint32_t snapshot_format_version = 1;
 
 [[noreturn]] void refuse(const std::string& why) { throw snapshot_error(why); }
 
+// The whole stream, read at once when its size is known.
 std::string read_all(std::istream& in) {
   std::string bytes;
+  const auto start = in.tellg();
+  if (start != std::istream::pos_type(-1) && in.seekg(0, std::ios::end)) {
+    const auto end = in.tellg();
+    in.seekg(start);
+    if (end > start) bytes.reserve(static_cast<std::size_t>(end - start));
+  }
+  in.clear();
   char buffer[1 << 16];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
   if (in.bad()) refuse("cannot read the snapshot");
   return bytes;
 }
 
+std::uint64_t u64_at(std::string_view bytes, std::size_t at) {
+  std::uint64_t v = 0;
+  for (std::size_t k = 0; k < 8; ++k) v |= std::uint64_t{static_cast<unsigned char>(bytes[at + k])} << (8 * k);
+  return v;
+}
+
 }  // namespace
 
+// Written through a buffer (engine.hpp: a national snapshot is a GiB): the header, the payload,
+// then the payload's size and the checksum of everything before it.
 void engine::save(std::ostream& out, std::uint64_t position) const {
   const state& s = *state_;
-  std::string bytes(snapshot_magic);
-  binary_writer writer(bytes);
+  binary_writer writer(out);
+  writer.raw(snapshot_magic);
   writer.u32(snapshot_format_version);
   writer.text(s.rules.source_sha256());
   writer.u64(position);
-  const std::size_t size_at = bytes.size();
-  writer.u64(0);
+  const std::uint64_t header = writer.written();
   s.save_payload(writer);
-  const std::uint64_t payload = bytes.size() - size_at - 8;
-  for (int k = 0; k < 8; ++k) bytes[size_at + static_cast<std::size_t>(k)] = static_cast<char>((payload >> (8 * k)) & 0xFF);
-  writer.u64(detail::checksum64(bytes));
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw error("cannot write the snapshot");
+  writer.u64(writer.written() - header);
+  writer.finish_with_checksum();
 }
 
 engine engine::restore(rule_set rules, std::istream& in, std::uint64_t* position) {
   const std::string bytes = read_all(in);
   if (bytes.substr(0, snapshot_magic.size()) != snapshot_magic) refuse("not a matchfund engine snapshot");
-  binary_reader header(std::string_view(bytes).substr(snapshot_magic.size()));
   try {
+    const std::string cut_short = "the snapshot is cut short (" + std::to_string(bytes.size()) + " bytes)";
+    binary_reader header(std::string_view(bytes).substr(snapshot_magic.size()));
+    if (bytes.size() < snapshot_magic.size() + 4) refuse(cut_short);
     const std::uint32_t version = header.u32();
     if (version != snapshot_format_version) {
       refuse("a snapshot of format version " + std::to_string(version) + "; this matchfund reads version " +
              std::to_string(snapshot_format_version));
     }
-    const std::string digest(header.text());
-    const std::uint64_t saved_position = header.u64();
-    const std::uint64_t payload_size = header.u64();
-    const std::size_t header_size = snapshot_magic.size() + 4 + 8 + digest.size() + 8 + 8;
-    if (bytes.size() < header_size || payload_size > bytes.size() - header_size ||
-        bytes.size() - header_size - payload_size < 8) {
-      refuse("the snapshot is cut short (" + std::to_string(bytes.size()) + " bytes)");
+    std::string digest;
+    std::uint64_t saved_position = 0;
+    try {
+      digest = header.text();
+      saved_position = header.u64();
+    } catch (const snapshot_error&) {
+      refuse(cut_short);
     }
-    if (bytes.size() - header_size - payload_size > 8) refuse("the snapshot has bytes after its end");
-    const std::string_view checked(bytes.data(), header_size + payload_size);
-    binary_reader trailer(std::string_view(bytes).substr(checked.size()));
-    if (trailer.u64() != detail::checksum64(checked)) refuse("the snapshot is damaged (its checksum does not match)");
+    const std::size_t header_size = snapshot_magic.size() + header.offset();
+    if (bytes.size() < header_size + 16) refuse(cut_short);
+    const std::uint64_t payload_size = u64_at(bytes, bytes.size() - 16);
+    const std::size_t payload_found = bytes.size() - 16 - header_size;
+    if (payload_size > payload_found) refuse(cut_short);
+    if (payload_size < payload_found) refuse("the snapshot has bytes after its end");
+    if (u64_at(bytes, bytes.size() - 8) != detail::checksum64(std::string_view(bytes).substr(0, bytes.size() - 8))) {
+      refuse("the snapshot is damaged (its checksum does not match)");
+    }
     if (digest != rules.source_sha256()) {
       refuse("the snapshot was saved with other rules (rules SHA-256 " + (digest.empty() ? "none" : digest) +
              ", these rules " + (rules.source_sha256().empty() ? "none" : rules.source_sha256()) + ")");
     }
     engine restored(std::move(rules));
-    binary_reader payload(checked.substr(header_size));
+    binary_reader payload(std::string_view(bytes).substr(header_size, payload_size));
     restored.state_->restore_payload(payload);
     if (!payload.at_end()) refuse("the snapshot is damaged: bytes left after its state");
     if (position != nullptr) *position = saved_position;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -17,30 +18,83 @@
 
 namespace matchfund::detail {
 
-// A 64-bit checksum of `bytes`, eight bytes at a time: it finds damage, not tampering.
-inline std::uint64_t checksum64(std::string_view bytes) noexcept {
-  constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ULL, k2 = 0xC2B2AE3D27D4EB4FULL;
-  std::uint64_t h = 0x27D4EB2F165667C5ULL ^ (bytes.size() * k1);
-  std::size_t i = 0;
-  for (; i + 8 <= bytes.size(); i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, bytes.data() + i, 8);
-    h ^= word * k2;
-    h = ((h << 31) | (h >> 33)) * k1;
+// A 64-bit checksum of bytes given in pieces, eight bytes at a time (little-endian words, so the
+// same on every machine): it finds damage, not tampering.
+class checksum_builder {
+ public:
+  void add(std::string_view bytes) noexcept {
+    length_ += bytes.size();
+    std::size_t i = 0;
+    while (pending_size_ > 0 && pending_size_ < 8 && i < bytes.size()) pending_[pending_size_++] = bytes[i++];
+    if (pending_size_ == 8) {
+      mix(word_at(pending_));
+      pending_size_ = 0;
+    }
+    for (; i + 8 <= bytes.size(); i += 8) mix(word_at(bytes.data() + i));
+    for (; i < bytes.size(); ++i) pending_[pending_size_++] = bytes[i];
   }
-  std::uint64_t tail = 0;
-  for (std::size_t k = 0; i + k < bytes.size(); ++k) tail |= std::uint64_t{static_cast<unsigned char>(bytes[i + k])} << (8 * k);
-  h ^= tail * k2;
-  h ^= h >> 29;
-  h *= k1;
-  return h ^ (h >> 32);
+  [[nodiscard]] std::uint64_t finish() const noexcept {
+    std::uint64_t h = h_;
+    std::uint64_t tail = 0;
+    for (std::size_t k = 0; k < pending_size_; ++k) tail |= std::uint64_t{static_cast<unsigned char>(pending_[k])} << (8 * k);
+    h ^= (tail ^ (length_ * k1)) * k2;
+    h ^= h >> 29;
+    h *= k1;
+    return h ^ (h >> 32);
+  }
+
+ private:
+  static constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ULL, k2 = 0xC2B2AE3D27D4EB4FULL;
+  static std::uint64_t word_at(const char* at) noexcept {
+    std::uint64_t word = 0;
+    for (int k = 0; k < 8; ++k) word |= std::uint64_t{static_cast<unsigned char>(at[k])} << (8 * k);
+    return word;
+  }
+  void mix(std::uint64_t word) noexcept {
+    h_ ^= word * k2;
+    h_ = ((h_ << 31) | (h_ >> 33)) * k1;
+  }
+  std::uint64_t h_ = 0x27D4EB2F165667C5ULL;
+  std::uint64_t length_ = 0;
+  char pending_[8] = {};
+  std::size_t pending_size_ = 0;
+};
+
+inline std::uint64_t checksum64(std::string_view bytes) noexcept {
+  checksum_builder sum;
+  sum.add(bytes);
+  return sum.finish();
 }
 
+// Writes into a string, or through a buffer of about a MiB to a stream (whose bytes it sums as
+// they go: a snapshot of a national campaign is a GiB, and is never held whole).
 class binary_writer {
  public:
   explicit binary_writer(std::string& out) : out_(out) {}
+  explicit binary_writer(std::ostream& sink) : out_(buffer_), sink_(&sink) { buffer_.reserve(chunk + 1024); }
+  binary_writer(const binary_writer&) = delete;
+  binary_writer& operator=(const binary_writer&) = delete;
 
-  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  // Bytes as they are (a magic text).
+  void raw(std::string_view bytes) {
+    out_.append(bytes);
+    written_ += bytes.size();
+    if (sink_ != nullptr && out_.size() >= chunk) flush();
+  }
+  [[nodiscard]] std::uint64_t written() const noexcept { return written_; }
+
+  // Stream mode: writes what is buffered, then the checksum of every byte written (not itself
+  // summed). Throws error when the stream fails.
+  void finish_with_checksum() {
+    flush();
+    const std::uint64_t checksum = sum_.finish();
+    char little_endian[8];
+    for (int k = 0; k < 8; ++k) little_endian[k] = static_cast<char>((checksum >> (8 * k)) & 0xFF);
+    sink_->write(little_endian, 8);
+    if (!*sink_) throw error("cannot write the snapshot");
+  }
+
+  void u8(std::uint8_t v) { fixed(v, 1); }
   void boolean(bool v) { u8(v ? 1 : 0); }
   void u32(std::uint32_t v) { fixed(v, 4); }
   void u64(std::uint64_t v) { fixed(v, 8); }
@@ -49,7 +103,7 @@ class binary_writer {
   void time(timestamp t) { i64(t.epoch_ms()); }
   void text(std::string_view s) {
     u64(s.size());
-    out_.append(s);
+    raw(s);
   }
   template <class T>
   void optional_of(const std::optional<T>& v, void (binary_writer::*write)(T)) {
@@ -59,9 +113,24 @@ class binary_writer {
 
  private:
   void fixed(std::uint64_t v, int bytes) {
-    for (int k = 0; k < bytes; ++k) out_.push_back(static_cast<char>((v >> (8 * k)) & 0xFF));
+    char little_endian[8];
+    for (int k = 0; k < bytes; ++k) little_endian[k] = static_cast<char>((v >> (8 * k)) & 0xFF);
+    raw(std::string_view(little_endian, static_cast<std::size_t>(bytes)));
   }
+  void flush() {
+    if (sink_ == nullptr || out_.empty()) return;
+    sum_.add(out_);
+    sink_->write(out_.data(), static_cast<std::streamsize>(out_.size()));
+    if (!*sink_) throw error("cannot write the snapshot");
+    out_.clear();
+  }
+
+  static constexpr std::size_t chunk = std::size_t{1} << 20;
+  std::string buffer_;  // stream mode
   std::string& out_;
+  std::ostream* sink_ = nullptr;
+  checksum_builder sum_;
+  std::uint64_t written_ = 0;
 };
 
 class binary_reader {
@@ -69,6 +138,7 @@ class binary_reader {
   explicit binary_reader(std::string_view data) : data_(data) {}
 
   [[nodiscard]] bool at_end() const noexcept { return at_ == data_.size(); }
+  [[nodiscard]] std::size_t offset() const noexcept { return at_; }
   std::uint8_t u8() { return static_cast<std::uint8_t>(fixed(1)); }
   bool boolean() {
     const std::uint8_t v = u8();

@@ -74,6 +74,7 @@ if(MODE STREQUAL "find_package")
     file(GLOB version_files "${prefix}/lib*/cmake/matchfund/matchfundConfigVersion.cmake")
     foreach(installed
             "${prefix}/include/matchfund/version.hpp"
+            "${prefix}/include/matchfund/matchfund.h"
             "${prefix}/bin/matchfund"
             "${config_files}"
             "${version_files}")
@@ -81,6 +82,24 @@ if(MODE STREQUAL "find_package")
             message(FATAL_ERROR "packaging.${MODE}: missing from the install: ${installed}")
         endif()
     endforeach()
+
+    # A C host built with pkg-config alone: examples/c/checkout.c against the installed prefix.
+    file(GLOB pc_dirs "${prefix}/lib*/pkgconfig")
+    find_program(pkg_config pkg-config REQUIRED)
+    find_program(c_compiler NAMES cc gcc clang REQUIRED)
+    set(ENV{PKG_CONFIG_PATH} "${pc_dirs}")
+    run_step("pkg-config --cflags --libs matchfund" "${pkg_config}" --cflags --libs matchfund)
+    string(STRIP "${step_output}" pc_flags)
+    separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
+    run_step("build the C example with pkg-config"
+        "${c_compiler}" -std=c99 -Wall -Wextra -Werror "${SOURCE_DIR}/examples/c/checkout.c" ${pc_flags}
+            -o "${WORK_DIR}/checkout")
+    run_step("run the C example"
+        "${WORK_DIR}/checkout" "${SOURCE_DIR}/rules/bigive-christmas-challenge.yaml" "${WORK_DIR}/checkout.snapshot")
+    file(READ "${SOURCE_DIR}/tests/golden/c/checkout.txt" expected_checkout)
+    if(NOT step_output STREQUAL expected_checkout)
+        message(FATAL_ERROR "packaging.${MODE}: the C example printed\n${step_output}\nnot tests/golden/c/checkout.txt")
+    endif()
 
     run_step("configure the consumer with find_package"
         ${CMAKE_COMMAND} -S "${consumer_source}" -B "${consumer_build}" ${common_options}

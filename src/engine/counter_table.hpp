@@ -51,6 +51,11 @@ class counter_table {
     slots_.count_one();
   }
 
+  // Room for `count` keys in all without growing (a restored snapshot knows how many).
+  void reserve(std::size_t count) {
+    slots_.reserve(count, slot{0, 0, 0, empty}, is_free, [](const slot& s) { return spread(unpacked(s)); });
+  }
+
   // Every key with its counter, in slot order (a snapshot sorts them by counter).
   template <class Visit>
   void for_each(Visit visit) const {

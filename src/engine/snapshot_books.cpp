@@ -211,6 +211,7 @@ void cap_book::save(binary_writer& out) const {
 
 void cap_book::restore(binary_reader& in) {
   const std::uint64_t counters = in.count(28);
+  counter_of_.reserve(counters);
   for (std::uint64_t k = 0; k < counters; ++k) {
     cap_key key;
     key.scope = in.u64();
@@ -394,6 +395,7 @@ void id_registry::save(binary_writer& out) const {
 // Donor payments are checked by the engine once the donation book is back.
 void id_registry::restore(binary_reader& in) {
   const std::uint64_t donors = in.count(24);
+  donor_ids_.reserve(donors);
   for (std::uint64_t k = 0; k < donors; ++k) {
     const std::string_view id = in.text();
     if (intern_donor(id) != k) binary_reader::fail("a donor given twice");
@@ -406,6 +408,7 @@ void id_registry::restore(binary_reader& in) {
     }
   }
   const std::uint64_t pairs = in.count(8);
+  project_donors_.reserve(pairs);
   for (std::uint64_t k = 0; k < pairs; ++k) {
     const std::uint64_t key = in.u64();
     if ((key >> 32) >= rules_.projects().size() || (key & 0xFFFFFFFF) >= donors_.size()) binary_reader::fail("a (project, donor) pair");

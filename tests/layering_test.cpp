@@ -29,6 +29,7 @@ const std::map<std::string, std::set<std::string>> allowed = {
     {"synth", {"synth", "write", "support"}},
     {"run", {"run", "load", "read", "engine", "write", "synth", "support"}},
     {"cli", {"cli"}},
+    {"capi", {"capi"}},
 };
 
 // The `#include "FOLDER/..."` lines of a file that name a folder of src/ (public headers start

@@ -117,16 +117,20 @@ mf_rules* mf_rules_load(const char* path, mf_error* error) {
     return nullptr;
   }
   std::string message;
+  std::string diagnostics;  // every problem of a bad file, one a line
   mf_rules* loaded = nullptr;
   mf_status status = guarded(message, [&] {
     auto result = matchfund::try_load_rules(path);
     if (!result) {
-      for (const auto& d : result.diagnostics) message += d.to_string() + "\n";
+      for (const auto& d : result.diagnostics) diagnostics += d.to_string() + "\n";
       return;
     }
     loaded = new mf_rules{std::move(*result.rules)};
   });
-  if (status == MF_OK && loaded == nullptr) status = MF_ERROR_RULES;
+  if (status == MF_OK && loaded == nullptr) {
+    status = MF_ERROR_RULES;
+    message = diagnostics;
+  }
   if (status != MF_OK) fill(error, status, message);
   if (status == MF_OK && error != nullptr) fill(error, MF_OK, "");
   return loaded;

@@ -150,7 +150,7 @@ class engine {
   // the engine's buffers and tables have grown) a call allocates nothing unless it meets a new
   // donor, a new cap counter or a new id-arena chunk; a rejection allocates at most the name of
   // the field it blames (missing_attribute).
-  event_result process(const event& e);
+  [[gnu::hot]] event_result process(const event& e);
 
   // process() for a host that has made sure no event before had e.id, as a replay does when it
   // checks ids while reading them: a donation then skips the engine's look-up of its id (a
@@ -159,7 +159,7 @@ class engine {
   // Unchecked: given an id seen before, the run's results are wrong (only debug builds stop; the
   // check would cost what the call saves), so the name says so at every call site. When unsure,
   // call process(). Results are identical to process() for ids that are new.
-  event_result process_unchecked_new_id(const event& e);
+  [[gnu::hot]] event_result process_unchecked_new_id(const event& e);
 
   // What process(e) would decide now for donation `e`, rule by rule (outcome, want, what it
   // would pay, the limit), changing nothing: the releases and hold expiries due by its time are
@@ -187,7 +187,7 @@ class engine {
   // events ahead. A host that never calls it loses nothing: then each process() call starts
   // loading all it will touch at once before deciding. Not const: it keeps the last few hints,
   // so it is a writer under the thread contract above.
-  void prefetch(const event& e) noexcept;
+  [[gnu::hot]] void prefetch(const event& e) noexcept;
   static constexpr std::size_t prefetch_distance = 8;
 
   // Sizes the engine's id tables for about `events` events and `donors` donors in all (a hint:

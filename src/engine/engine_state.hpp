@@ -182,7 +182,10 @@ struct engine::state {
   // ---- the donation --------------------------------------------------------------------------
 
   // engine::process(); `check_id` false when the host vouches that no earlier event had e.id.
-  event_result process(const event& e, bool check_id);
+  // The functions every donation runs are `hot`: the compiler groups them in one stretch of
+  // code, which the instruction cache then holds whole (where the linker happened to put them,
+  // they fought over the same cache sets: bench/RESULTS.md).
+  [[gnu::hot]] event_result process(const event& e, bool check_id);
 
   // ---- one donation, in the steps of SPEC §5.2 (process_donation.cpp) ------------------------
   // The steps are defined in process_donation.cpp and used only there, forced inline: as calls,
@@ -193,7 +196,7 @@ struct engine::state {
   // are held and kept for its confirmation instead of written; a quote holds them too, and
   // quote() then takes everything back.
   enum class donation_mode : std::uint8_t { donation, hold, quote };
-  event_result process_donation(const event& e, donation_mode mode);
+  [[gnu::hot]] event_result process_donation(const event& e, donation_mode mode);
 #define MATCHFUND_STEP [[gnu::always_inline]] inline
   MATCHFUND_STEP void record_donation(donation_run& d);
   MATCHFUND_STEP void evaluate_rule(std::size_t r, donation_run& d);
@@ -216,9 +219,19 @@ struct engine::state {
 
   // ---- holds (holds.cpp, SPEC §12) -------------------------------------------------------------
   // Time reaches `t` (an accepted event's): holds due expire and tranches due are released, in
-  // time order, holds first at the same instant.
-  void advance_to(timestamp t);
-  void expire_holds_due(timestamp t);
+  // time order, holds first at the same instant. Inline: it runs for every donation, and with
+  // no hold open it is the release check alone.
+  void advance_to(timestamp t) {
+    if (holds.may_have_open()) [[unlikely]] expire_holds_due(t);
+    funds.release_due(t, false);
+  }
+  // The paths of holds and quotes, out of the donation's way: cold, so that the code every
+  // donation runs stays as small as it was without them (the instruction cache, bench/RESULTS.md).
+  [[gnu::cold, gnu::noinline]] void expire_holds_due(timestamp t);
+  [[gnu::cold, gnu::noinline]] void hold_draw(const rule_evaluation& evaluation, std::size_t fund, money amount,
+                                              const std::optional<std::uint64_t>& pot, timestamp t);
+  [[gnu::cold, gnu::noinline]] void keep_held_candidate(const rematch_candidate& candidate);
+  [[gnu::cold, gnu::noinline]] const char* quote_id_text(std::string_view id);
   // The hold just evaluated (its record `donation`, id and time): its lines, charges, line limits
   // and rematch candidates are those made since the given positions.
   struct hold_start {

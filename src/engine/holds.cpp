@@ -7,11 +7,6 @@
 
 namespace matchfund {
 
-void engine::state::advance_to(timestamp t) {
-  if (holds.may_have_open()) expire_holds_due(t);
-  funds.release_due(t, false);
-}
-
 // Every hold with expiry <= t, in order of (expiry, processing order); the releases due before
 // each expiry come before it, those at the same instant after it (SPEC §12 fine point 1).
 void engine::state::expire_holds_due(timestamp t) {
@@ -22,6 +17,20 @@ void engine::state::expire_holds_due(timestamp t) {
     release_hold(*h, hold_status::expired, due, {});
   }
 }
+
+// A hold's draw (process_donation.cpp's commit_draws): held, and the line and its limit kept for
+// the confirmation.
+void engine::state::hold_draw(const rule_evaluation& evaluation, std::size_t fund, money amount,
+                              const std::optional<std::uint64_t>& pot, timestamp t) {
+  funds.hold(fund, amount, pot, t);
+  holds.keep_line_limit(evaluation.code == outcome::partial ? evaluation.limit : std::string_view());
+  donations.add_line({evaluation.rule, index_at<fund_index>(fund), amount}, pot);
+}
+
+void engine::state::keep_held_candidate(const rematch_candidate& candidate) { holds.keep_candidate(candidate); }
+
+// A quote's donation id as the donation book keeps ids, but in a buffer the quote reuses.
+const char* engine::state::quote_id_text(std::string_view id) { return detail::string_arena::counted_in(quote_id, id); }
 
 // Every open hold expires: at `at` (the close), or each at its own expiry (nullopt: the input
 // ended before holds made after the close were resolved).

@@ -72,8 +72,8 @@ engine::event_result engine::state::process_donation(const event& e, donation_mo
   std::fill(window_verdicts.begin(), window_verdicts.end(), std::int8_t{-1});
   for (std::size_t r = 0; r < rules.rules().size(); ++r) evaluate_rule(r, d);
   result.evaluations = evaluations;
-  if (mode == donation_mode::quote) return result;  // quote() takes it all back
-  if (holding) {  // nothing of the project's totals changes until the hold is confirmed
+  if (mode == donation_mode::quote) [[unlikely]] return result;  // quote() takes it all back
+  if (holding) [[unlikely]] {  // nothing of the project's totals changes until the hold is confirmed
     record_hold(d.position, d.id, e.time, {first_line, first_charge, first_line_limit, first_candidate});
     return result;
   }
@@ -93,7 +93,7 @@ engine::event_result engine::state::process_donation(const event& e, donation_mo
 void engine::state::record_donation(donation_run& d) {
   const event& e = d.e;
   d.position = donations.size();
-  const char* id = d.quoting ? detail::string_arena::counted_in(quote_id, e.id) : ids.keep_donation_id(d.position, e.id);
+  const char* id = d.quoting ? quote_id_text(e.id) : ids.keep_donation_id(d.position, e.id);
   donation_record& donation = donations.add();
   donation.id = id;
   d.id = engine_detail::id_of(donation);
@@ -348,10 +348,8 @@ void engine::state::decide_partial(rule_run& run) {
 void engine::state::commit_draws(const rule_run& run, const donation_run& d) {
   const rule_evaluation& evaluation = run.evaluation;
   for (const auto& drawn : draws) {
-    if (d.holding) {
-      funds.hold(drawn.fund, drawn.amount, drawn.pot, d.e.time);
-      holds.keep_line_limit(evaluation.code == outcome::partial ? evaluation.limit : std::string_view());
-      donations.add_line({evaluation.rule, index_at<fund_index>(drawn.fund), drawn.amount}, drawn.pot);
+    if (d.holding) [[unlikely]] {
+      hold_draw(evaluation, drawn.fund, drawn.amount, drawn.pot, d.e.time);
       continue;
     }
     funds.draw(drawn.fund, drawn.amount, drawn.pot, d.e.time);
@@ -417,8 +415,8 @@ void engine::state::keep_for_rematch(const rule_run& run, const donation_run& d,
     rematch_caps.push_back({cap.key.cap, cap.key, cap.limit});
     ++candidate.cap_count;
   }
-  if (d.holding) {
-    holds.keep_candidate(candidate);  // a candidate once confirmed, in the order of confirmation
+  if (d.holding) [[unlikely]] {
+    keep_held_candidate(candidate);  // a candidate once confirmed, in the order of confirmation
   } else {
     rematch_candidates.push_back(candidate);
   }

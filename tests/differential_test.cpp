@@ -1,5 +1,6 @@
 // The fast engine (through replay) against the deliberately simple reference model of the test
-// tree: the same rules and events must give byte-identical ledger, projects, funds and outcomes.
+// tree: the same rules and events must give byte-identical ledger, projects, funds, outcomes and
+// holds (SPEC §12; holds.csv exactly when some hold was accepted).
 #include <catch2/catch.hpp>
 
 #include "bundled_campaigns.hpp"
@@ -40,6 +41,8 @@ using matchfund::testing::read_file;
 struct agreement {
   bool agreed = false;  // every output file the same bytes
   std::string ledger;   // the model's ledger
+  std::string holds;    // the model's holds.csv ("" when no hold was accepted)
+  std::vector<reference::rejection> rejected;  // every bad event
 };
 
 agreement check_agreement(const rule_set& rules, const fs::path& events_file, const fs::path& dump = {}) {
@@ -69,10 +72,15 @@ agreement check_agreement(const rule_set& rules, const fs::path& events_file, co
     CHECK(actual == wanted);
     agreed = agreed && actual == wanted;
   };
-  for (const char* name : {"ledger.csv", "projects.csv", "funds.csv", "outcomes.csv", "rejected.csv", "summary.json"}) {
+  for (const char* name :
+       {"ledger.csv", "projects.csv", "funds.csv", "outcomes.csv", "holds.csv", "rejected.csv", "summary.json"}) {
     INFO(name);
     same(read_file(out / name), read_file(loaded_out / name));
   }
+  // SPEC §12: holds.csv is written exactly when some hold was accepted.
+  CHECK(fs::exists(out / "holds.csv") == !expected.holds_csv.empty());
+  CHECK(fs::exists(loaded_out / "holds.csv") == !expected.holds_csv.empty());
+  agreed = agreed && fs::exists(out / "holds.csv") == !expected.holds_csv.empty();
   fs::remove_all(loaded_out);
   std::string rejected_ids;  // every rejection, as rejected.csv lists them: in line order
   all_rejected.insert(all_rejected.end(), expected.rejected.begin(), expected.rejected.end());
@@ -83,7 +91,8 @@ agreement check_agreement(const rule_set& rules, const fs::path& events_file, co
   }
   if (!dump.empty()) {
     for (const auto& [name, text] : {std::pair{"ledger.csv", expected.ledger_csv}, std::pair{"projects.csv", expected.projects_csv},
-                                     std::pair{"funds.csv", expected.funds_csv}, std::pair{"outcomes.csv", expected.outcomes_csv}}) {
+                                     std::pair{"funds.csv", expected.funds_csv}, std::pair{"outcomes.csv", expected.outcomes_csv},
+                                     std::pair{"holds.csv", expected.holds_csv}}) {
       std::ofstream(dump / ("model-" + std::string(name)), std::ios::binary) << text;
       std::ofstream(dump / ("engine-" + std::string(name)), std::ios::binary) << read_file(out / name);
     }
@@ -92,9 +101,10 @@ agreement check_agreement(const rule_set& rules, const fs::path& events_file, co
   same(read_file(out / "projects.csv"), expected.projects_csv);
   same(read_file(out / "funds.csv"), expected.funds_csv);
   same(read_file(out / "outcomes.csv"), expected.outcomes_csv);
+  same(read_file(out / "holds.csv"), expected.holds_csv);
   same(read_file(out / "rejected.csv"), "file,line,id,reason\n" + rejected_ids);
   fs::remove_all(out);
-  return {agreed, expected.ledger_csv};
+  return {agreed, expected.ledger_csv, expected.holds_csv, all_rejected};
 }
 
 }  // namespace
@@ -135,6 +145,36 @@ bool repeats_an_id(const std::string& csv) {
   return false;
 }
 
+// The statuses in a holds.csv of the holds that held money (SPEC §12).
+std::set<std::string> statuses_holding_money(const std::string& holds_csv) {
+  std::set<std::string> statuses;
+  std::istringstream lines(holds_csv);
+  std::string line;
+  std::getline(lines, line);  // the header
+  while (std::getline(lines, line)) {
+    std::vector<std::string> columns;
+    std::istringstream fields(line);
+    std::string field;
+    while (std::getline(fields, field, ',')) columns.push_back(field);
+    if (columns.size() >= 7 && columns[5] != "0.00") statuses.insert(columns[6]);
+  }
+  return statuses;
+}
+
+// Whether a confirm wrote match lines: a match line whose event is not its donation (SPEC §12).
+bool confirm_wrote_lines(const std::string& ledger_csv) {
+  std::istringstream lines(ledger_csv);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> columns;
+    std::istringstream fields(line);
+    std::string field;
+    while (std::getline(fields, field, ',')) columns.push_back(field);
+    if (columns.size() >= 5 && columns[2] == "match" && columns[3] != columns[4]) return true;
+  }
+  return false;
+}
+
 bool in_time_order(const std::string& csv) {  // times are written in one offset: text order is time order
   const auto rows = ids_and_times(csv);
   return std::is_sorted(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
@@ -155,6 +195,10 @@ struct seed_counts {
   int with_empty_text_condition = 0;
   int with_shared_step_fund = 0;
   std::map<std::string, int> paid_by_kind;  // step kind -> seeds where a step of that kind paid
+  int with_holds = 0;
+  int with_confirm_lines = 0;
+  std::map<std::string, int> holding_by_status;  // hold status -> seeds with such a hold that held money
+  std::map<std::string, int> by_reason;          // reason -> seeds where an event of a hold scenario has it
 
   void add(const matchfund::testing::random_campaign& c, const agreement& result) {
     if (result.agreed) ++agreed;
@@ -166,6 +210,14 @@ struct seed_counts {
     if (c.features.empty_text_condition) ++with_empty_text_condition;
     if (c.features.shared_step_fund) ++with_shared_step_fund;
     for (const std::string& kind : matchfund::testing::kinds_paid(c, result.ledger)) ++paid_by_kind[kind];
+    if (c.features.holds) ++with_holds;
+    if (confirm_wrote_lines(result.ledger)) ++with_confirm_lines;
+    for (const std::string& status : statuses_holding_money(result.holds)) ++holding_by_status[status];
+    std::set<std::string> reasons;  // of the events the hold scenarios wrote (ids h0, h0c, ...)
+    for (const auto& bad : result.rejected) {
+      if (bad.id.starts_with("h")) reasons.insert(bad.reason);
+    }
+    for (const std::string& reason : reasons) ++by_reason[reason];
   }
 };
 
@@ -234,5 +286,18 @@ TEST_CASE("engine and reference model agree on random campaigns", "[differential
   CHECK(counts.with_zero_release >= seeds / 15);
   CHECK(counts.with_empty_text_condition >= seeds / 15);
   CHECK(counts.with_shared_step_fund >= seeds / 15);
+  // SPEC §12: holds in about 40 % of campaigns, holding money and then confirmed (writing match
+  // lines), cancelled and expired, and confirms and cancels that are bad.
+  INFO(counts.with_holds << " campaigns with holds, " << counts.with_confirm_lines << " where a confirm wrote lines");
+  CHECK(counts.with_holds >= seeds / 4);
+  CHECK(counts.with_confirm_lines >= seeds / 10);
+  for (const char* status : {"confirmed", "cancelled", "expired"}) {
+    INFO("a hold that held money was " << status << " in " << counts.holding_by_status[status] << " seeds");
+    CHECK(counts.holding_by_status[status] >= seeds / 12);
+  }
+  for (const char* reason : {"unknown_hold", "hold_resolved", "unknown_donation"}) {
+    INFO(reason << " among the hold scenarios' bad events in " << counts.by_reason[reason] << " seeds");
+    CHECK(counts.by_reason[reason] >= seeds / 10);
+  }
   fs::remove_all(directory);
 }

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "random_campaign_holds.hpp"
 #include "synth/sampling.hpp"
 
 namespace matchfund::testing {
@@ -41,7 +42,7 @@ struct planned_step {
 class campaign_writer {
  public:
   explicit campaign_writer(std::uint64_t seed)
-      : seed_(seed), main_(seed), closeout_(seed ^ 0x9E3779B97F4A7C15ULL), order_(seed ^ 0xD1B54A32D192ED03ULL) {}
+      : seed_(seed), main_(seed), closeout_(seed ^ 0x9E3779B97F4A7C15ULL), order_(seed ^ 0xD1B54A32D192ED03ULL), holds_(seed) {}
 
   random_campaign write() {
     write_campaign_and_projects();
@@ -51,6 +52,8 @@ class campaign_writer {
     write_rules();
     write_closeout();
     write_events();
+    if (holds_.enabled()) c_.events_csv = holds_.add_to(c_.events_csv, projects_);  // SPEC §12
+    c_.features.holds = holds_.enabled();
     reorder_events();
     note_missing_text();
     return std::move(c_);
@@ -85,6 +88,7 @@ class campaign_writer {
 
   std::uint64_t seed_;
   draws main_, closeout_, order_;
+  random_holds holds_;  // SPEC §12: a stream of its own (random_campaign_holds.hpp)
   random_campaign c_;
   int projects_ = 0, funds_ = 0, rules_ = 0;
   std::vector<bool> has_region_ = std::vector<bool>(2, false);
@@ -102,7 +106,8 @@ void campaign_writer::write_campaign_and_projects() {
   std::string& y = c_.rules_yaml;
   y = "matchfund: 1\n"
       "campaign: { id: c, name: Random, currency: CNY, timezone: \"+08:00\", seed: " + std::to_string(seed_) + ",\n"
-      "            start: 2021-09-07T00:00:00+08:00, end: 2021-09-10T00:00:00+08:00 }\n"
+      "            start: 2021-09-07T00:00:00+08:00, end: 2021-09-10T00:00:00+08:00" +
+      (holds_.enabled() ? ", holds: { ttl: " + holds_.ttl() + " }" : std::string()) + " }\n"
       "projects:\n";
   projects_ = main_.pick(2, 4);
   for (int p = 0; p < projects_; ++p) {

@@ -18,6 +18,7 @@ struct campaign_features {
   bool empty_text_condition = false;  // a condition compares a channel, region or category with ""
                                       // and some donation or project lacks that field (§11.17)
   bool shared_step_fund = false;      // two or more close-out steps take money from one fund (§11.19)
+  bool holds = false;                 // campaign.holds is set and the events have holds (§12)
 };
 
 struct random_campaign {
@@ -30,7 +31,8 @@ struct random_campaign {
 };
 
 // 1-3 funds, 1-4 rules with random mechanics, a few projects and donors, 10-60 events over three
-// days (donations, refunds, revocations, sometimes a close), and most often close-out steps.
+// days (donations, refunds, revocations, sometimes a close), and most often close-out steps; in
+// about 40 % of campaigns, holds too (random_campaign_holds.hpp).
 random_campaign make_random_campaign(std::uint64_t seed);
 
 // The kinds of the steps that wrote close-out lines into a ledger.

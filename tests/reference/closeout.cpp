@@ -24,8 +24,10 @@ std::map<std::size_t, money> limit_by_cap(std::map<std::size_t, money> amounts, 
 
 }  // namespace
 
-// SPEC §11.1: expiry and the pending releases, then settlement, then the close-out steps.
+// SPEC §12: the holds still open expire first; then SPEC §11.1: expiry and the pending
+// releases, then settlement, then the close-out steps.
 void model::close(timestamp t, const std::string& event_id) {
+  expire_open_holds_at(t);
   closed_ = true;
   release_at_close(t);
   settle(t, event_id);

@@ -82,7 +82,8 @@ std::map<std::size_t, cpp_int> model::quadratic_weights(const closeout_spec& ste
     const event& d = record.donation;
     const std::size_t p = position(*d.project);
     if (!receiving.contains(p)) continue;
-    if (d.time < campaign.start || d.time >= campaign.end) continue;
+    // A confirmed hold counts as a donation made at its confirm (SPEC §12 fine point 4).
+    if (record.since < campaign.start || record.since >= campaign.end) continue;
     if (is_revoked(d)) continue;
     const money net = *d.amount - record.refunded;
     if (net <= money::zero()) continue;

@@ -32,8 +32,20 @@ void model::donation(const event& e) {
   const std::size_t project = position(*e.project);
   donation_record& record = donations_[e.id];
   record.donation = e;
+  record.since = e.time;
   donation_order_.push_back(e.id);
+  const money matched_now = run_rules(record);
+  // After all rules, the project's totals (SPEC §5.2).
+  project_state& totals = projects_[project];
+  totals.donations += 1;
+  totals.donors.insert(e.donor);
+  totals.raised += *e.amount;
+  totals.matched += matched_now;
+}
 
+// Every rule in file order on a donation (or a hold, SPEC §12), one outcome row each; returns
+// what they paid (or hold) in all.
+money model::run_rules(donation_record& record) {
   std::map<std::size_t, money> paid_by_rule;
   bool paid_by_exclusive = false;
   money matched_now;
@@ -42,12 +54,7 @@ void model::donation(const event& e) {
     if (rules_.rules()[r].exclusive && row.paid > money::zero()) paid_by_exclusive = true;
     outcomes_.push_back(std::move(row));
   }
-  // After all rules, the project's totals (SPEC §5.2).
-  project_state& totals = projects_[project];
-  totals.donations += 1;
-  totals.donors.insert(e.donor);
-  totals.raised += *e.amount;
-  totals.matched += matched_now;
+  return matched_now;
 }
 
 // One rule on the donation, in the SPEC's order: each step either ends it with an outcome or
@@ -104,7 +111,8 @@ outcome_row model::evaluate(std::size_t r, donation_record& record, std::map<std
   payment.paid = paid;
   payment.base_used =
       paid == aim.want ? aim.base : floor_fraction(aim.base, paid.minor_units(), aim.want.minor_units());
-  write_match_lines(payment, d, drawn.draws, limit);
+  payment.limit = limit;
+  write_match_lines(payment, record, drawn.draws);
   charge_caps(payment, caps, memory);
   if (memory != nullptr) memory->paid = paid;
   record.payments.push_back(std::move(payment));
@@ -294,21 +302,25 @@ std::string model::limit_of(const rule_spec& rule, const match_aim& aim, const a
   return rules_.funds()[position(rule.sources.back())].id;
 }
 
-// Step 6: one match line and one ledger line per draw, charged to the sub-budget of the
-// donation's entity when the fund has sub-budgets.
-void model::write_match_lines(rule_payment& payment, const event& d,
-                              const std::vector<std::pair<std::size_t, money>>& draws, const std::string& limit) {
+// Step 6: one match line per draw, charged to the sub-budget of the donation's entity when the
+// fund has sub-budgets; a donation's line is drawn and written to the ledger, a hold's is held
+// (SPEC §12: no ledger line until its confirm).
+void model::write_match_lines(rule_payment& payment, const donation_record& record,
+                              const std::vector<std::pair<std::size_t, money>>& draws) {
   const rule_spec& rule = rules_.rules()[payment.rule];
+  const event& d = record.donation;
   const std::size_t project = position(*d.project);
   for (const auto& [f, give] : draws) {
     fund_state& fund = funds_[f];
-    fund.drawn += give;
+    (record.hold ? fund.held : fund.drawn) += give;
     const auto entity = pot_entity(rules_.funds()[f], d);
     if (entity) pot_used_[{f, *entity}] += give;
     payment.lines.push_back({f, give, money::zero(), entity});
-    ledger_.push_back({d.time, "match", d.id, d.id, d.donor, project_id(project), rule.id, rules_.funds()[f].id, give,
-                       limit, ""});
-    // SPEC §4: the first draw that leaves nothing available with no release pending.
+    if (!record.hold) {
+      ledger_.push_back({d.time, "match", d.id, d.id, d.donor, project_id(project), rule.id, rules_.funds()[f].id,
+                         give, payment.limit, ""});
+    }
+    // SPEC §4, §12: the first draw or hold that leaves nothing available with no release pending.
     if (!fund.exhausted_at && fund.available().is_zero() &&
         fund.next_release >= rules_.funds()[f].releases.size()) {
       fund.exhausted_at = d.time;

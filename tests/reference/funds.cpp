@@ -27,20 +27,19 @@ void model::release_next(std::size_t fund, timestamp at) {
   ++state.next_release;
 }
 
-// Makes every release scheduled at or before t, earliest first (equal times: fund order).
-void model::advance_releases(timestamp t) {
-  for (;;) {
-    std::optional<std::size_t> next;
-    for (std::size_t f = 0; f < funds_.size(); ++f) {
-      const fund_spec& spec = rules_.funds()[f];
-      if (funds_[f].next_release >= spec.releases.size()) continue;
-      const timestamp at = spec.releases[funds_[f].next_release].at;
-      if (at > t) continue;
-      if (!next || at < rules_.funds()[*next].releases[funds_[*next].next_release].at) next = f;
-    }
-    if (!next) return;
-    release_next(*next, rules_.funds()[*next].releases[funds_[*next].next_release].at);
+// The fund whose next pending release comes first (equal times: fund order); none when every
+// release is made. advance_time (holds.cpp) makes the releases due by an event's time.
+std::optional<std::size_t> model::next_pending_release() const {
+  std::optional<std::size_t> next;
+  for (std::size_t f = 0; f < funds_.size(); ++f) {
+    if (funds_[f].next_release >= rules_.funds()[f].releases.size()) continue;
+    if (!next || pending_release_time(f) < pending_release_time(*next)) next = f;
   }
+  return next;
+}
+
+timestamp model::pending_release_time(std::size_t fund) const {
+  return rules_.funds()[fund].releases[funds_[fund].next_release].at;
 }
 
 // SPEC §11.1: at the close, expire_unused funds expire what they have, then every pending tranche
@@ -49,19 +48,7 @@ void model::release_at_close(timestamp t) {
   for (std::size_t f = 0; f < funds_.size(); ++f) {
     if (rules_.funds()[f].expire_unused) expire(f, t);
   }
-  for (;;) {
-    std::optional<std::size_t> next;
-    for (std::size_t f = 0; f < funds_.size(); ++f) {
-      const fund_spec& spec = rules_.funds()[f];
-      if (funds_[f].next_release >= spec.releases.size()) continue;
-      if (!next || spec.releases[funds_[f].next_release].at <
-                       rules_.funds()[*next].releases[funds_[*next].next_release].at) {
-        next = f;
-      }
-    }
-    if (!next) break;
-    release_next(*next, t);
-  }
+  while (const auto next = next_pending_release()) release_next(*next, t);
 }
 
 // The value of a fund's sub-budget for this donation's entity; missing -> 0 (SPEC §4).

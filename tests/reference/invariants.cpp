@@ -1,5 +1,5 @@
-// The model checks itself before it writes: the fund identity of SPEC §4, and the ledger adding
-// up to the project and fund tables (SPEC §8).
+// The model checks itself before it writes: the fund identity of SPEC §4 (nothing held at the
+// end, SPEC §12), and the ledger adding up to the project and fund tables (SPEC §8).
 #include "matchfund/assert.hpp"
 #include "model_state.hpp"
 
@@ -13,9 +13,11 @@ void model::check_invariants() const {
     const money unreleased = spec.budget - fund.released;
     const money net_drawn = fund.drawn - fund.returned - fund.forfeited;
     MATCHFUND_ASSERT(unreleased >= money::zero() && fund.available() >= money::zero(), "a fund went negative");
-    MATCHFUND_ASSERT(
-        spec.budget == unreleased + fund.available() + net_drawn + fund.forfeited + fund.expired + fund.closeout,
-        "the fund identity of SPEC §4 does not hold");
+    // SPEC §12: every hold is resolved by now, so nothing is held.
+    MATCHFUND_ASSERT(fund.held.is_zero(), "a fund still holds money at the end");
+    MATCHFUND_ASSERT(spec.budget == unreleased + fund.available() + fund.held + net_drawn + fund.forfeited +
+                                        fund.expired + fund.closeout,
+                     "the fund identity of SPEC §4 (§12 with held) does not hold");
     money drawn;
     money returned;
     money forfeited;
@@ -32,6 +34,9 @@ void model::check_invariants() const {
     MATCHFUND_ASSERT(drawn == fund.drawn && returned == fund.returned && forfeited == fund.forfeited &&
                          expired == fund.expired && closeout == fund.closeout,
                      "the ledger does not add up to the fund table");
+  }
+  for (const auto& entry : holds_) {
+    MATCHFUND_ASSERT(entry.second.state != hold_state::open, "a hold is still open at the end");
   }
   for (std::size_t p = 0; p < projects_.size(); ++p) {
     money matched;

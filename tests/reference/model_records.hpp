@@ -1,6 +1,6 @@
 // What the reference model keeps as it runs (internal to tests/reference/): each fund's and
 // project's totals, the cap counters' keys, every donation with the match lines its rules drew,
-// and the rows the outputs are written from.
+// every hold with what it holds (SPEC §12), and the rows the outputs are written from.
 #ifndef MATCHFUND_TESTS_REFERENCE_MODEL_RECORDS_HPP
 #define MATCHFUND_TESTS_REFERENCE_MODEL_RECORDS_HPP
 
@@ -27,6 +27,7 @@ struct fund_state {
   money returned;
   money forfeited;
   money closeout;  // paid out by close-out steps (rematch included)
+  money held;      // reserved by open holds (SPEC §12): neither available nor drawn
   // SPEC §11.19: for each step k that took from this fund, G<k + Tk (what earlier steps paid
   // from it plus what step k took); and G, what all steps paid from the money they took.
   std::vector<money> out_by_step;
@@ -34,7 +35,7 @@ struct fund_state {
   std::size_t next_release = 0;  // releases before this one have been made
   std::optional<timestamp> exhausted_at;
 
-  [[nodiscard]] money available() const { return released - expired - drawn + returned - closeout; }
+  [[nodiscard]] money available() const { return released - expired - drawn + returned - closeout - held; }
 
   // SPEC §11.19: U = max over steps of (G<k + Tk) - G, at most available_end, never negative.
   [[nodiscard]] money unallocated() const {
@@ -84,6 +85,7 @@ struct rule_payment {
   money want;
   money paid;
   money base_used;
+  std::string limit;  // the limit of a partial match (ledger `limited_by`), else empty
   std::vector<match_line> lines;
   std::vector<cap_charge> charges;
 };
@@ -111,9 +113,27 @@ struct rematch_memory {
 
 struct donation_record {
   event donation;
+  // A hold not confirmed (SPEC §12): its lines are held, not drawn, and it is no donation yet.
+  bool hold = false;
+  // When it became a donation: its own time, or its confirm's time for a hold (SPEC §12 fine
+  // point 4: the time quadratic funding reads).
+  timestamp since;
   money refunded;
   std::vector<rule_payment> payments;
   std::map<std::size_t, rematch_memory> remembered;  // by rule, for rules named by a rematch step
+};
+
+enum class hold_state { open, confirmed, cancelled, expired };
+
+// A hold accepted (SPEC §12): the evaluation it made (its record, with the lines it holds and the
+// caps it charged), when it expires and how it was resolved.
+struct hold_record {
+  donation_record record;
+  timestamp expires_at;
+  money held;  // the sum over all rules
+  hold_state state = hold_state::open;
+  std::optional<timestamp> resolved_at;
+  std::string resolved_by;  // the confirm's or cancel's id; empty when it expired
 };
 
 struct ledger_row {

@@ -1,6 +1,7 @@
 // The reference model's state and the steps that change it (internal to tests/reference/): SPEC
-// §4–§7 written out as plainly as possible, in files that follow the SPEC's sections. Slow on
-// purpose; every step follows the SPEC's wording so that a reader can check it line by line.
+// §4–§7 and §12 written out as plainly as possible, in files that follow the SPEC's sections.
+// Slow on purpose; every step follows the SPEC's wording so that a reader can check it line by
+// line.
 //
 // Choices made here where neither SPEC nor docs/semantics.md settles the point (to be decided
 // and documented by the project):
@@ -48,9 +49,41 @@
 //     With `partial: skip`, a rematch pays a donation only if it gets all of `want - paid`: a
 //     match cap that clips the aim makes it a partial, as a cap does in SPEC §5.2 step 5.
 //
+// Holds (SPEC §12; holds.cpp), where §12 leaves a point open:
+//
+// 14. A hold goes through the rules exactly as a donation at its time (choices 1, 2, 6 and 8
+//     included), with its id as the donation id; each rule that reaches the draw keeps its lines
+//     (rule order, then source order), its limit and its cap charges, and those lines are held:
+//     the fund's `held` grows (so `available` shrinks), the sub-budget pot is used, caps are
+//     charged, and `exhausted_at` is set as a draw sets it. `fund.ID.drawn` in conditions does
+//     not count what is held (choice 3); `fund.ID.available` is net of it.
+// 15. A confirm writes the held lines as `match` lines in that order, at the confirm's time with
+//     the confirm's id, the hold's id as donation id and the limit decided at the hold; held
+//     moves to drawn (`exhausted_at` is left as it is), the project totals change, and from
+//     then on it is a donation that came at the confirm: in processing order for revocations,
+//     settlement and rematch ("oldest first"), and quadratic funding counts it when the confirm's
+//     time is inside [start, end).
+// 16. A cancel or an expiry gives back every line's held amount and pot use and every cap charge
+//     the hold made (a full reversal, SPEC §11.9, §11.4), and writes no ledger line.
+// 17. Hold expiries, like releases (choice 12), are made only when an accepted event or the
+//     close reaches them: all releases and expiries due by that time, in time order, expiries
+//     first at one instant, expiries among themselves in processing order of the holds. A
+//     confirm or cancel whose hold expires at or before its time is `hold_resolved` even though
+//     the expiry itself has not been made (a bad event changes nothing).
+// 18. At the close, after the releases and expiries due by its time, every open hold expires at
+//     the close time, in processing order, before choice 9's expiry and releases. A hold after
+//     the close holds nothing; if not resolved, it expires at its own expiry time, when a later
+//     accepted event reaches it or at the end of input (whatever the end of input's time).
+// 19. A refund, or a `scope: donation` revoke, naming a hold that is not confirmed (open,
+//     cancelled or expired) is `unknown_donation`; a revoke naming an id not seen yet stays
+//     allowed (choice 7), and a hold that comes later with that id is then `revoked`. A
+//     revocation reverses match lines only: an open hold in its scope keeps what it holds, and
+//     its confirm writes its lines (they are not reversed then).
+//
 // The parts: conditions.cpp (SPEC §5.1), funds.cpp (§4), caps.cpp (§5.3), evaluate_donation.cpp
 // (§5.2), reversals.cpp (§6), closeout.cpp, closeout_amounts.cpp, allocation.cpp and rematch.cpp
-// (§7), outputs.cpp and invariants.cpp (§8), and reference_model.cpp, which runs the events.
+// (§7), holds.cpp (§12), outputs.cpp and invariants.cpp (§8), and reference_model.cpp, which runs
+// the events.
 #ifndef MATCHFUND_TESTS_REFERENCE_MODEL_STATE_HPP
 #define MATCHFUND_TESTS_REFERENCE_MODEL_STATE_HPP
 
@@ -187,7 +220,8 @@ class model {
   [[nodiscard]] std::optional<std::string> bad_event_reason(const event& e) const;
 
   // --- funds (SPEC §4; funds.cpp)
-  void advance_releases(timestamp t);
+  [[nodiscard]] std::optional<std::size_t> next_pending_release() const;
+  [[nodiscard]] timestamp pending_release_time(std::size_t fund) const;
   void release_next(std::size_t fund, timestamp at);
   void expire(std::size_t fund, timestamp at);
   void release_at_close(timestamp t);
@@ -206,6 +240,7 @@ class model {
 
   // --- one donation through the rules (SPEC §5.2; evaluate_donation.cpp)
   void donation(const event& e);
+  money run_rules(donation_record& record);
   outcome_row evaluate(std::size_t rule, donation_record& record, std::map<std::size_t, money>& paid_by_rule,
                        bool already_paid_by_exclusive, money& matched_now);
   [[nodiscard]] std::optional<std::string> stop_before_formula(const rule_spec& rule, const context& at,
@@ -224,8 +259,8 @@ class model {
   [[nodiscard]] std::optional<std::string> sources_short(const rule_spec& rule, const event& d) const;
   [[nodiscard]] source_draws draw_from_sources(const rule_spec& rule, const event& d, money allowed) const;
   [[nodiscard]] std::string limit_of(const rule_spec& rule, const match_aim& aim, const allowance& allowed) const;
-  void write_match_lines(rule_payment& payment, const event& d, const std::vector<std::pair<std::size_t, money>>& draws,
-                         const std::string& limit);
+  void write_match_lines(rule_payment& payment, const donation_record& record,
+                         const std::vector<std::pair<std::size_t, money>>& draws);
   void charge_caps(rule_payment& payment, const std::vector<applied_cap>& caps, rematch_memory* memory);
 
   // --- refunds, revocations, settlement (SPEC §6; reversals.cpp)
@@ -235,6 +270,18 @@ class model {
   void settle(timestamp t, const std::string& event_id);
   void reverse(donation_record& record, rule_payment& payment, bool in_full,
                std::optional<refund_disposition> disposition, const std::string& event_id, timestamp t);
+
+  // --- holds (SPEC §12; holds.cpp)
+  void hold(const event& e);
+  void confirm(const event& e);
+  void cancel(const event& e);
+  void give_back(hold_record& h, hold_state why, timestamp t, const std::string& resolved_by);
+  void advance_time(timestamp t);
+  [[nodiscard]] hold_record* next_hold_to_expire();
+  void expire_open_holds_at(timestamp t);
+  void expire_open_holds_when_due();
+  [[nodiscard]] std::optional<std::string> hold_resolution_problem(const event& e) const;
+  [[nodiscard]] bool names_unconfirmed_hold(const std::string& id) const;
 
   // --- the close and its steps (SPEC §7; closeout.cpp)
   void close(timestamp t, const std::string& event_id);
@@ -281,6 +328,7 @@ class model {
   [[nodiscard]] std::string projects_csv() const;
   [[nodiscard]] std::string funds_csv() const;
   [[nodiscard]] std::string outcomes_csv() const;
+  [[nodiscard]] std::string holds_csv() const;
   void check_invariants() const;
 
   [[nodiscard]] std::string money_text(money amount) const { return format_money(amount, digits_); }
@@ -295,7 +343,9 @@ class model {
   std::map<counter_key, std::int64_t> counters_;
   std::map<std::pair<std::size_t, std::string>, money> pot_used_;  // (fund, entity) -> drawn - returned
   std::map<std::string, donation_record> donations_;               // by donation id
-  std::vector<std::string> donation_order_;                         // processing order
+  std::vector<std::string> donation_order_;                         // processing order (a hold: its confirm's)
+  std::map<std::string, hold_record> holds_;                        // accepted holds, by id
+  std::vector<std::string> hold_order_;                             // processing order of the holds
   std::set<std::string> accepted_ids_;
   std::set<std::string> revoked_donations_;
   std::set<std::string> revoked_donors_;

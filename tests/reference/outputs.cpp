@@ -1,5 +1,6 @@
 // SPEC §8: the output tables as exact bytes: the ledger in the order it was written, projects and
-// funds in id byte order, and one outcome row per donation and rule.
+// funds in id byte order, one outcome row per donation (or hold) and rule, and SPEC §12's holds
+// in id byte order.
 #include <map>
 #include <string>
 #include <string_view>
@@ -76,6 +77,23 @@ std::string model::outcomes_csv() const {
   std::string text = "event_id,rule,outcome,want,paid,limited_by\n";
   for (const outcome_row& row : outcomes_) {
     text += csv_row({row.event_id, row.rule, row.outcome, money_text(row.want), money_text(row.paid), row.limited_by});
+  }
+  return text;
+}
+
+// SPEC §12: written only when some hold was accepted (empty text otherwise).
+std::string model::holds_csv() const {
+  if (holds_.empty()) return "";
+  std::string text = "hold,time,donor,project,amount,held,status,resolved_at,resolved_by\n";
+  for (const auto& [id, h] : holds_) {  // std::map orders ids by bytes
+    const event& d = h.record.donation;
+    const char* status = h.state == hold_state::confirmed   ? "confirmed"
+                         : h.state == hold_state::cancelled ? "cancelled"
+                         : h.state == hold_state::expired   ? "expired"
+                                                            : "open";
+    text += csv_row({id, format_rfc3339(d.time, offset_), d.donor, project_id(position(*d.project)),
+                     money_text(*d.amount), money_text(h.held), status,
+                     h.resolved_at ? format_rfc3339(*h.resolved_at, offset_) : "", h.resolved_by});
   }
   return text;
 }

@@ -21,15 +21,22 @@ namespace matchfund::reference {
 std::optional<std::string> model::bad_event_reason(const event& e) const {
   if (accepted_ids_.contains(e.id)) return "duplicate_id";
   switch (e.kind) {
-    case event_kind::donation: return missing_attribute(e);
+    case event_kind::donation:
+    case event_kind::hold: return missing_attribute(e);
+    case event_kind::confirm:
+    case event_kind::cancel: return hold_resolution_problem(e);
     case event_kind::refund: {
+      // A hold that is not confirmed is no donation: donations_ does not have it (SPEC §12).
       const auto found = donations_.find(e.ref);
       if (found == donations_.end()) return "unknown_donation";
       const money left = *found->second.donation.amount - found->second.refunded;
       if (e.amount ? *e.amount > left : left.is_zero()) return "refund_exceeds";
       return std::nullopt;
     }
-    case event_kind::revoke: return std::nullopt;
+    case event_kind::revoke:
+      // SPEC §12 fine point 2; an id never seen stays allowed (choice 7).
+      if (*e.scope == revoke_scope::donation && names_unconfirmed_hold(e.ref)) return "unknown_donation";
+      return std::nullopt;
     case event_kind::close: return closed_ ? std::optional<std::string>("second_close") : std::nullopt;
   }
   return std::nullopt;
@@ -59,20 +66,25 @@ outputs model::run(std::vector<event> events, std::span<const std::string> file_
     }
     accepted_ids_.insert(e.id);
     last_time = e.time;
-    if (!closed_) advance_releases(e.time);
+    // Releases and hold expiries due by now (after the close, only holds made after it expire).
+    advance_time(e.time);
     switch (e.kind) {
       case event_kind::donation: donation(e); break;
       case event_kind::refund: refund(e); break;
       case event_kind::revoke: revoke(e); break;
       case event_kind::close: close(e.time, e.id); break;
+      case event_kind::hold: hold(e); break;
+      case event_kind::confirm: confirm(e); break;
+      case event_kind::cancel: cancel(e); break;
     }
   }
   if (!closed_) {
     // SPEC §7: without a close event, the close is at max(campaign end, last event).
     const timestamp at = last_time ? std::max(rules_.campaign().end, *last_time) : rules_.campaign().end;
-    advance_releases(at);
+    advance_time(at);
     close(at, "");
   }
+  expire_open_holds_when_due();  // holds made after the close (SPEC §12 fine point 3)
   check_invariants();
 
   outputs out;
@@ -80,6 +92,7 @@ outputs model::run(std::vector<event> events, std::span<const std::string> file_
   out.projects_csv = projects_csv();
   out.funds_csv = funds_csv();
   out.outcomes_csv = outcomes_csv();
+  out.holds_csv = holds_csv();
   std::stable_sort(rejected.begin(), rejected.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& entry : rejected) out.rejected.push_back(std::move(entry.second));

@@ -1,4 +1,4 @@
-// The reference model of the matching semantics (SPEC §4–§7): a deliberately plain and slow
+// The reference model of the matching semantics (SPEC §4–§7, §12): a deliberately plain and slow
 // implementation, written straight from the contract, that the engine is tested against.
 //
 // It favours being obviously right over being fast: ordered maps, linear scans and
@@ -8,7 +8,7 @@
 //
 //   std::vector<matchfund::event> events = ...;  // in input order: files in order, lines in order
 //   auto out = matchfund::reference::replay(rules, std::move(events));
-//   // out.ledger_csv, out.projects_csv, out.funds_csv, out.outcomes_csv, out.rejected
+//   // out.ledger_csv, out.projects_csv, out.funds_csv, out.outcomes_csv, out.holds_csv, out.rejected
 #ifndef MATCHFUND_TESTS_REFERENCE_MODEL_HPP
 #define MATCHFUND_TESTS_REFERENCE_MODEL_HPP
 
@@ -38,6 +38,7 @@ struct outputs {
   std::string projects_csv;  // SPEC §8 projects.csv
   std::string funds_csv;     // SPEC §8 funds.csv
   std::string outcomes_csv;  // SPEC §8 outcomes.csv: event_id,rule,outcome,want,paid,limited_by
+  std::string holds_csv;     // SPEC §12 holds.csv; empty when no hold was accepted (no file then)
   // Bad events found while processing (SPEC §3.3, the checks that need other events), in input
   // order. They were skipped, as in lenient mode.
   std::vector<rejection> rejected;

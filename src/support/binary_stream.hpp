@@ -5,6 +5,7 @@
 #ifndef MATCHFUND_SRC_BINARY_STREAM_HPP
 #define MATCHFUND_SRC_BINARY_STREAM_HPP
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -47,7 +48,11 @@ class checksum_builder {
   static constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ULL, k2 = 0xC2B2AE3D27D4EB4FULL;
   static std::uint64_t word_at(const char* at) noexcept {
     std::uint64_t word = 0;
-    for (int k = 0; k < 8; ++k) word |= std::uint64_t{static_cast<unsigned char>(at[k])} << (8 * k);
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(&word, at, 8);  // the same word, read at once
+    } else {
+      for (int k = 0; k < 8; ++k) word |= std::uint64_t{static_cast<unsigned char>(at[k])} << (8 * k);
+    }
     return word;
   }
   void mix(std::uint64_t word) noexcept {
@@ -114,7 +119,11 @@ class binary_writer {
  private:
   void fixed(std::uint64_t v, int bytes) {
     char little_endian[8];
-    for (int k = 0; k < bytes; ++k) little_endian[k] = static_cast<char>((v >> (8 * k)) & 0xFF);
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(little_endian, &v, 8);
+    } else {
+      for (int k = 0; k < bytes; ++k) little_endian[k] = static_cast<char>((v >> (8 * k)) & 0xFF);
+    }
     raw(std::string_view(little_endian, static_cast<std::size_t>(bytes)));
   }
   void flush() {
@@ -183,14 +192,19 @@ class binary_reader {
   std::optional<money> optional_amount() { return boolean() ? std::optional<money>(amount()) : std::nullopt; }
   std::optional<timestamp> optional_time() { return boolean() ? std::optional<timestamp>(time()) : std::nullopt; }
 
-  [[noreturn]] static void fail(const std::string& why) { throw snapshot_error("the snapshot is damaged: " + why); }
+  [[noreturn, gnu::cold, gnu::noinline]] static void fail(const std::string& why) { throw snapshot_error("the snapshot is damaged: " + why); }
 
  private:
   std::uint64_t fixed(int bytes) {
-    if (data_.size() - at_ < static_cast<std::size_t>(bytes)) fail("it ends too early");
+    const auto n = static_cast<std::size_t>(bytes);
+    if (data_.size() - at_ < n) [[unlikely]] fail("it ends too early");
     std::uint64_t v = 0;
-    for (int k = 0; k < bytes; ++k) v |= std::uint64_t{static_cast<unsigned char>(data_[at_ + static_cast<std::size_t>(k)])} << (8 * k);
-    at_ += static_cast<std::size_t>(bytes);
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(&v, data_.data() + at_, n);  // the little-endian value, read at once
+    } else {
+      for (std::size_t k = 0; k < n; ++k) v |= std::uint64_t{static_cast<unsigned char>(data_[at_ + k])} << (8 * k);
+    }
+    at_ += n;
     return v;
   }
   std::string_view data_;

@@ -241,10 +241,10 @@ struct engine::state {
   event_result process_hold_resolution(const event& e);
   void confirm_hold(std::uint32_t h, timestamp t, std::string_view confirm_id);
   void release_hold(std::uint32_t h, hold_status status, timestamp t, std::string_view resolved_by);
-  // What a hold's (or a quote's) lines and charges took of funds, pots and caps, given back; and
-  // taken again (a quote's rollback reopens the holds its time expired).
-  void give_back_held(index_range lines, index_range charges);
-  void charge_held_again(index_range lines, index_range charges);
+  // What a hold's (or a quote's) lines and charges took of funds, pots and caps, given back; or
+  // taken again (a quote's rollback reopens the holds its time expired): pots and caps only.
+  enum class held_move : std::uint8_t { give_back, charge_again };
+  void move_held(index_range lines, index_range charges, held_move move);
   [[nodiscard]] money held_by_rule(index_range lines, rule_index rule) const;
   void expire_every_open_hold(std::optional<timestamp> at);
   [[nodiscard]] hold_info info_of(const engine_detail::hold_record& hold) const;

@@ -116,34 +116,31 @@ void engine::state::confirm_hold(std::uint32_t h, timestamp t, std::string_view 
 // each rule's base used (also of a rule that held nothing, §11.4), count caps 1.
 void engine::state::release_hold(std::uint32_t h, hold_status status, timestamp t, std::string_view resolved_by) {
   engine_detail::hold_record& hold = holds[h];
-  give_back_held({hold.first_line, hold.line_count}, {hold.first_charge, hold.charge_count});
+  move_held({hold.first_line, hold.line_count}, {hold.first_charge, hold.charge_count}, held_move::give_back);
   hold.status = status;
   hold.resolved_at = t;
   hold.resolved_by = resolved_by;
 }
 
-void engine::state::give_back_held(index_range lines, index_range charges) {
+void engine::state::move_held(index_range lines, index_range charges, held_move move) {
+  const bool back = move == held_move::give_back;
   for (std::uint32_t l = lines.first; l < lines.first + lines.count; ++l) {
     const match_record& line = donations.line(l);
-    funds.give_back_held(position(line.fund), line.amount, donations.pot_of_line(l));
+    const auto pot = donations.pot_of_line(l);
+    if (back) {
+      funds.give_back_held(position(line.fund), line.amount, pot);
+    } else {
+      funds.charge_pot_again(position(line.fund), line.amount, pot);  // totals: restored whole by the quote
+    }
   }
   for (std::uint32_t c = charges.first; c < charges.first + charges.count; ++c) {
     const rule_charge& charge = donations.charge(c);
-    caps.give_back(charge.first_counter, charge.counter_count, held_by_rule(lines, charge.rule), charge.base_used,
-                   charge.counted);
-  }
-}
-
-// Pots and caps only: the fund totals are restored whole by the quote.
-void engine::state::charge_held_again(index_range lines, index_range charges) {
-  for (std::uint32_t l = lines.first; l < lines.first + lines.count; ++l) {
-    const match_record& line = donations.line(l);
-    funds.charge_pot_again(position(line.fund), line.amount, donations.pot_of_line(l));
-  }
-  for (std::uint32_t c = charges.first; c < charges.first + charges.count; ++c) {
-    const rule_charge& charge = donations.charge(c);
-    caps.charge_again(charge.first_counter, charge.counter_count, held_by_rule(lines, charge.rule), charge.base_used,
-                      charge.counted);
+    const money held = held_by_rule(lines, charge.rule);
+    if (back) {
+      caps.give_back(charge.first_counter, charge.counter_count, held, charge.base_used, charge.counted);
+    } else {
+      caps.charge_again(charge.first_counter, charge.counter_count, held, charge.base_used, charge.counted);
+    }
   }
 }
 

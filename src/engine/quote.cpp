@@ -41,11 +41,11 @@ engine::event_result engine::state::quote(const event& e) {
   const event_result result = process_donation(e, donation_mode::quote);
 
   if (!result.rejected) {
-    give_back_held({donations_before.lines, donations.line_count() - donations_before.lines},
-                   {donations_before.charges, donations.charge_count() - donations_before.charges});
+    move_held({donations_before.lines, donations.line_count() - donations_before.lines},
+              {donations_before.charges, donations.charge_count() - donations_before.charges}, held_move::give_back);
     for (auto h = expiring.rbegin(); h != expiring.rend(); ++h) {
       const engine_detail::hold_record& hold = holds[*h];
-      charge_held_again({hold.first_line, hold.line_count}, {hold.first_charge, hold.charge_count});
+      move_held({hold.first_line, hold.line_count}, {hold.first_charge, hold.charge_count}, held_move::charge_again);
       holds.reopen(*h);
     }
   }

@@ -157,3 +157,29 @@ TEST_CASE("a snapshot that is wrong is refused with a clear error", "[engine][sn
                                                              rules.source_sha256() + ", these rules "));
   fs::remove_all(directory);
 }
+
+TEST_CASE("a restored engine knows every id it had seen", "[engine][snapshot]") {
+  const rule_set rules = load_rules(fs::path(MATCHFUND_SOURCE_DIR) / "rules" / "spec-worked-example.yaml");
+  const auto at = [](const char* t) { return parse_rfc3339(t).value(); };
+  engine e(rules);
+  REQUIRE_FALSE(e.process(event{.id = "d1", .donor = "A", .time = at("2021-09-07T10:00:00+08:00"),
+                                .amount = money::from_minor(2000), .project = rules.find_project("p1")})
+                    .rejected);
+  REQUIRE_FALSE(e.process(event{.id = "v1", .ref = "nobody", .time = at("2021-09-07T10:01:00+08:00"),
+                                .kind = event_kind::revoke, .scope = revoke_scope::donor})
+                    .rejected);
+  engine back = restored(rules, saved(e, 2));
+  // A donation's id and another event's id are both taken; the donation can be refunded.
+  const auto again = back.process(event{.id = "d1", .donor = "B", .time = at("2021-09-07T10:02:00+08:00"),
+                                        .amount = money::from_minor(100), .project = rules.find_project("p1")});
+  REQUIRE(again.rejected);
+  CHECK(again.rejected->code() == bad_event_code::duplicate_id);
+  const auto revoke_again = back.process(event{.id = "v1", .ref = "x", .time = at("2021-09-07T10:02:00+08:00"),
+                                               .kind = event_kind::revoke, .scope = revoke_scope::donor});
+  REQUIRE(revoke_again.rejected);
+  CHECK(revoke_again.rejected->code() == bad_event_code::duplicate_id);
+  CHECK_FALSE(back.process(event{.id = "r1", .ref = "d1", .time = at("2021-09-07T10:03:00+08:00"),
+                                 .kind = event_kind::refund})
+                  .rejected);
+  CHECK(back.fund(fund_index{0}).returned == money::from_minor(2000));
+}

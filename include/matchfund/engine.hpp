@@ -119,7 +119,7 @@ struct project_totals {
 // also sharing one rule_set (a rule set is immutable once loaded; its copies share it). One
 // engine is not synchronised: calls on it must not overlap, except calls of its const members
 // (the readers: rules, ledger, fund, project, closed, holds, find_hold, cap_violations,
-// check_invariants), which may
+// check_invariants, save), which may
 // overlap each other while no other member runs. A host serving many request threads gives the
 // engine one thread of its own and feeds it through a queue: the engine thread takes each
 // event, stamps its time (events must not go back in time), processes it and answers with a

@@ -150,6 +150,10 @@ class id_registry {
   // restore() reads the donors and the other events' ids, after the donation book is restored.
   void save(detail::binary_writer& out) const;
   void restore(detail::binary_reader& in);
+  // Once the donation book is back: the donations the saved index held, indexed again, so that a
+  // host whose engine looked ids up meets no pause at its first look-up after a restore.
+  void index_restored_donations() { index_donations_up_to(restored_indexed_); }
+  [[nodiscard]] std::uint32_t restored_indexed() const noexcept { return restored_indexed_; }
 
  private:
   // An event id's position: a donation's, or other_event | its position in other_event_ids_
@@ -166,9 +170,9 @@ class id_registry {
   }
 
   // Adds the ids of the donations processed since the last call to the index.
-  void index_donations() {
-    const std::uint32_t end = donations_.size();
-    if (end == donations_indexed_) return;
+  void index_donations() { index_donations_up_to(donations_.size()); }
+  void index_donations_up_to(std::uint32_t end) {
+    if (end <= donations_indexed_) return;
     event_ids_.reserve(event_ids_.size() + (end - donations_indexed_));
     constexpr std::uint32_t ahead = 8;
     for (std::uint32_t d = donations_indexed_; d < end; ++d) {
@@ -184,6 +188,7 @@ class id_registry {
   table_vector<std::string_view> other_event_ids_;
   detail::id_index event_ids_{&event_id_at, this};
   std::uint32_t donations_indexed_ = 0;  // donations [0, donations_indexed_) are in event_ids_
+  std::uint32_t restored_indexed_ = 0;   // a restored snapshot's donations_indexed_
   detail::id_index donor_ids_{&donor_id_at, this};
   table_vector<donor_record> donors_;  // by dense donor
   detail::key_set project_donors_;     // project << 32 | donor, beyond each donor's first two projects

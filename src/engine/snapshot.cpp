@@ -205,6 +205,8 @@ void engine::state::restore_payload(binary_reader& in) {
 
 // What one part's records say of another's, checked once all are back.
 void engine::state::check_restored() {
+  if (ids.restored_indexed() > donations.size()) binary_reader::fail("the indexed donations");
+  ids.index_restored_donations();
   const auto payments = donations.payments().size();
   for (std::uint32_t d = 0; d < ids.donor_count(); ++d) {
     const std::uint32_t last = ids.donor(d).last_payment;

@@ -390,6 +390,7 @@ void id_registry::save(binary_writer& out) const {
   for (const std::uint64_t key : pairs) out.u64(key);
   out.u64(other_event_ids_.size());
   for (const std::string_view id : other_event_ids_) out.text(id);
+  out.u32(donations_indexed_);
 }
 
 // Donor payments are checked by the engine once the donation book is back.
@@ -420,6 +421,7 @@ void id_registry::restore(binary_reader& in) {
     if (id.empty() || event_ids_.find(id)) binary_reader::fail("an event id given twice");
     remember_event(id);
   }
+  restored_indexed_ = in.u32();  // checked against the donations by the engine
 }
 
 // ---- revocations

@@ -148,28 +148,16 @@ bool repeats_an_id(const std::string& csv) {
 // The statuses in a holds.csv of the holds that held money (SPEC §12).
 std::set<std::string> statuses_holding_money(const std::string& holds_csv) {
   std::set<std::string> statuses;
-  std::istringstream lines(holds_csv);
-  std::string line;
-  std::getline(lines, line);  // the header
-  while (std::getline(lines, line)) {
-    std::vector<std::string> columns;
-    std::istringstream fields(line);
-    std::string field;
-    while (std::getline(fields, field, ',')) columns.push_back(field);
-    if (columns.size() >= 7 && columns[5] != "0.00") statuses.insert(columns[6]);
+  const auto rows = matchfund::testing::csv_cells(holds_csv);
+  for (std::size_t r = 1; r < rows.size(); ++r) {  // after the header
+    if (rows[r].size() >= 7 && rows[r][5] != "0.00") statuses.insert(rows[r][6]);
   }
   return statuses;
 }
 
 // Whether a confirm wrote match lines: a match line whose event is not its donation (SPEC §12).
 bool confirm_wrote_lines(const std::string& ledger_csv) {
-  std::istringstream lines(ledger_csv);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::vector<std::string> columns;
-    std::istringstream fields(line);
-    std::string field;
-    while (std::getline(fields, field, ',')) columns.push_back(field);
+  for (const auto& columns : matchfund::testing::csv_cells(ledger_csv)) {
     if (columns.size() >= 5 && columns[2] == "match" && columns[3] != columns[4]) return true;
   }
   return false;

@@ -564,15 +564,20 @@ void campaign_writer::note_missing_text() {
 
 random_campaign make_random_campaign(std::uint64_t seed) { return campaign_writer(seed).write(); }
 
+std::vector<std::vector<std::string>> csv_cells(const std::string& csv) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream lines(csv);
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string>& cells = rows.emplace_back();
+    std::istringstream fields(line);
+    for (std::string field; std::getline(fields, field, ',');) cells.push_back(field);
+  }
+  return rows;
+}
+
 std::set<std::string> kinds_paid(const random_campaign& campaign, const std::string& ledger_csv) {
   std::set<std::string> kinds;
-  std::istringstream lines(ledger_csv);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::vector<std::string> columns;
-    std::istringstream fields(line);
-    std::string field;
-    while (std::getline(fields, field, ',')) columns.push_back(field);
+  for (const auto& columns : csv_cells(ledger_csv)) {
     if (columns.size() < 10 || columns[2] != "closeout" || columns[7].size() < 2) continue;
     const auto step = static_cast<std::size_t>(std::stoi(columns[7].substr(1)));
     if (step < campaign.step_kinds.size()) kinds.insert(campaign.step_kinds[step]);

@@ -35,6 +35,10 @@ struct random_campaign {
 // about 40 % of campaigns, holds too (random_campaign_holds.hpp).
 random_campaign make_random_campaign(std::uint64_t seed);
 
+// The rows of an output CSV as its comma-separated cells (the outputs of random campaigns have
+// no quoted field), header included.
+std::vector<std::vector<std::string>> csv_cells(const std::string& csv);
+
 // The kinds of the steps that wrote close-out lines into a ledger.
 std::set<std::string> kinds_paid(const random_campaign& campaign, const std::string& ledger_csv);
 

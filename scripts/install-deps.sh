@@ -18,6 +18,9 @@ packages=(
     g++
     make
     pkg-config
+    # scripts/render-report.sh (the browser tests): a headless browser, and a font with 万 and 亿
+    chromium
+    fonts-wqy-microhei
     "$@"
 )
 

@@ -28,6 +28,7 @@ const std::map<std::string, std::set<std::string>> allowed = {
     {"write", {"write", "support"}},
     {"synth", {"synth", "write", "support"}},
     {"run", {"run", "load", "read", "engine", "write", "synth", "support"}},
+    {"report", {"report", "support"}},
     {"cli", {"cli"}},
     {"capi", {"capi"}},
 };

@@ -98,6 +98,10 @@ enum class diagnostic_code : std::uint8_t {
   bad_attribute_value,
   // Embedded tests
   unknown_donation,
+  // Demand files (docs/simulate.md)
+  campaign_mismatch,
+  bad_law,
+  bad_profile,
   // Never a property of the file: a bug in matchfund, reported instead of thrown.
   internal_error,
 };
@@ -178,6 +182,9 @@ inline constexpr std::pair<std::string_view, diagnostic_code> diagnostic_code_sp
     {"unknown_column", diagnostic_code::unknown_column},
     {"bad_attribute_value", diagnostic_code::bad_attribute_value},
     {"unknown_donation", diagnostic_code::unknown_donation},
+    {"campaign_mismatch", diagnostic_code::campaign_mismatch},
+    {"bad_law", diagnostic_code::bad_law},
+    {"bad_profile", diagnostic_code::bad_profile},
     {"internal_error", diagnostic_code::internal_error},
 };
 

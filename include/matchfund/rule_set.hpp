@@ -351,6 +351,9 @@ class rule_set {
   [[nodiscard]] std::optional<fund_index> find_fund(std::string_view id) const;
   [[nodiscard]] std::optional<rule_index> find_rule(std::string_view id) const;
 
+  // Everything the rule set holds, to copy, edit and build another from (rule_override.hpp).
+  [[nodiscard]] const rule_set_parts& parts() const noexcept { return *parts_; }
+
  private:
   struct lookups;  // id -> index hash maps, defined in the source file (Boost stays out of here)
   std::shared_ptr<const rule_set_parts> parts_;  // shared: copies of a rule set are cheap

@@ -20,6 +20,8 @@
 #include "matchfund/version.hpp"
 #include "cli/explain.hpp"
 #include "cli/quote.hpp"
+#include "cli/report.hpp"
+#include "cli/simulate.hpp"
 #include "cli/summary.hpp"
 
 namespace po = boost::program_options;
@@ -44,6 +46,9 @@ Usage:
   matchfund test RULES.yaml
   matchfund generate RULES.yaml --donations N --seed S [--out FILE]
   matchfund generate --workload national-2021|chongqing-2021 --seed S --out DIR [--donations N]
+  matchfund simulate RULES.yaml --demand DEMAND.yaml --runs N --seed S --out DIR
+                   [--threads T] [--set KEY=VALUE]... [--sweep KEY=FROM:TO:STEP]
+  matchfund report DIR [--rules RULES.yaml] [--out FILE]
   matchfund --help
   matchfund --version
 
@@ -74,6 +79,20 @@ Commands:
              (CSV, to FILE or standard output): intraday peaks, repeat donors,
              heavy-tailed amounts and project popularity; the same seed gives
              the same bytes on every machine.
+  simulate   Run the campaign N times, each on a donation stream drawn from
+             the demand model (docs/simulate.md) with its own uncertain
+             volume, gift size and rush, and close it out; write runs.csv,
+             funds.csv (how often and when each fund runs out), projects.csv,
+             curves.csv, simulation.json and report.html to DIR. --set
+             changes the rules (funds.ID.budget=5000万, docs/overrides.md);
+             --sweep runs every point with the same streams. The same seed
+             gives the same bytes whatever --threads is.
+  report     Write DIR/report.html (or --out FILE): one self-contained HTML
+             page of a replay's output folder (key numbers, each fund's
+             available amount over time, match by project, outcomes,
+             close-out payouts; the rules are summary.json's or --rules, and
+             must have the run's SHA-256), or of a simulation's folder (one
+             with simulation.json).
 
 Exit status: 0 success, 1 a failed test, 2 invalid rules, events or usage,
 3 a broken invariant (a bug in matchfund).
@@ -306,6 +325,19 @@ int replay_command(const std::vector<std::string>& arguments, const po::variable
   return exit_ok;
 }
 
+int simulate_command(const std::vector<std::string>& rules_files, const po::variables_map& options) {
+  matchfund::cli::simulate_arguments arguments;
+  arguments.rules_files = rules_files;
+  if (options.count("demand")) arguments.demand_file = options["demand"].as<std::string>();
+  if (options.count("runs")) arguments.runs = options["runs"].as<std::uint64_t>();
+  if (options.count("seed")) arguments.seed = options["seed"].as<std::uint64_t>();
+  if (options.count("out")) arguments.out_dir = options["out"].as<std::string>();
+  if (options.count("threads")) arguments.threads = options["threads"].as<unsigned>();
+  if (options.count("set")) arguments.overrides = options["set"].as<std::vector<std::string>>();
+  if (options.count("sweep")) arguments.sweep = options["sweep"].as<std::string>();
+  return matchfund::cli::simulate_command(arguments);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -322,6 +354,12 @@ int main(int argc, char** argv) {
       "stop-after", po::value<std::uint64_t>(), "replay: process the first N events, then save the state")(
       "save-state", po::value<std::string>(), "replay: where --stop-after saves the state")(
       "resume", po::value<std::string>(), "replay: go on from a saved state")(
+      "rules", po::value<std::string>(), "report: the rules file of the replay")(
+      "demand", po::value<std::string>(), "simulate: the demand model")(
+      "runs", po::value<std::uint64_t>(), "simulate: how many runs")(
+      "threads", po::value<unsigned>(), "simulate: how many threads")(
+      "set", po::value<std::vector<std::string>>()->composing(), "simulate: KEY=VALUE, an override of the rules")(
+      "sweep", po::value<std::string>(), "simulate: KEY=FROM:TO:STEP or KEY=V1,V2,...")(
       "command", po::value<std::string>(), "the command")("arguments", po::value<std::vector<std::string>>(),
                                                           "its arguments");
   po::positional_options_description positional;
@@ -357,6 +395,12 @@ int main(int argc, char** argv) {
     if (command == "explain") return explain_command(rest, arguments);
     if (command == "quote") return quote_command(rest, arguments);
     if (command == "generate") return generate_command(rest, arguments);
+    if (command == "simulate") return simulate_command(rest, arguments);
+    if (command == "report") {
+      return matchfund::cli::report_command(
+          {rest, arguments.count("rules") ? std::optional(arguments["rules"].as<std::string>()) : std::nullopt,
+           arguments.count("out") ? std::optional(arguments["out"].as<std::string>()) : std::nullopt});
+    }
   } catch (const std::exception& e) {
     std::cerr << "matchfund: " << e.what() << '\n';
     return exit_invalid;

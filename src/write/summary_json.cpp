@@ -4,30 +4,11 @@
 
 #include "matchfund/version.hpp"
 #include "support/sha256.hpp"
+#include "write/json_text.hpp"
 
 namespace matchfund::detail {
 
 namespace {
-
-// `text` as a JSON string, quotes included.
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20) {
-      constexpr char hex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += hex[byte >> 4];
-      out += hex[byte & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 // `{"a": 1, "b": 2}` of names and values already written as JSON.
 template <class Items, class Write>

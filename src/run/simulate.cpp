@@ -1,0 +1,85 @@
+// Monte Carlo simulation (include/matchfund/simulate.hpp): the runs of each point spread over
+// threads, each run on its own engine, then the point's summaries in run order.
+#include "matchfund/simulate.hpp"
+
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "matchfund/error.hpp"
+#include "run/simulation_run.hpp"
+
+namespace matchfund {
+
+namespace {
+
+// Runs 1..runs of one point on `threads` threads; traces[r - 1] is run r's, whichever thread ran it.
+std::vector<detail::run_trace> run_point(const simulation_point& point, std::uint64_t point_number,
+                                         const demand_model& demand, const simulation_options& options,
+                                         const detail::curve_grid& grid, std::uint64_t& done, std::uint64_t total) {
+  std::vector<detail::run_trace> traces(options.runs);
+  std::atomic<std::uint64_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr failure;
+  std::mutex progress_mutex;
+  const auto work = [&] {
+    while (!failed) {
+      const std::uint64_t index = next++;
+      if (index >= options.runs) return;
+      try {
+        traces[index] = detail::simulate_run(point.rules, demand, options.seed, point_number, index + 1, grid);
+      } catch (...) {
+        const std::lock_guard lock(progress_mutex);
+        if (!failed.exchange(true)) failure = std::current_exception();
+        return;
+      }
+      const std::lock_guard lock(progress_mutex);
+      ++done;
+      if (options.progress) options.progress(done, total);
+    }
+  };
+  const auto threads = static_cast<unsigned>(std::min<std::uint64_t>(options.threads, options.runs));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& thread : pool) thread.join();
+  if (failure) std::rethrow_exception(failure);
+  return traces;
+}
+
+void check(const simulation_setup& setup, const demand_model& demand, const simulation_options& options) {
+  if (setup.points.empty()) throw error("a simulation needs at least one point");
+  if (options.runs == 0 || options.runs > 1'000'000) throw error("the number of runs is 1 to 1,000,000");
+  if (options.threads == 0 || options.threads > 256) throw error("the number of threads is 1 to 256");
+  for (const auto& point : setup.points) {
+    if (point.rules.projects().size() != setup.points.front().rules.projects().size() ||
+        point.rules.funds().size() != setup.points.front().rules.funds().size()) {
+      throw error("every point of a simulation has the same funds and projects");
+    }
+  }
+  if (demand.donations == 0) throw error("the demand model expects no donation");
+}
+
+}  // namespace
+
+simulation_result simulate(const simulation_setup& setup, const demand_model& demand, const simulation_options& options) {
+  check(setup, demand, options);
+  simulation_result result;
+  result.setup = setup;
+  result.demand_file = demand.source_file;
+  result.demand_sha256 = demand.source_sha256;
+  result.runs = options.runs;
+  result.seed = options.seed;
+  const detail::curve_grid grid = detail::grid_for(setup.points.front().rules);
+  result.curve_step_seconds = grid.step_ms / 1000;
+  std::uint64_t done = 0;
+  const std::uint64_t total = options.runs * setup.points.size();
+  for (std::size_t p = 0; p < setup.points.size(); ++p) {
+    auto traces = run_point(setup.points[p], p + 1, demand, options, grid, done, total);
+    detail::summarize_point(setup.points[p].rules, p + 1, traces, grid, result);
+  }
+  return result;
+}
+
+}  // namespace matchfund

@@ -1,0 +1,222 @@
+// Monte Carlo simulation (simulate.hpp): the tables do not depend on the thread count; each
+// run's figures are what a plain engine makes of the same stream; sweep points share their
+// streams; the summaries are the quantiles of the runs; the golden tables of a small campaign.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "matchfund/demand.hpp"
+#include "matchfund/engine.hpp"
+#include "matchfund/load_rules.hpp"
+#include "matchfund/rule_override.hpp"
+#include "matchfund/simulate.hpp"
+#include "file_text.hpp"
+#include "synth/demand_stream.hpp"
+
+#ifndef MATCHFUND_SOURCE_DIR
+#define MATCHFUND_SOURCE_DIR "."
+#endif
+
+using namespace matchfund;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path source_dir(MATCHFUND_SOURCE_DIR);
+
+rule_set tencent_rules() { return load_rules(source_dir / "rules" / "tencent-99-2018.yaml"); }
+
+// The bundled 2018 demand at 1/140 of its volume, with the pools cut to match, so that pools
+// run out in some runs and not in others.
+constexpr const char* small_tencent_demand = R"(matchfund_demand: 1
+campaign: tencent-99-2018
+donations: { expected: 200000, volume: { normal: { mean: 1, sd: 0.15 } } }
+donors: { expected: 80000, repeat: { zipf: 1.1 } }
+amounts:
+  table:
+    - { amount: "1.00", weight: 22 }
+    - { amount: "10.00", weight: 40 }
+    - { amount: "50.00", weight: 11 }
+    - { amount: "100.00", weight: 6 }
+    - { amount: "500.00", weight: 1 }
+  scale: { normal: { mean: 1, sd: 0.10 } }
+timing:
+  hours: [2, 1, 1, 1, 1, 1, 2, 4, 6, 30, 14, 10, 8, 7, 7, 7, 7, 7, 8, 10, 12, 12, 8, 4]
+  days: [ { date: 2018-09-07, share: 40 }, { date: 2018-09-08, share: 32 }, { date: 2018-09-09, share: 28 } ]
+  rush: { funds: [tencent], share: 0.08, minutes: 30, size: { uniform: { min: 0.5, max: 1.5 } } }
+projects: { popularity: { zipf: 1.0 } }
+attributes:
+  flowers: [ { value: 0, weight: 80 }, { value: 50, weight: 12 }, { value: 120, weight: 6 }, { value: 250, weight: 2 } ]
+refunds: { rate: 0.002, after: { min: 10m, max: 48h } }
+)";
+
+simulation_setup one_point(const rule_set& rules) {
+  simulation_setup setup;
+  setup.points.push_back({"", rules});
+  return setup;
+}
+
+rule_set small_pools(const rule_set& rules) {
+  return apply_overrides(rules, std::vector<rule_override>{{"funds.tencent.budget", "150万"},
+                                                           {"funds.enterprise-a.budget", "60万"}});
+}
+
+std::vector<std::string> table_texts(const fs::path& directory) {
+  std::vector<std::string> texts;
+  for (const char* name : {"runs.csv", "funds.csv", "projects.csv", "curves.csv", "simulation.json"}) {
+    texts.push_back(testing::read_file(directory / name));
+    INFO(name);
+    CHECK(texts.back().size() > 100);
+  }
+  return texts;
+}
+
+}  // namespace
+
+TEST_CASE("a simulation's files are the same bytes with one thread and with two", "[simulate]") {
+  const rule_set rules = small_pools(tencent_rules());
+  const demand_model demand = load_demand_text(small_tencent_demand, "small.yaml", rules);
+  simulation_options options{.runs = 6, .seed = 42, .threads = 1, .progress = {}};
+  const auto one = simulate(one_point(rules), demand, options);
+  options.threads = 2;
+  const auto two = simulate(one_point(rules), demand, options);
+  const fs::path a = testing::fresh_directory("simulate-threads-1");
+  const fs::path b = testing::fresh_directory("simulate-threads-2");
+  write_simulation(one, a);
+  write_simulation(two, b);
+  const auto texts_one = table_texts(a);
+  const auto texts_two = table_texts(b);
+  REQUIRE(texts_one.size() == 5);
+  for (std::size_t i = 0; i < texts_one.size(); ++i) CHECK(texts_one[i] == texts_two[i]);
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
+TEST_CASE("each run's figures are what a plain engine makes of the same stream", "[simulate]") {
+  const rule_set rules = small_pools(tencent_rules());
+  const demand_model demand = load_demand_text(small_tencent_demand, "small.yaml", rules);
+  const auto result = simulate(one_point(rules), demand, {.runs = 3, .seed = 7, .threads = 2, .progress = {}});
+  REQUIRE(result.runs_table.size() == 3);
+  std::size_t exhausted = 0;
+  for (const auto& record : result.runs_table) {
+    INFO("run " << record.run);
+    detail::demand_stream stream(demand, rules, 7, record.run);
+    engine plain(rules);
+    std::vector<event> batch(1000);
+    std::uint64_t donations = 0, refunds = 0;
+    while (const std::size_t count = stream.next(batch)) {
+      for (std::size_t i = 0; i < count; ++i) {
+        const auto processed = plain.process(batch[i]);
+        REQUIRE_FALSE(processed.rejected);
+        (batch[i].kind == event_kind::donation ? donations : refunds) += 1;
+      }
+    }
+    plain.finish();
+    CHECK(record.donations == donations);
+    CHECK(record.refunds == refunds);
+    CHECK(donations == stream.parameters().donations);
+    REQUIRE(record.funds.size() == rules.funds().size());
+    for (std::size_t f = 0; f < rules.funds().size(); ++f) {
+      const auto& totals = plain.fund(fund_index{static_cast<std::uint32_t>(f)});
+      CHECK(record.funds[f].drawn == totals.drawn - totals.returned);
+      CHECK(record.funds[f].left == totals.available());
+      CHECK(record.funds[f].exhausted_at == totals.exhausted_at);
+      if (totals.exhausted_at) ++exhausted;
+    }
+    money matched, raised;
+    for (std::size_t p = 0; p < rules.projects().size(); ++p) {
+      matched += plain.project(project_index{static_cast<std::uint32_t>(p)}).matched;
+      raised += plain.project(project_index{static_cast<std::uint32_t>(p)}).raised;
+    }
+    CHECK(record.matched == matched);
+    CHECK(record.raised == raised);
+  }
+  CHECK(exhausted > 0);  // the small pools do run out: the check above saw exhaustion times
+}
+
+TEST_CASE("the points of a sweep see the same streams: equal rules give equal runs", "[simulate]") {
+  const rule_set rules = small_pools(tencent_rules());
+  const demand_model demand = load_demand_text(small_tencent_demand, "small.yaml", rules);
+  simulation_setup setup;
+  setup.sweep_key = "funds.tencent.budget";
+  for (const char* budget : {"1500000.00", "3000000.00", "1500000.00"}) {
+    setup.points.push_back({budget, apply_overrides(rules, std::vector<rule_override>{{setup.sweep_key, budget}})});
+  }
+  const auto result = simulate(setup, demand, {.runs = 4, .seed = 3, .threads = 2, .progress = {}});
+  REQUIRE(result.runs_table.size() == 12);
+  std::size_t compared = 0;
+  for (std::size_t r = 0; r < 4; ++r) {
+    const auto& first = result.runs_table[r];
+    const auto& bigger = result.runs_table[4 + r];
+    const auto& again = result.runs_table[8 + r];
+    CHECK(first.point == 1);
+    CHECK(again.point == 3);
+    CHECK(first.raised == again.raised);
+    CHECK(first.matched == again.matched);
+    CHECK(first.funds[0].drawn == again.funds[0].drawn);
+    CHECK(first.funds[0].exhausted_at == again.funds[0].exhausted_at);
+    // The same donations: what donors gave does not depend on the pool; the bigger pool draws more.
+    CHECK(first.donations == bigger.donations);
+    CHECK(first.raised == bigger.raised);
+    CHECK(first.funds[0].drawn <= bigger.funds[0].drawn);
+    ++compared;
+  }
+  CHECK(compared == 4);
+}
+
+TEST_CASE("a fund's summary is the nearest-rank quantiles of its runs", "[simulate]") {
+  const rule_set rules = small_pools(tencent_rules());
+  const demand_model demand = load_demand_text(small_tencent_demand, "small.yaml", rules);
+  const auto result = simulate(one_point(rules), demand, {.runs = 20, .seed = 11, .threads = 2, .progress = {}});
+  REQUIRE(result.funds.size() == rules.funds().size());
+  for (const auto& fund : result.funds) {
+    const auto f = static_cast<std::size_t>(fund.fund);
+    std::vector<money> drawn;
+    std::vector<timestamp> times;
+    for (const auto& run : result.runs_table) {
+      drawn.push_back(run.funds[f].drawn);
+      if (run.funds[f].exhausted_at) times.push_back(*run.funds[f].exhausted_at);
+    }
+    std::sort(drawn.begin(), drawn.end());
+    std::sort(times.begin(), times.end());
+    INFO("fund " << rules.fund(fund.fund).id);
+    CHECK(fund.runs == 20);
+    CHECK(fund.exhausted_runs == times.size());
+    // Nearest rank over 20 runs: p5 is the 1st, p50 the 10th, p95 the 19th.
+    CHECK(fund.drawn.p5 == drawn[0]);
+    CHECK(fund.drawn.p50 == drawn[9]);
+    CHECK(fund.drawn.p95 == drawn[18]);
+    const auto time_at = [&](std::size_t rank) { return rank < times.size() ? std::optional(times[rank]) : std::nullopt; };
+    CHECK(fund.exhausted_p5 == time_at(0));
+    CHECK(fund.exhausted_p50 == time_at(9));
+    CHECK(fund.exhausted_p95 == time_at(18));
+  }
+}
+
+TEST_CASE("runs differ the way years differ: each draws its own volume and gift size", "[simulate]") {
+  const rule_set rules = small_pools(tencent_rules());
+  const demand_model demand = load_demand_text(small_tencent_demand, "small.yaml", rules);
+  const auto result = simulate(one_point(rules), demand, {.runs = 40, .seed = 5, .threads = 2, .progress = {}});
+  REQUIRE(result.runs_table.size() == 40);
+  std::int64_t low = 0, high = 0;
+  for (const auto& run : result.runs_table) {
+    REQUIRE(run.parameters.size() == 3);
+    CHECK(run.parameters[0].first == "donations.volume");
+    CHECK(run.parameters[1].first == "amounts.scale");
+    CHECK(run.parameters[2].first == "timing.rush.size");
+    const std::int64_t volume = run.parameters[0].second;
+    if (volume < 900'000) ++low;
+    if (volume > 1'100'000) ++high;
+    // The run's donation count follows its drawn volume (within rounding of the day shares).
+    const auto expected = static_cast<std::int64_t>(200'000) * volume / 1'000'000;
+    CHECK(std::abs(static_cast<std::int64_t>(run.donations) - expected) <= 3);
+    const std::int64_t rush = run.parameters[2].second;
+    CHECK((rush >= 500'000 && rush <= 1'500'000));
+  }
+  // N(1, 0.15): about a quarter of the runs on either side beyond ±0.1.
+  CHECK(low >= 4);
+  CHECK(high >= 4);
+}

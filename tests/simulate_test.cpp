@@ -29,29 +29,8 @@ const fs::path source_dir(MATCHFUND_SOURCE_DIR);
 
 rule_set tencent_rules() { return load_rules(source_dir / "rules" / "tencent-99-2018.yaml"); }
 
-// The bundled 2018 demand at 1/140 of its volume, with the pools cut to match, so that pools
-// run out in some runs and not in others.
-constexpr const char* small_tencent_demand = R"(matchfund_demand: 1
-campaign: tencent-99-2018
-donations: { expected: 200000, volume: { normal: { mean: 1, sd: 0.15 } } }
-donors: { expected: 80000, repeat: { zipf: 1.1 } }
-amounts:
-  table:
-    - { amount: "1.00", weight: 22 }
-    - { amount: "10.00", weight: 40 }
-    - { amount: "50.00", weight: 11 }
-    - { amount: "100.00", weight: 6 }
-    - { amount: "500.00", weight: 1 }
-  scale: { normal: { mean: 1, sd: 0.10 } }
-timing:
-  hours: [2, 1, 1, 1, 1, 1, 2, 4, 6, 30, 14, 10, 8, 7, 7, 7, 7, 7, 8, 10, 12, 12, 8, 4]
-  days: [ { date: 2018-09-07, share: 40 }, { date: 2018-09-08, share: 32 }, { date: 2018-09-09, share: 28 } ]
-  rush: { funds: [tencent], share: 0.08, minutes: 30, size: { uniform: { min: 0.5, max: 1.5 } } }
-projects: { popularity: { zipf: 1.0 } }
-attributes:
-  flowers: [ { value: 0, weight: 80 }, { value: 50, weight: 12 }, { value: 120, weight: 6 }, { value: 250, weight: 2 } ]
-refunds: { rate: 0.002, after: { min: 10m, max: 48h } }
-)";
+// The bundled 2018 demand at 1/140 of its volume (the tests cut the pools to match).
+const fs::path small_tencent_demand = source_dir / "tests" / "data" / "simulate" / "small-tencent-demand.yaml";
 
 simulation_setup one_point(const rule_set& rules) {
   simulation_setup setup;
@@ -78,7 +57,7 @@ std::vector<std::string> table_texts(const fs::path& directory) {
 
 TEST_CASE("a simulation's files are the same bytes with one thread and with two", "[simulate]") {
   const rule_set rules = small_pools(tencent_rules());
-  const demand_model demand = load_demand_text(small_tencent_demand, "small.yaml", rules);
+  const demand_model demand = load_demand(small_tencent_demand, rules);
   simulation_options options{.runs = 6, .seed = 42, .threads = 1, .progress = {}};
   const auto one = simulate(one_point(rules), demand, options);
   options.threads = 2;
@@ -97,7 +76,7 @@ TEST_CASE("a simulation's files are the same bytes with one thread and with two"
 
 TEST_CASE("each run's figures are what a plain engine makes of the same stream", "[simulate]") {
   const rule_set rules = small_pools(tencent_rules());
-  const demand_model demand = load_demand_text(small_tencent_demand, "small.yaml", rules);
+  const demand_model demand = load_demand(small_tencent_demand, rules);
   const auto result = simulate(one_point(rules), demand, {.runs = 3, .seed = 7, .threads = 2, .progress = {}});
   REQUIRE(result.runs_table.size() == 3);
   std::size_t exhausted = 0;
@@ -139,7 +118,7 @@ TEST_CASE("each run's figures are what a plain engine makes of the same stream",
 
 TEST_CASE("the points of a sweep see the same streams: equal rules give equal runs", "[simulate]") {
   const rule_set rules = small_pools(tencent_rules());
-  const demand_model demand = load_demand_text(small_tencent_demand, "small.yaml", rules);
+  const demand_model demand = load_demand(small_tencent_demand, rules);
   simulation_setup setup;
   setup.sweep_key = "funds.tencent.budget";
   for (const char* budget : {"1500000.00", "3000000.00", "1500000.00"}) {
@@ -169,7 +148,7 @@ TEST_CASE("the points of a sweep see the same streams: equal rules give equal ru
 
 TEST_CASE("a fund's summary is the nearest-rank quantiles of its runs", "[simulate]") {
   const rule_set rules = small_pools(tencent_rules());
-  const demand_model demand = load_demand_text(small_tencent_demand, "small.yaml", rules);
+  const demand_model demand = load_demand(small_tencent_demand, rules);
   const auto result = simulate(one_point(rules), demand, {.runs = 20, .seed = 11, .threads = 2, .progress = {}});
   REQUIRE(result.funds.size() == rules.funds().size());
   for (const auto& fund : result.funds) {
@@ -198,7 +177,7 @@ TEST_CASE("a fund's summary is the nearest-rank quantiles of its runs", "[simula
 
 TEST_CASE("runs differ the way years differ: each draws its own volume and gift size", "[simulate]") {
   const rule_set rules = small_pools(tencent_rules());
-  const demand_model demand = load_demand_text(small_tencent_demand, "small.yaml", rules);
+  const demand_model demand = load_demand(small_tencent_demand, rules);
   const auto result = simulate(one_point(rules), demand, {.runs = 40, .seed = 5, .threads = 2, .progress = {}});
   REQUIRE(result.runs_table.size() == 40);
   std::int64_t low = 0, high = 0;

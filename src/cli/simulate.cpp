@@ -61,16 +61,26 @@ simulation_setup setup_of(const rule_set& loaded, const simulate_arguments& argu
   std::vector<rule_override> overrides;
   for (const auto& text : arguments.overrides) {
     auto parsed = parse_override(text);
-    if (!parsed) throw error("--set " + text + ": " + parsed.error());
+    if (!parsed) throw error("--set " + parsed.error());
     overrides.push_back(*parsed);
     setup.overrides.emplace_back(parsed->key, parsed->value);
   }
-  rule_set rules = overrides.empty() ? loaded : apply_overrides(loaded, overrides);
+  rule_set rules = loaded;
+  try {
+    if (!overrides.empty()) rules = apply_overrides(loaded, overrides);
+  } catch (const error& e) {
+    throw error(std::string("--set ") + e.what());
+  }
   if (!arguments.sweep) {
     setup.points.push_back({"", std::move(rules)});
     return setup;
   }
-  const sweep points = parse_sweep(*arguments.sweep, rules);
+  sweep points;
+  try {
+    points = parse_sweep(*arguments.sweep, rules);
+  } catch (const error& e) {
+    throw error(std::string("--sweep ") + e.what());
+  }
   setup.sweep_key = points.key;
   for (std::size_t i = 0; i < points.values.size(); ++i) {
     const rule_override point = points.point(i);

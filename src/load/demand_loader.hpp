@@ -27,7 +27,8 @@ class demand_loader {
 
  private:
   // -- load_demand.cpp
-  void read_header(map_reader& top);
+  // False when the demand is for another campaign.
+  bool read_header(map_reader& top);
   void read_donations(const located_node& node);
   void read_donors(const located_node& node);
   void read_amounts(const located_node& node);

@@ -21,7 +21,11 @@ void demand_loader::load(const yaml_document& document) {
   const located_node root = locate_root(document);
   map_reader top(root);
   if (!top.valid()) return;
-  read_header(top);
+  // A demand for another campaign: what follows would only repeat it (dates, funds, attributes).
+  if (!read_header(top)) {
+    (void)top.entries();  // marks the other keys known: none of them is checked
+    return;
+  }
   if (auto node = top.required("donations")) read_donations(*node);
   if (auto node = top.required("donors")) read_donors(*node);
   if (auto node = top.required("amounts")) read_amounts(*node);
@@ -48,7 +52,7 @@ void demand_loader::load(const yaml_document& document) {
   top.finish();
 }
 
-void demand_loader::read_header(map_reader& top) {
+bool demand_loader::read_header(map_reader& top) {
   if (auto version = top.required("matchfund_demand")) {
     auto number = read_integer(*version, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
     if (number && *number != 1) {
@@ -61,8 +65,10 @@ void demand_loader::read_header(map_reader& top) {
     if (id && *id != rules_.campaign().id) {
       campaign->report("the demand is for campaign \"" + *id + "\", the rules are for \"" + rules_.campaign().id + "\"",
                        diagnostic_code::campaign_mismatch);
+      return false;
     }
   }
+  return true;
 }
 
 void demand_loader::read_donations(const located_node& node) {

@@ -1,0 +1,105 @@
+// `matchfund simulate` end to end: the same bytes in every file whatever --threads is, the
+// summary it prints, a sweep's tables, and the exact message of each usage or input mistake.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include "cli_runner.hpp"
+#include "file_text.hpp"
+
+using matchfund::testing::fresh_directory;
+using matchfund::testing::read_file;
+using matchfund::testing::run_cli;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string small_run =
+    "simulate rules/tencent-99-2018.yaml --demand tests/data/simulate/small-tencent-demand.yaml "
+    "--set funds.tencent.budget=150万 --set funds.enterprise-a.budget=60万 --seed 9";
+
+std::size_t line_count(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("simulate writes the same bytes with --threads 1 and --threads 2", "[cli][simulate]") {
+  const fs::path one = fresh_directory("cli-simulate-1");
+  const fs::path two = fresh_directory("cli-simulate-2");
+  const auto first = run_cli(small_run + " --runs 8 --threads 1 --out '" + one.string() + "'");
+  const auto second = run_cli(small_run + " --runs 8 --threads 2 --out '" + two.string() + "'");
+  INFO(first.output);
+  REQUIRE(first.status == 0);
+  REQUIRE(second.status == 0);
+  std::size_t compared = 0;
+  for (const char* name : {"runs.csv", "funds.csv", "projects.csv", "curves.csv", "simulation.json", "report.html"}) {
+    INFO(name);
+    const std::string text = read_file(one / name);
+    CHECK(text.size() > 100);
+    CHECK(text == read_file(two / name));
+    ++compared;
+  }
+  CHECK(compared == 6);
+  CHECK(line_count(read_file(one / "runs.csv")) == 9);  // a header and 8 runs
+  CHECK(line_count(read_file(one / "funds.csv")) == 4);  // a header and 3 funds
+  // The summary: one line per fund, the files, and (not a terminal) a progress line per run.
+  CHECK(first.output.find("fund tencent: exhausted in ") == 0);
+  CHECK(first.output.find("\nreport: " + (one / "report.html").generic_string() + "\n") != std::string::npos);
+  CHECK(first.output.find("simulate: 8/8 runs\n") != std::string::npos);
+  fs::remove_all(one);
+  fs::remove_all(two);
+}
+
+TEST_CASE("simulate --sweep runs each point and labels every row with it", "[cli][simulate]") {
+  const fs::path out = fresh_directory("cli-simulate-sweep");
+  const auto result = run_cli(small_run + " --runs 3 --sweep funds.tencent.budget=100万:200万:50万 --out '" +
+                              out.string() + "'");
+  INFO(result.output);
+  REQUIRE(result.status == 0);
+  const std::string funds = read_file(out / "funds.csv");
+  CHECK(funds.rfind("point,funds.tencent.budget,fund,budget,runs,", 0) == 0);
+  CHECK(line_count(funds) == 1 + 3 * 3);
+  CHECK(funds.find("\n1,1000000.00,tencent,1000000.00,3,") != std::string::npos);
+  CHECK(funds.find("\n3,2000000.00,tencent,2000000.00,3,") != std::string::npos);
+  CHECK(line_count(read_file(out / "runs.csv")) == 1 + 3 * 3);
+  CHECK(result.output.find("funds.tencent.budget=1500000.00: fund tencent: exhausted in ") != std::string::npos);
+  fs::remove_all(out);
+}
+
+TEST_CASE("simulate names each usage mistake and writes nothing", "[cli][simulate]") {
+  const fs::path out = fresh_directory("cli-simulate-usage");
+  const std::string demand = " --demand tests/data/simulate/small-tencent-demand.yaml";
+  struct mistake {
+    std::string arguments;
+    std::string message;
+  };
+  const mistake mistakes[] = {
+      {"simulate --runs 2 --seed 1 --out X" + demand, "matchfund simulate: give one rules file\n"},
+      {"simulate rules/tencent-99-2018.yaml --runs 2 --seed 1 --out X",
+       "matchfund simulate: give the demand model, --demand DEMAND.yaml\n"},
+      {"simulate rules/tencent-99-2018.yaml --runs 0 --seed 1 --out X" + demand,
+       "matchfund simulate: give the number of runs, --runs N (1 to 1000000)\n"},
+      {"simulate rules/tencent-99-2018.yaml --runs 2 --out X" + demand, "matchfund simulate: give the seed, --seed S\n"},
+      {"simulate rules/tencent-99-2018.yaml --runs 2 --seed 1" + demand,
+       "matchfund simulate: give the output folder, --out DIR\n"},
+      {"simulate rules/tencent-99-2018.yaml --runs 2 --seed 1 --threads 0 --out X" + demand,
+       "matchfund simulate: --threads is 1 to 256\n"},
+      {"simulate rules/tencent-99-2018.yaml --runs 2 --seed 1 --set funds.tencent.budget --out X" + demand,
+       "matchfund simulate: --set funds.tencent.budget: expected KEY=VALUE\n"},
+      {"simulate rules/spec-worked-example.yaml --runs 2 --seed 1 --out '" + out.string() + "'" + demand,
+       "tests/data/simulate/small-tencent-demand.yaml:5:11: campaign: the demand is for campaign \"tencent-99-2018\", "
+       "the rules are for \"worked-example\" [campaign_mismatch]\n"},
+  };
+  std::size_t seen = 0;
+  for (const auto& [arguments, message] : mistakes) {
+    INFO(arguments);
+    const auto result = run_cli(arguments);
+    CHECK(result.status == 2);
+    CHECK(result.output == message);
+    ++seen;
+  }
+  CHECK(seen == 8);
+  CHECK_FALSE(fs::exists(out));
+}

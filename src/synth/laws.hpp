@@ -23,9 +23,15 @@ class alias_table {
   explicit alias_table(std::span<const std::uint64_t> weights);
   [[nodiscard]] std::uint32_t pick(splitmix64& random) const noexcept {
     const auto column = static_cast<std::uint32_t>(random.below(keep_.size()));
-    return random.below(total_) < keep_[column] ? column : alias_[column];
+    return pick_at(column, random.below(total_));
+  }
+  // What pick gives for its two draws, a column and a number below total(): public so that the
+  // exactness can be checked by going through every pair instead of by sampling.
+  [[nodiscard]] std::uint32_t pick_at(std::uint32_t column, std::uint64_t draw) const noexcept {
+    return draw < keep_[column] ? column : alias_[column];
   }
   [[nodiscard]] std::size_t size() const noexcept { return keep_.size(); }
+  [[nodiscard]] std::uint64_t total() const noexcept { return total_; }
 
  private:
   std::vector<std::uint64_t> keep_;

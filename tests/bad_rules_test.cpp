@@ -27,6 +27,8 @@
 #include <string_view>
 #include <vector>
 
+#include "matchfund/demand.hpp"
+#include "matchfund/diagnostic.hpp"
 #include "matchfund/load_rules.hpp"
 
 // The build defines the data directory; without it, tests/data next to this file (the
@@ -119,15 +121,34 @@ std::set<std::string> codes_of(const std::vector<diagnostic>& diagnostics) {
   return codes;
 }
 
-// The codes of the tables of docs/errors.md: the first cell of each row, written `code`.
-std::set<std::string> documented_codes() {
+// The codes of the tables of docs/errors.md: the first cell of each row, written `code`; only
+// those of the section `heading` (a "## " line, up to the next) when one is given.
+std::set<std::string> documented_codes(std::string_view heading = {}) {
   std::istringstream in(read_bytes(source_directory() / "docs" / "errors.md"));
   std::set<std::string> codes;
+  bool in_section = heading.empty();
   for (std::string line; std::getline(in, line);) {
-    if (!line.starts_with("| `")) continue;
+    if (!heading.empty() && line.starts_with("## ")) in_section = line == heading;
+    if (!in_section || !line.starts_with("| `")) continue;
     const auto end = line.find('`', 3);
     if (end == std::string::npos) continue;
     codes.insert(line.substr(3, end - 3));
+  }
+  return codes;
+}
+
+// The codes the bad demand corpus (load_demand_test.cpp) produces: its files are demands for
+// tencent-99-2018, loaded against that campaign's rules.
+std::set<std::string> demand_corpus_codes() {
+  const auto rules = matchfund::load_rules(source_directory() / "rules" / "tencent-99-2018.yaml");
+  std::set<std::string> codes;
+  for (const auto& yaml : yaml_files(data_directory() / "bad-demand")) {
+    try {
+      (void)matchfund::load_demand(yaml, rules);
+    } catch (const matchfund::rules_error& e) {
+      const auto of_file = codes_of(e.diagnostics());
+      codes.insert(of_file.begin(), of_file.end());
+    }
   }
   return codes;
 }
@@ -186,12 +207,27 @@ TEST_CASE("every documented error code is produced by the corpus and every produ
   // Codes whose smallest case is too big for the corpus: cap_limit needs 65,537 caps (about
   // 3 MB of YAML, aliases being refused); load_rules_test builds that file and checks the message.
   const std::set<std::string> built_elsewhere = {"cap_limit"};
+  // The codes of demand files alone (docs/errors.md, "Demand files") cannot come from a rules file:
+  // the bad demand corpus must produce them instead, and this corpus must not.
+  const std::set<std::string> of_demand_files = documented_codes("## Demand files");
+  CHECK(of_demand_files == std::set<std::string>{"bad_law", "bad_profile", "campaign_mismatch"});
+  const std::set<std::string> produced_by_demands = demand_corpus_codes();
   for (const auto& code : documented) {
-    INFO("code " << code << " is in docs/errors.md but no file of the corpus produces it");
-    CHECK(produced.count(code) + built_elsewhere.count(code) == 1);
+    if (of_demand_files.count(code) == 1) {
+      INFO("code " << code << " is a demand file's, but no file of the bad demand corpus produces it");
+      CHECK(produced_by_demands.count(code) == 1);
+      CHECK(produced.count(code) == 0);
+    } else {
+      INFO("code " << code << " is in docs/errors.md but no file of the corpus produces it");
+      CHECK(produced.count(code) + built_elsewhere.count(code) == 1);
+    }
   }
   for (const auto& code : produced) {
     INFO("code " << code << " is produced by the corpus but not in docs/errors.md");
+    CHECK(documented.count(code) == 1);
+  }
+  for (const auto& code : produced_by_demands) {
+    INFO("code " << code << " is produced by the bad demand corpus but not in docs/errors.md");
     CHECK(documented.count(code) == 1);
   }
 }

@@ -78,7 +78,20 @@ TEST_CASE("simulate names each usage mistake and writes nothing", "[cli][simulat
   const mistake mistakes[] = {
       {"simulate --runs 2 --seed 1 --out X" + demand, "matchfund simulate: give one rules file\n"},
       {"simulate rules/tencent-99-2018.yaml --runs 2 --seed 1 --out X",
-       "matchfund simulate: give the demand model, --demand DEMAND.yaml\n"},
+       "matchfund simulate: give the demand model, --demand DEMAND.yaml, or past events, --from-events EVENTS...\n"},
+      {"simulate rules/tencent-99-2018.yaml --from-events rules/tencent-99-2018-events.csv --runs 2 --seed 1 --out X" +
+           demand,
+       "matchfund simulate: give --demand or --from-events, not both\n"},
+      {"simulate rules/tencent-99-2018.yaml --scale 2 --runs 2 --seed 1 --out X" + demand,
+       "matchfund simulate: --scale, --volume-sd and --gift-sd go with --from-events\n"},
+      {"simulate rules/tencent-99-2018.yaml --from-events rules/tencent-99-2018-events.csv --scale abc --runs 2 "
+       "--seed 1 --out X",
+       "matchfund simulate: --scale invalid ratio \"abc\": expected a non-negative decimal or a percent such as "
+       "\"50%\"\n"},
+      {"simulate rules/spec-worked-example.yaml --from-events rules/tencent-99-2018-events.csv --runs 2 --seed 1 "
+       "--out X",
+       "rules/tencent-99-2018-events.csv:2: event g-1: unknown_project (recorded events must be valid for the rules "
+       "simulated)\n"},
       {"simulate rules/tencent-99-2018.yaml --runs 0 --seed 1 --out X" + demand,
        "matchfund simulate: give the number of runs, --runs N (1 to 1000000)\n"},
       {"simulate rules/tencent-99-2018.yaml --runs 2 --out X" + demand, "matchfund simulate: give the seed, --seed S\n"},
@@ -100,6 +113,28 @@ TEST_CASE("simulate names each usage mistake and writes nothing", "[cli][simulat
     CHECK(result.output == message);
     ++seen;
   }
-  CHECK(seen == 8);
+  CHECK(seen == 12);
   CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("simulate --from-events resamples a recorded stream, the same bytes on any thread count", "[cli][simulate]") {
+  const fs::path one = fresh_directory("cli-simulate-recorded-1");
+  const fs::path two = fresh_directory("cli-simulate-recorded-2");
+  const std::string run =
+      "simulate rules/tencent-99-2018.yaml --from-events rules/tencent-99-2018-events.csv --scale 20 --volume-sd 0.15 "
+      "--gift-sd 0.1 --set funds.tencent.budget=3万 --runs 10 --seed 1";
+  const auto first = run_cli(run + " --threads 1 --out '" + one.string() + "'");
+  const auto second = run_cli(run + " --threads 2 --out '" + two.string() + "'");
+  INFO(first.output);
+  REQUIRE(first.status == 0);
+  REQUIRE(second.status == 0);
+  const std::string runs = read_file(one / "runs.csv");
+  CHECK(runs == read_file(two / "runs.csv"));
+  CHECK(read_file(one / "funds.csv") == read_file(two / "funds.csv"));
+  CHECK(line_count(runs) == 11);
+  CHECK(runs.find(",param[donations.volume],param[amounts.scale]\n") != std::string::npos);
+  const std::string json = read_file(one / "simulation.json");
+  CHECK(json.find("rules/tencent-99-2018-events.csv") != std::string::npos);
+  fs::remove_all(one);
+  fs::remove_all(two);
 }

@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -97,9 +98,15 @@ struct demand_refunds {
   duration after_max{86'400'000};
 };
 
+struct recorded_donations;  // recorded_demand.hpp
+
 struct demand_model {
   std::string source_file;
   std::string source_sha256;
+
+  // A recorded stream resampled instead of the laws below (recorded_demand.hpp, --from-events);
+  // then only donations, volume, donors and amount_scale apply, and amount_round is a minor unit.
+  std::shared_ptr<const recorded_donations> recorded;
 
   std::uint64_t donations = 0;  // expected donations in the whole campaign
   demand_law volume;            // multiplies donations and donors, drawn per run

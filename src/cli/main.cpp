@@ -48,6 +48,8 @@ Usage:
   matchfund generate --workload national-2021|chongqing-2021 --seed S --out DIR [--donations N]
   matchfund simulate RULES.yaml --demand DEMAND.yaml --runs N --seed S --out DIR
                    [--threads T] [--set KEY=VALUE]... [--sweep KEY=FROM:TO:STEP]
+  matchfund simulate RULES.yaml --from-events EVENTS... [--scale X] [--volume-sd X]
+                   [--gift-sd X] --runs N --seed S --out DIR [...]
   matchfund report DIR [--rules RULES.yaml] [--out FILE]
   matchfund --help
   matchfund --version
@@ -86,7 +88,10 @@ Commands:
              curves.csv, simulation.json and report.html to DIR. --set
              changes the rules (funds.ID.budget=5000万, docs/overrides.md);
              --sweep runs every point with the same streams. The same seed
-             gives the same bytes whatever --threads is.
+             gives the same bytes whatever --threads is. --from-events
+             resamples recorded donations instead of a model, moved onto the
+             campaign's days: --scale X times as many, each run's volume
+             and gifts ×N(1, --volume-sd) and ×N(1, --gift-sd).
   report     Write DIR/report.html (or --out FILE): one self-contained HTML
              page of a replay's output folder (key numbers, each fund's
              available amount over time, match by project, outcomes,
@@ -329,6 +334,12 @@ int simulate_command(const std::vector<std::string>& rules_files, const po::vari
   matchfund::cli::simulate_arguments arguments;
   arguments.rules_files = rules_files;
   if (options.count("demand")) arguments.demand_file = options["demand"].as<std::string>();
+  if (options.count("from-events")) arguments.event_files = options["from-events"].as<std::vector<std::string>>();
+  for (const char* name : {"scale", "volume-sd", "gift-sd"}) {
+    if (!options.count(name)) continue;
+    auto& target = name[0] == 's' ? arguments.scale : name[0] == 'v' ? arguments.volume_sd : arguments.gift_sd;
+    target = options[name].as<std::string>();
+  }
   if (options.count("runs")) arguments.runs = options["runs"].as<std::uint64_t>();
   if (options.count("seed")) arguments.seed = options["seed"].as<std::uint64_t>();
   if (options.count("out")) arguments.out_dir = options["out"].as<std::string>();
@@ -356,6 +367,10 @@ int main(int argc, char** argv) {
       "resume", po::value<std::string>(), "replay: go on from a saved state")(
       "rules", po::value<std::string>(), "report: the rules file of the replay")(
       "demand", po::value<std::string>(), "simulate: the demand model")(
+      "from-events", po::value<std::vector<std::string>>()->multitoken(), "simulate: recorded events to resample")(
+      "scale", po::value<std::string>(), "simulate --from-events: how many times the recorded volume")(
+      "volume-sd", po::value<std::string>(), "simulate --from-events: the deviation of a run's volume")(
+      "gift-sd", po::value<std::string>(), "simulate --from-events: the deviation of a run's gifts")(
       "runs", po::value<std::uint64_t>(), "simulate: how many runs")(
       "threads", po::value<unsigned>(), "simulate: how many threads")(
       "set", po::value<std::vector<std::string>>()->composing(), "simulate: KEY=VALUE, an override of the rules")(

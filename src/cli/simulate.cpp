@@ -11,6 +11,8 @@
 #include "matchfund/diagnostic.hpp"
 #include "matchfund/error.hpp"
 #include "matchfund/load_rules.hpp"
+#include "matchfund/read_events.hpp"
+#include "matchfund/recorded_demand.hpp"
 #include "matchfund/replay.hpp"
 #include "matchfund/report.hpp"
 #include "matchfund/rule_override.hpp"
@@ -91,7 +93,14 @@ simulation_setup setup_of(const rule_set& loaded, const simulate_arguments& argu
 
 std::string usage_problem(const simulate_arguments& arguments) {
   if (arguments.rules_files.size() != 1) return "give one rules file";
-  if (!arguments.demand_file) return "give the demand model, --demand DEMAND.yaml";
+  const bool recorded = !arguments.event_files.empty();
+  if (!arguments.demand_file && !recorded) {
+    return "give the demand model, --demand DEMAND.yaml, or past events, --from-events EVENTS...";
+  }
+  if (arguments.demand_file && recorded) return "give --demand or --from-events, not both";
+  if (!recorded && (arguments.scale || arguments.volume_sd || arguments.gift_sd)) {
+    return "--scale, --volume-sd and --gift-sd go with --from-events";
+  }
   if (!arguments.runs || *arguments.runs == 0 || *arguments.runs > max_runs) {
     return fmt::format("give the number of runs, --runs N (1 to {})", max_runs);
   }
@@ -116,6 +125,23 @@ void print_summary(const simulation_result& result) {
   }
 }
 
+ratio ratio_option(const char* name, const std::optional<std::string>& text, ratio otherwise) {
+  if (!text) return otherwise;
+  auto parsed = parse_ratio(*text);
+  if (!parsed) throw error(std::string(name) + " " + parsed.error());
+  return *parsed;
+}
+
+demand_model demand_of(const simulate_arguments& arguments, const rule_set& rules) {
+  if (arguments.demand_file) return load_demand(*arguments.demand_file, rules);
+  recorded_demand_options options;
+  options.scale = ratio_option("--scale", arguments.scale, options.scale);
+  options.volume_sd = ratio_option("--volume-sd", arguments.volume_sd, options.volume_sd);
+  options.gift_sd = ratio_option("--gift-sd", arguments.gift_sd, options.gift_sd);
+  const std::vector<std::filesystem::path> files(arguments.event_files.begin(), arguments.event_files.end());
+  return load_recorded_demand(files, rules, options);
+}
+
 }  // namespace
 
 int simulate_command(const simulate_arguments& arguments) {
@@ -127,7 +153,7 @@ int simulate_command(const simulate_arguments& arguments) {
   try {
     const rule_set loaded = load_rules(arguments.rules_files.front());
     const simulation_setup setup = setup_of(loaded, arguments);
-    const demand_model demand = load_demand(*arguments.demand_file, setup.points.front().rules);
+    const demand_model demand = demand_of(arguments, setup.points.front().rules);
     simulation_options options;
     options.runs = *arguments.runs;
     options.seed = *arguments.seed;
@@ -141,6 +167,9 @@ int simulate_command(const simulate_arguments& arguments) {
   } catch (const invariant_error& e) {
     std::cerr << "matchfund simulate: " << e.what() << '\n';
     return exit_invariant;
+  } catch (const event_file_error& e) {
+    std::cerr << e.what() << '\n';
+    return exit_invalid;
   } catch (const error& e) {
     std::cerr << "matchfund simulate: " << e.what() << '\n';
     return exit_invalid;

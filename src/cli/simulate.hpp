@@ -1,6 +1,7 @@
-// `matchfund simulate RULES --demand DEMAND.yaml --runs N --seed S --out DIR [--threads T]
-// [--set KEY=VALUE]... [--sweep KEY=FROM:TO:STEP]`: Monte Carlo runs of a campaign under a demand
-// model, their tables and the HTML report.
+// `matchfund simulate RULES (--demand DEMAND.yaml | --from-events EVENTS... [--scale X]
+// [--volume-sd X] [--gift-sd X]) --runs N --seed S --out DIR [--threads T] [--set KEY=VALUE]...
+// [--sweep KEY=FROM:TO:STEP]`: Monte Carlo runs of a campaign under a demand model or a resampled
+// recorded stream, their tables and the HTML report.
 #ifndef MATCHFUND_CLI_SIMULATE_HPP
 #define MATCHFUND_CLI_SIMULATE_HPP
 
@@ -14,6 +15,9 @@ namespace matchfund::cli {
 struct simulate_arguments {
   std::vector<std::string> rules_files;  // exactly one is valid
   std::optional<std::string> demand_file;
+  // Or a recorded stream to resample (--from-events), with --scale, --volume-sd and --gift-sd.
+  std::vector<std::string> event_files;
+  std::optional<std::string> scale, volume_sd, gift_sd;
   std::optional<std::uint64_t> runs;
   std::optional<std::uint64_t> seed;
   std::optional<std::string> out_dir;

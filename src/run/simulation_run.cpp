@@ -97,7 +97,8 @@ run_trace simulate_run(const rule_set& rules, const demand_model& demand, std::u
   trace.project_capped.assign(projects, 0);
   trace.available.resize(funds * grid.count);
 
-  demand_stream stream(demand, rules, seed, run);
+  const auto source = stream_of_run(demand, rules, seed, run);
+  event_stream& stream = *source;
   trace.record.parameters = drawn_parameters(demand, stream.parameters());
   trace.record.donations = stream.parameters().donations;
   trace.record.donors = stream.parameters().donors;

@@ -7,6 +7,7 @@
 #include "matchfund/detail/int128.hpp"
 #include "matchfund/error.hpp"
 #include "matchfund/timestamp.hpp"
+#include "synth/recorded_stream.hpp"
 
 namespace matchfund::detail {
 
@@ -272,6 +273,12 @@ void demand_stream::write_refund(event& e, std::int64_t time_ms, std::uint64_t d
   e.file_index = 0;
   e.scope.reset();
   e.disposition.reset();
+}
+
+std::unique_ptr<event_stream> stream_of_run(const demand_model& model, const rule_set& rules, std::uint64_t seed,
+                                            std::uint64_t run) {
+  if (model.recorded) return std::make_unique<recorded_stream>(model, rules, seed, run);
+  return std::make_unique<demand_stream>(model, rules, seed, run);
 }
 
 }  // namespace matchfund::detail

@@ -9,6 +9,7 @@
 #define MATCHFUND_SRC_DEMAND_STREAM_HPP
 
 #include <cstdint>
+#include <memory>
 #include <queue>
 #include <span>
 #include <string>
@@ -42,16 +43,29 @@ run_parameters draw_run_parameters(const demand_model& model, std::uint64_t seed
 std::vector<std::uint32_t> donations_per_second(const demand_model& model, const rule_set& rules,
                                                 const run_parameters& parameters);
 
-class demand_stream {
+// The events of one run, batch by batch: drawn from a model's laws (demand_stream) or resampled
+// from a recorded stream (recorded_stream.hpp).
+class event_stream {
+ public:
+  virtual ~event_stream() = default;
+  // Writes the next events (donations and refunds, in time order) over the first elements of
+  // `out`, reusing their storage, and returns how many; 0 once the stream is over.
+  virtual std::size_t next(std::span<event> out) = 0;
+  [[nodiscard]] virtual const run_parameters& parameters() const noexcept = 0;
+};
+
+// The stream of run `run` (from 1) of the model: resampled when the model has a recorded stream.
+// The rules and model must outlive it.
+std::unique_ptr<event_stream> stream_of_run(const demand_model& model, const rule_set& rules, std::uint64_t seed,
+                                            std::uint64_t run);
+
+class demand_stream final : public event_stream {
  public:
   // `run` counts from 1. The rules and model must outlive the stream.
   demand_stream(const demand_model& model, const rule_set& rules, std::uint64_t seed, std::uint64_t run);
 
-  // Writes the next events (donations and refunds, in time order) over the first elements of
-  // `out`, reusing their storage, and returns how many; 0 once the stream is over.
-  std::size_t next(std::span<event> out);
-
-  [[nodiscard]] const run_parameters& parameters() const noexcept { return parameters_; }
+  std::size_t next(std::span<event> out) override;
+  [[nodiscard]] const run_parameters& parameters() const noexcept override { return parameters_; }
 
  private:
   void build_donors();

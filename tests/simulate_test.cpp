@@ -15,6 +15,7 @@
 #include "matchfund/simulate.hpp"
 #include "file_text.hpp"
 #include "synth/demand_stream.hpp"
+#include "synth/synthetic_donors.hpp"
 
 #ifndef MATCHFUND_SOURCE_DIR
 #define MATCHFUND_SOURCE_DIR "."
@@ -198,4 +199,65 @@ TEST_CASE("runs differ the way years differ: each draws its own volume and gift 
   // N(1, 0.15): about a quarter of the runs on either side beyond ±0.1.
   CHECK(low >= 4);
   CHECK(high >= 4);
+}
+
+namespace {
+
+// An employer's match for staff only: the rule reads donor.attr.class, which no file lists.
+constexpr const char* staff_rules = R"(matchfund: 1
+campaign:
+  id: staff-match
+  name: Staff match
+  currency: CNY
+  timezone: "+08:00"
+  start: 2021-09-07T00:00:00+08:00
+  end: 2021-09-08T00:00:00+08:00
+projects:
+  - { id: p1, organization: o1 }
+  - { id: p2, organization: o2 }
+funds:
+  - { id: E, funder: Employer, budget: "1000000.00" }
+rules:
+  - id: staff
+    sources: [E]
+    ratio: "1"
+    eligible: { field: donor.attr.class, op: "==", value: staff, default: public }
+)";
+
+constexpr const char* staff_demand = R"(matchfund_demand: 1
+campaign: staff-match
+donations: { expected: 20000 }
+donors: { expected: 4000 }
+amounts: { table: [ { amount: "10.00", weight: 1 } ] }
+donor_attributes:
+  class: [ { value: staff, weight: 1 }, { value: public, weight: 3 } ]
+)";
+
+}  // namespace
+
+TEST_CASE("donor attribute tables give the simulated donors attributes the rules read", "[simulate]") {
+  const rule_set rules = load_rules_text(staff_rules, "staff.yaml", ".");
+  const demand_model demand = load_demand_text(staff_demand, "staff-demand.yaml", rules);
+  REQUIRE(demand.donor_attributes.size() == 1);
+  // The same person has the same attributes whatever the number of donors listed.
+  const rule_set fewer = detail::with_synthetic_donors(rules, demand, 9, 100);
+  const rule_set more = detail::with_synthetic_donors(rules, demand, 9, 4000);
+  REQUIRE(fewer.donors().size() == 100);
+  REQUIRE(more.donors().size() == 4000);
+  std::size_t staff = 0;
+  for (std::size_t d = 0; d < 4000; ++d) {
+    const auto& donor = more.donors()[d];
+    CHECK(donor.id == "u" + std::to_string(d + 1));
+    if (d < 100) CHECK(donor.attributes == fewer.donors()[d].attributes);
+    if (donor.attributes.at(0) == value(std::string("staff"))) ++staff;
+  }
+  CHECK((staff > 850 && staff < 1150));  // a quarter of 4,000, give or take 5 standard deviations
+  // Only staff gifts are matched: every matched yuan is a staff yuan, and some gifts are not.
+  simulation_setup setup;
+  setup.points.push_back({"", rules});
+  const auto result = simulate(setup, demand, {.runs = 2, .seed = 9, .threads = 2, .progress = {}});
+  for (const auto& run : result.runs_table) {
+    CHECK(run.matched.minor_units() > run.raised.minor_units() / 6);
+    CHECK(run.matched.minor_units() < run.raised.minor_units() / 2);
+  }
 }

@@ -2,6 +2,7 @@
 // threads, each run on its own engine, then the point's summaries in run order.
 #include "matchfund/simulate.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -9,6 +10,8 @@
 
 #include "matchfund/error.hpp"
 #include "run/simulation_run.hpp"
+#include "synth/demand_stream.hpp"
+#include "synth/synthetic_donors.hpp"
 
 namespace matchfund {
 
@@ -61,6 +64,17 @@ void check(const simulation_setup& setup, const demand_model& demand, const simu
   if (demand.donations == 0) throw error("the demand model expects no donation");
 }
 
+// The point's rules, with the model's donors listed when it gives them attributes: as many as
+// the largest run has.
+rule_set rules_for_runs(const rule_set& rules, const demand_model& demand, const simulation_options& options) {
+  if (demand.donor_attributes.empty() || demand.recorded) return rules;
+  std::uint64_t donors = 0;
+  for (std::uint64_t run = 1; run <= options.runs; ++run) {
+    donors = std::max(donors, detail::draw_run_parameters(demand, options.seed, run).donors);
+  }
+  return detail::with_synthetic_donors(rules, demand, options.seed, donors);
+}
+
 }  // namespace
 
 simulation_result simulate(const simulation_setup& setup, const demand_model& demand, const simulation_options& options) {
@@ -76,7 +90,8 @@ simulation_result simulate(const simulation_setup& setup, const demand_model& de
   std::uint64_t done = 0;
   const std::uint64_t total = options.runs * setup.points.size();
   for (std::size_t p = 0; p < setup.points.size(); ++p) {
-    auto traces = run_point(setup.points[p], p + 1, demand, options, grid, done, total);
+    const simulation_point point{setup.points[p].value, rules_for_runs(setup.points[p].rules, demand, options)};
+    auto traces = run_point(point, p + 1, demand, options, grid, done, total);
     detail::summarize_point(setup.points[p].rules, p + 1, traces, grid, result);
   }
   return result;

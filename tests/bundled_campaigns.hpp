@@ -17,14 +17,24 @@ namespace matchfund::testing {
 inline constexpr std::size_t bundled_rules_files = 9;
 inline constexpr std::size_t bundled_campaigns_with_events = 9;
 
-// The names (NAME of rules/NAME.yaml) of every rules file, in byte order.
-inline std::vector<std::string> bundled_rules_names(const std::filesystem::path& rules_directory) {
+// How many demand models (rules/NAME-demand.yaml, docs/simulate.md) rules/ holds.
+inline constexpr std::size_t bundled_demand_files = 10;
+
+// The names (NAME of rules/NAME.yaml) of the YAML files of rules/, in byte order: the rules files,
+// or with `demand` the demand models (NAME of rules/NAME-demand.yaml).
+inline std::vector<std::string> bundled_yaml_names(const std::filesystem::path& rules_directory, bool demand) {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(rules_directory)) {
-    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+    if (entry.path().extension() != ".yaml") continue;
+    const std::string stem = entry.path().stem().string();
+    if (stem.ends_with("-demand") == demand) names.push_back(demand ? stem.substr(0, stem.size() - 7) : stem);
   }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+inline std::vector<std::string> bundled_rules_names(const std::filesystem::path& rules_directory) {
+  return bundled_yaml_names(rules_directory, false);
 }
 
 // The names of those with an event file, in byte order.

@@ -34,14 +34,15 @@ TEST_CASE("simulate writes the same bytes with --threads 1 and --threads 2", "[c
   REQUIRE(first.status == 0);
   REQUIRE(second.status == 0);
   std::size_t compared = 0;
-  for (const char* name : {"runs.csv", "funds.csv", "projects.csv", "curves.csv", "simulation.json", "report.html"}) {
+  for (const char* name : {"runs.csv", "funds.csv", "releases.csv", "projects.csv", "curves.csv", "simulation.json",
+                           "report.html"}) {
     INFO(name);
     const std::string text = read_file(one / name);
     CHECK(text.size() > 100);
     CHECK(text == read_file(two / name));
     ++compared;
   }
-  CHECK(compared == 6);
+  CHECK(compared == 7);
   CHECK(line_count(read_file(one / "runs.csv")) == 9);  // a header and 8 runs
   CHECK(line_count(read_file(one / "funds.csv")) == 4);  // a header and 3 funds
   // The summary: one line per fund, the files, and (not a terminal) a progress line per run.

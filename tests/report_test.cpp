@@ -312,6 +312,13 @@ TEST_CASE("the simulation report shows the numbers of the simulation's files", "
   CHECK(contains(html, "<tr><td>tencent</td><td class=\"num\">3,000万</td><td class=\"num\">70%</td>"));
   CHECK(contains(html, "<td class=\"num\">408万</td></tr>"));
   CHECK(contains(html, "<tr><td>enterprise</td><td class=\"num\">200万</td><td class=\"num\">100%</td>"));
+  // releases.csv: the tencent tranches (enterprise has one release: no row of its own)
+  CHECK(contains(html, "<h3 id=\"tranches\">Tranches</h3>"));
+  CHECK(contains(html, "<tr><td>tencent</td><td>09-07 10:00</td><td class=\"num\">1,000万</td><td class=\"num\">100%</td>"
+                       "<td class=\"num\">09-07 11:02</td><td class=\"num\">09-07 11:48</td><td class=\"num\">09-07 13:15</td></tr>"));
+  CHECK(contains(html, "<tr><td>tencent</td><td>09-08 10:00</td><td class=\"num\">1,000万</td><td class=\"num\">90%</td>"
+                       "<td class=\"num\">09-08 11:03</td><td class=\"num\">09-08 11:47</td><td class=\"num\">not run out</td></tr>"));
+  CHECK_FALSE(contains(html, "<tr><td>enterprise</td><td>09-07 09:00</td>"));
   // runs.csv: the medians (5th of 10) of raised and matched
   CHECK(contains(html, "<div class=\"label\">median raised</div><div class=\"value\">9,600.01万</div>"));
   CHECK(contains(html, "<div class=\"label\">median matched</div><div class=\"value\">3,200万</div>"));

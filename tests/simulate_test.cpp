@@ -13,6 +13,8 @@
 #include "matchfund/load_rules.hpp"
 #include "matchfund/rule_override.hpp"
 #include "matchfund/simulate.hpp"
+#include "matchfund/workload.hpp"
+#include "bundled_campaigns.hpp"
 #include "file_text.hpp"
 #include "synth/demand_stream.hpp"
 #include "synth/synthetic_donors.hpp"
@@ -80,7 +82,7 @@ TEST_CASE("each run's figures are what a plain engine makes of the same stream",
   const demand_model demand = load_demand(small_tencent_demand, rules);
   const auto result = simulate(one_point(rules), demand, {.runs = 3, .seed = 7, .threads = 2, .progress = {}});
   REQUIRE(result.runs_table.size() == 3);
-  std::size_t exhausted = 0;
+  std::size_t exhausted = 0, tranches_out = 0;
   for (const auto& record : result.runs_table) {
     INFO("run " << record.run);
     detail::demand_stream stream(demand, rules, 7, record.run);
@@ -105,6 +107,18 @@ TEST_CASE("each run's figures are what a plain engine makes of the same stream",
       CHECK(record.funds[f].left == totals.available());
       CHECK(record.funds[f].exhausted_at == totals.exhausted_at);
       if (totals.exhausted_at) ++exhausted;
+      // A tranche runs out between its release and the next; the last one's is the fund's (SPEC
+      // §4: no release pending).
+      const auto& releases = rules.funds()[f].releases;
+      const auto& tranches = record.funds[f].release_exhausted;
+      REQUIRE(tranches.size() == releases.size());
+      CHECK(tranches.back() == totals.exhausted_at);
+      for (std::size_t k = 0; k < tranches.size(); ++k) {
+        if (!tranches[k]) continue;
+        CHECK(releases[k].at <= *tranches[k]);
+        if (k + 1 < releases.size()) CHECK(*tranches[k] < releases[k + 1].at);
+        ++tranches_out;
+      }
     }
     money matched, raised;
     for (std::size_t p = 0; p < rules.projects().size(); ++p) {
@@ -115,6 +129,7 @@ TEST_CASE("each run's figures are what a plain engine makes of the same stream",
     CHECK(record.raised == raised);
   }
   CHECK(exhausted > 0);  // the small pools do run out: the check above saw exhaustion times
+  CHECK(tranches_out > exhausted);  // and earlier tranches ran out too
 }
 
 TEST_CASE("the points of a sweep see the same streams: equal rules give equal runs", "[simulate]") {
@@ -260,4 +275,27 @@ TEST_CASE("donor attribute tables give the simulated donors attributes the rules
     CHECK(run.matched.minor_units() > run.raised.minor_units() / 6);
     CHECK(run.matched.minor_units() < run.raised.minor_units() / 2);
   }
+}
+
+TEST_CASE("every bundled demand model loads against its campaign's rules", "[simulate]") {
+  const fs::path rules_dir = source_dir / "rules";
+  const fs::path workload_dir = testing::fresh_directory("demand-workload");
+  std::size_t loaded = 0;
+  for (const std::string& name : testing::bundled_yaml_names(rules_dir, true)) {
+    INFO(name);
+    fs::path rules_file = rules_dir / (name + ".yaml");
+    if (!fs::exists(rules_file)) {
+      // A workload's demand: its rules are generated (matchfund generate --workload NAME).
+      const auto kind = workload_from_string(name);
+      REQUIRE(kind);
+      rules_file = generate_workload({*kind, 1, 1000}, workload_dir / name).rules_file;
+    }
+    const rule_set rules = load_rules(rules_file);
+    const demand_model demand = load_demand(rules_dir / (name + "-demand.yaml"), rules);
+    CHECK(demand.donations > 0);
+    CHECK(demand.source_sha256.size() == 64);
+    ++loaded;
+  }
+  CHECK(loaded == testing::bundled_demand_files);
+  fs::remove_all(workload_dir);
 }

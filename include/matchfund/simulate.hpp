@@ -56,6 +56,10 @@ struct fund_run {
   money drawn;  // drawn by matches, net of what refunds and revocations gave back
   money left;   // available at the end, after the close and close-out
   std::optional<timestamp> exhausted_at;
+  // By release (a tranche): the first match that left the fund's available at 0 after that
+  // release and before the next; none where the tranche was not used up before the next came
+  // (what was left of it then rolls on with the next).
+  std::vector<std::optional<timestamp>> release_exhausted;
 };
 
 // One run at one point (a row of runs.csv).
@@ -91,6 +95,18 @@ struct fund_summary {
   money_quantiles drawn, left;
 };
 
+// One release of a fund (a tranche, e.g. a day's 9,999万 at 09:00): how often and when it ran out.
+struct release_summary {
+  std::uint64_t point = 1;
+  fund_index fund{};
+  std::size_t release = 0;  // 0-based, in time order (as funds.ID.releases[K])
+  timestamp at;
+  money amount;
+  std::uint64_t runs = 0;
+  std::uint64_t exhausted_runs = 0;
+  std::optional<timestamp> exhausted_p5, exhausted_p50, exhausted_p95;  // as fund_summary's
+};
+
 struct project_summary {
   std::uint64_t point = 1;
   project_index project{};
@@ -117,6 +133,7 @@ struct simulation_result {
   std::int64_t curve_step_seconds = 0;
   std::vector<run_record> runs_table;  // by point, then run
   std::vector<fund_summary> funds;     // by point, then fund
+  std::vector<release_summary> releases;  // by point, fund, then release
   std::vector<project_summary> projects;
   std::vector<curve_point> curves;     // by point, fund, then time; unchanged rows left out
 };
@@ -126,7 +143,7 @@ struct simulation_result {
 [[nodiscard]] simulation_result simulate(const simulation_setup& setup, const demand_model& demand,
                                          const simulation_options& options);
 
-// Writes runs.csv, funds.csv, projects.csv, curves.csv and simulation.json into `directory`
+// Writes runs.csv, funds.csv, releases.csv, projects.csv, curves.csv and simulation.json into `directory`
 // (created when missing), all or none.
 void write_simulation(const simulation_result& result, const std::filesystem::path& directory);
 

@@ -123,7 +123,7 @@ simulation_setup read_setup(const json_input& json) {
 // Each table simulation.json lists under "outputs" must still be the bytes it describes.
 void check_digests(const std::filesystem::path& simulation_dir, const json_input& json) {
   const boost::json::object& outputs = json.object_member(json.root(), "outputs", "");
-  for (const std::string_view name : {"runs.csv", "funds.csv", "projects.csv", "curves.csv"}) {
+  for (const std::string_view name : {"runs.csv", "funds.csv", "releases.csv", "projects.csv", "curves.csv"}) {
     if (!outputs.contains(name)) json.fail(json_path("\"outputs\"", name), "missing");
     const std::string recorded = json.string_member(outputs, name, "\"outputs\"");
     std::string actual;
@@ -236,6 +236,33 @@ std::vector<fund_outlook> read_fund_outlooks(const std::filesystem::path& file, 
   return outlooks;
 }
 
+std::vector<release_outlook> read_release_outlooks(const std::filesystem::path& file, const simulation_setup& setup) {
+  csv_input csv(file);
+  const point_columns points(csv, setup);
+  const std::size_t fund = csv.column("fund");
+  const std::array<std::size_t, 9> columns = {
+      csv.column("release"),         csv.column("at"),           csv.column("amount"),
+      csv.column("runs"),            csv.column("exhausted_runs"), csv.column("exhausted_share"),
+      csv.column("exhausted_p5"),    csv.column("exhausted_p50"),  csv.column("exhausted_p95")};
+  std::vector<release_outlook> releases;
+  while (csv.next()) {
+    release_outlook row;
+    row.point = points.point_of(csv);
+    row.fund = fund_of(csv, fund, setup);
+    row.release = csv.count(columns[0]);
+    row.at = csv.time(columns[1]);
+    row.amount = csv.amount(columns[2], setup.minor_digits);
+    row.runs = csv.count(columns[3]);
+    row.exhausted_runs = csv.count(columns[4]);
+    row.exhausted_share = csv.share(columns[5]);
+    row.exhausted_p5 = csv.optional_time(columns[6]);
+    row.exhausted_p50 = csv.optional_time(columns[7]);
+    row.exhausted_p95 = csv.optional_time(columns[8]);
+    releases.push_back(row);
+  }
+  return releases;
+}
+
 std::vector<project_outlook> read_project_outlooks(const std::filesystem::path& file, const simulation_setup& setup) {
   csv_input csv(file);
   const point_columns points(csv, setup);
@@ -289,6 +316,7 @@ simulation_outputs read_simulation_outputs(const std::filesystem::path& simulati
   check_digests(simulation_dir, json);
   outputs.runs = read_runs(simulation_dir / "runs.csv", outputs.setup);
   outputs.funds = read_fund_outlooks(simulation_dir / "funds.csv", outputs.setup);
+  outputs.releases = read_release_outlooks(simulation_dir / "releases.csv", outputs.setup);
   outputs.projects = read_project_outlooks(simulation_dir / "projects.csv", outputs.setup);
   outputs.curves = read_curves(simulation_dir / "curves.csv", outputs.setup);
   return outputs;

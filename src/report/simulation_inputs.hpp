@@ -67,6 +67,19 @@ struct fund_outlook {
   money drawn_p5, drawn_p50, drawn_p95, left_p5, left_p50, left_p95;
 };
 
+// One release of a fund (releases.csv): how often and when its money ran out.
+struct release_outlook {
+  std::size_t point = 0;
+  std::size_t fund = 0;
+  std::uint64_t release = 0;  // 0-based, in time order
+  timestamp at;
+  money amount;
+  std::uint64_t runs = 0;
+  std::uint64_t exhausted_runs = 0;
+  std::int64_t exhausted_share = 0;  // ten-thousandths
+  std::optional<timestamp> exhausted_p5, exhausted_p50, exhausted_p95;
+};
+
 struct project_outlook {
   std::size_t point = 0;
   std::string project;
@@ -86,6 +99,7 @@ struct simulation_outputs {
   simulation_setup setup;
   std::vector<run_row> runs;
   std::vector<fund_outlook> funds;
+  std::vector<release_outlook> releases;
   std::vector<project_outlook> projects;
   std::vector<fund_curve> curves;
 };

@@ -110,6 +110,27 @@ void add_funds_table(html_page& page, const simulation_context& context) {
              rows);
 }
 
+// Each release of the funds that release in tranches: "will the 09:00 tranche be gone before noon?"
+void add_releases_table(html_page& page, const simulation_context& context) {
+  const simulation_setup& setup = context.outputs.setup;
+  std::vector<std::vector<std::string>> rows;
+  for (const release_outlook& r : context.outputs.releases) {
+    if (r.point != first_point || setup.funds[r.fund].releases.size() < 2) continue;
+    rows.push_back({setup.funds[r.fund].id, format_local_day_minute(r.at, setup.timezone),
+                    format_amount(r.amount, context.display), format_share(r.exhausted_share),
+                    time_or_never(r.exhausted_p5, setup.timezone), time_or_never(r.exhausted_p50, setup.timezone),
+                    time_or_never(r.exhausted_p95, setup.timezone)});
+  }
+  if (rows.empty()) return;
+  page.heading(3, "Tranches", "tranches");
+  page.table({{"fund", false}, {"released", false}, {"amount", true}, {"runs out", true}, {"run out p5", true},
+              {"p50", true}, {"p95", true}},
+             rows);
+  page.paragraph("Each release of money on its own (releases.csv): in how many runs it was used up before the next "
+                 "release came, and when. What a tranche leaves rolls on with the next.",
+                 "note");
+}
+
 // Where the median moves: from the sample before its first change (curves.csv leaves out rows
 // where nothing changed, so at most one step before it) to its last change; nullopt when it
 // never moves.
@@ -208,6 +229,7 @@ void add_exhaustion_histogram(html_page& page, const simulation_context& context
 void add_funds(html_page& page, const simulation_context& context) {
   page.heading(2, "Funds", "funds");
   add_funds_table(page, context);
+  add_releases_table(page, context);
   for (const fund_outlook* outlook : fund_outlooks_at(context, first_point)) {
     const simulated_fund& fund = context.outputs.setup.funds[outlook->fund];
     page.heading(3, fund.funder.empty() ? fund.id : fmt::format("{} · {}", fund.id, fund.funder));

@@ -32,6 +32,33 @@ class cap_limits {
   std::vector<const char*> ids_;
 };
 
+// When each release's money ran out: after a match, a fund at 0 marks its current release.
+class release_watch {
+ public:
+  explicit release_watch(const rule_set& rules) : rules_(rules), current_(rules.funds().size(), 0) {
+    for (const auto& fund : rules.funds()) exhausted_.emplace_back(fund.releases.size());
+  }
+
+  void after_match(const engine& run, std::int64_t time_ms) {
+    for (std::size_t f = 0; f < current_.size(); ++f) {
+      const auto& releases = rules_.funds()[f].releases;
+      std::size_t& k = current_[f];  // releases[0..k) have come
+      while (k < releases.size() && releases[k].at.epoch_ms() <= time_ms) ++k;
+      if (k == 0 || exhausted_[f][k - 1]) continue;
+      if (run.fund(fund_index{static_cast<std::uint32_t>(f)}).available().is_zero()) {
+        exhausted_[f][k - 1] = timestamp::from_epoch_ms(time_ms);
+      }
+    }
+  }
+
+  [[nodiscard]] std::vector<std::optional<timestamp>>& of(std::size_t f) { return exhausted_[f]; }
+
+ private:
+  const rule_set& rules_;
+  std::vector<std::size_t> current_;
+  std::vector<std::vector<std::optional<timestamp>>> exhausted_;
+};
+
 std::vector<std::pair<std::string, std::int64_t>> drawn_parameters(const demand_model& demand,
                                                                    const run_parameters& drawn) {
   std::vector<std::pair<std::string, std::int64_t>> parameters;
@@ -54,7 +81,7 @@ void collect(const engine& run, const rule_set& rules, run_trace& trace) {
   auto& record = trace.record;
   for (std::size_t f = 0; f < rules.funds().size(); ++f) {
     const auto& totals = run.fund(fund_index{static_cast<std::uint32_t>(f)});
-    record.funds.push_back({totals.drawn - totals.returned, totals.available(), totals.exhausted_at});
+    record.funds.push_back({totals.drawn - totals.returned, totals.available(), totals.exhausted_at, {}});
   }
   for (std::size_t p = 0; p < rules.projects().size(); ++p) {
     const auto& totals = run.project(project_index{static_cast<std::uint32_t>(p)});
@@ -103,6 +130,7 @@ run_trace simulate_run(const rule_set& rules, const demand_model& demand, std::u
   trace.record.donations = stream.parameters().donations;
   trace.record.donors = stream.parameters().donors;
   const cap_limits caps(rules);
+  release_watch releases(rules);
   engine matcher(rules);
   matcher.reserve(0, static_cast<std::size_t>(stream.parameters().donors));
   std::vector<event> batch(batch_size);
@@ -123,9 +151,12 @@ run_trace simulate_run(const rule_set& rules, const demand_model& demand, std::u
         ++trace.record.refunds;
         continue;
       }
+      bool matched = false;
       for (const auto& evaluation : result.evaluations) {
         if (caps.binds(evaluation)) trace.project_capped[static_cast<std::size_t>(*e.project)] = 1;
+        matched = matched || !evaluation.paid.is_zero();
       }
+      if (matched) releases.after_match(matcher, e.time.epoch_ms());
     }
     matcher.discard_ledger();
   }
@@ -134,6 +165,7 @@ run_trace simulate_run(const rule_set& rules, const demand_model& demand, std::u
   matcher.discard_ledger();
   check_invariants(matcher, point, run);
   collect(matcher, rules, trace);
+  for (std::size_t f = 0; f < funds; ++f) trace.record.funds[f].release_exhausted = std::move(releases.of(f));
   return trace;
 }
 

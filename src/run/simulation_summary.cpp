@@ -23,6 +23,47 @@ money_quantiles quantiles_of(std::vector<money> values) {
   return {nearest_rank(values, 5), nearest_rank(values, 50), nearest_rank(values, 95)};
 }
 
+// Nearest-rank quantiles of exhaustion times over the runs, a run where it did not happen
+// counting as later than any time: empty where the quantile falls on such a run.
+struct exhaustion_times {
+  std::uint64_t count = 0;
+  std::optional<timestamp> p5, p50, p95;
+};
+
+exhaustion_times exhaustion_of(const std::vector<std::optional<timestamp>>& times) {
+  std::vector<std::pair<bool, std::int64_t>> sorted;  // (did not happen, time)
+  exhaustion_times result;
+  for (const auto& t : times) {
+    sorted.emplace_back(!t, t ? t->epoch_ms() : 0);
+    if (t) ++result.count;
+  }
+  std::sort(sorted.begin(), sorted.end());
+  const auto time_at = [&](std::uint64_t percent) -> std::optional<timestamp> {
+    const auto& [lasted, ms] = nearest_rank(sorted, percent);
+    if (lasted) return std::nullopt;
+    return timestamp::from_epoch_ms(ms);
+  };
+  result.p5 = time_at(5);
+  result.p50 = time_at(50);
+  result.p95 = time_at(95);
+  return result;
+}
+
+void summarize_releases(const rule_set& rules, std::uint64_t point, const std::vector<run_trace>& traces,
+                        simulation_result& result) {
+  for (std::size_t f = 0; f < rules.funds().size(); ++f) {
+    const auto& releases = rules.funds()[f].releases;
+    for (std::size_t k = 0; k < releases.size(); ++k) {
+      std::vector<std::optional<timestamp>> times;
+      for (const auto& trace : traces) times.push_back(trace.record.funds[f].release_exhausted.at(k));
+      const exhaustion_times exhausted = exhaustion_of(times);
+      result.releases.push_back({point, fund_index{static_cast<std::uint32_t>(f)}, k, releases[k].at,
+                                 releases[k].amount, traces.size(), exhausted.count, exhausted.p5, exhausted.p50,
+                                 exhausted.p95});
+    }
+  }
+}
+
 void summarize_funds(const rule_set& rules, std::uint64_t point, const std::vector<run_trace>& traces,
                      simulation_result& result) {
   for (std::size_t f = 0; f < rules.funds().size(); ++f) {
@@ -32,24 +73,18 @@ void summarize_funds(const rule_set& rules, std::uint64_t point, const std::vect
     summary.budget = rules.funds()[f].budget;
     summary.runs = traces.size();
     std::vector<money> drawn, left;
-    // A fund that lasted sorts after every time: (not exhausted, time).
-    std::vector<std::pair<bool, std::int64_t>> exhausted;
+    std::vector<std::optional<timestamp>> times;
     for (const auto& trace : traces) {
       const fund_run& outcome = trace.record.funds[f];
       drawn.push_back(outcome.drawn);
       left.push_back(outcome.left);
-      exhausted.emplace_back(!outcome.exhausted_at, outcome.exhausted_at ? outcome.exhausted_at->epoch_ms() : 0);
-      if (outcome.exhausted_at) ++summary.exhausted_runs;
+      times.push_back(outcome.exhausted_at);
     }
-    std::sort(exhausted.begin(), exhausted.end());
-    const auto time_at = [&](std::uint64_t percent) -> std::optional<timestamp> {
-      const auto& [lasted, ms] = nearest_rank(exhausted, percent);
-      if (lasted) return std::nullopt;
-      return timestamp::from_epoch_ms(ms);
-    };
-    summary.exhausted_p5 = time_at(5);
-    summary.exhausted_p50 = time_at(50);
-    summary.exhausted_p95 = time_at(95);
+    const exhaustion_times exhausted = exhaustion_of(times);
+    summary.exhausted_runs = exhausted.count;
+    summary.exhausted_p5 = exhausted.p5;
+    summary.exhausted_p50 = exhausted.p50;
+    summary.exhausted_p95 = exhausted.p95;
     summary.drawn = quantiles_of(std::move(drawn));
     summary.left = quantiles_of(std::move(left));
     result.funds.push_back(summary);
@@ -109,6 +144,7 @@ void summarize_curves(const rule_set& rules, std::uint64_t point, const std::vec
 void summarize_point(const rule_set& rules, std::uint64_t point, std::vector<run_trace>& traces,
                      const curve_grid& grid, simulation_result& result) {
   summarize_funds(rules, point, traces, result);
+  summarize_releases(rules, point, traces, result);
   summarize_projects(rules, point, traces, result);
   summarize_curves(rules, point, traces, grid, result);
   for (auto& trace : traces) result.runs_table.push_back(std::move(trace.record));

@@ -1,6 +1,6 @@
 // The files of a simulation (write_simulation in include/matchfund/simulate.hpp, formats in
-// docs/simulate.md): runs.csv, funds.csv, projects.csv, curves.csv, then simulation.json with the
-// digests of the four, all renamed into place together.
+// docs/simulate.md): runs.csv, funds.csv, releases.csv, projects.csv, curves.csv, then
+// simulation.json with the digests of the five, all renamed into place together.
 #include <fmt/format.h>
 
 #include "matchfund/simulate.hpp"
@@ -77,6 +77,22 @@ void write_funds(const simulation_result& result, const formats& text, detail::o
     for (const auto* band : {&fund.drawn, &fund.left}) {
       out.field(text.amount(band->p5)).field(text.amount(band->p50)).field(text.amount(band->p95));
     }
+    out.end_row();
+  }
+  out.flush();
+}
+
+void write_releases(const simulation_result& result, const formats& text, detail::output_file& file) {
+  const rule_set& rules = result.setup.points.front().rules;
+  csv_writer out(leading_header(result) +
+                     ",fund,release,at,amount,runs,exhausted_runs,exhausted_share,exhausted_p5,exhausted_p50,exhausted_p95",
+                 &file);
+  for (const auto& release : result.releases) {
+    leading_fields(out, result, release.point);
+    out.field(rules.fund(release.fund).id).field(std::to_string(release.release)).field(text.time(release.at));
+    out.field(text.amount(release.amount)).field(std::to_string(release.runs));
+    out.field(std::to_string(release.exhausted_runs)).field(share_text(release.exhausted_runs, release.runs));
+    out.field(text.time(release.exhausted_p5)).field(text.time(release.exhausted_p50)).field(text.time(release.exhausted_p95));
     out.end_row();
   }
   out.flush();
@@ -182,6 +198,7 @@ void write_simulation(const simulation_result& result, const std::filesystem::pa
   };
   table("runs.csv", write_runs);
   table("funds.csv", write_funds);
+  table("releases.csv", write_releases);
   table("projects.csv", write_projects);
   table("curves.csv", write_curves);
   files.create("simulation.json").write(simulation_json(result, digests));

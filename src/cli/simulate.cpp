@@ -178,7 +178,7 @@ int simulate_command(const simulate_arguments& arguments) {
   write_simulation(result, out);
   write_simulation_report(out, out / "report.html");
   print_summary(result);
-  std::cout << "tables: " << (out / "runs.csv").generic_string() << ", funds.csv, projects.csv, curves.csv\n"
+  std::cout << "tables: " << (out / "runs.csv").generic_string() << ", funds.csv, releases.csv, projects.csv, curves.csv\n"
             << "report: " << (out / "report.html").generic_string() << '\n';
   return exit_ok;
 }

@@ -161,6 +161,15 @@ class engine {
   // call process(). Results are identical to process() for ids that are new.
   [[gnu::hot]] event_result process_unchecked_new_id(const event& e);
 
+  // process() of a refund for a host that numbers its donations itself, as a simulation that
+  // generates them does: the refunded donation is the one at `donation_position` (0-based, in the
+  // order donations and holds were given to this engine, refused ones not counted) and e.ref is
+  // not read; e.id, like process_unchecked_new_id's, must be new. No id is looked up, so the
+  // engine never indexes the ids of the donations before it (a table of every id, which a
+  // process() refund builds). A position not yet reached is refused as unknown_donation.
+  // Results are identical to process() with e.ref naming that donation.
+  event_result process_unchecked_refund_of(const event& e, std::uint32_t donation_position);
+
   // What process(e) would decide now for donation `e`, rule by rule (outcome, want, what it
   // would pay, the limit), changing nothing: the releases and hold expiries due by its time are
   // taken into account and taken back with the rest. The same refusals as process() (a

@@ -103,9 +103,9 @@ void engine::state::reverse_donation(std::uint32_t donation, bool in_full,
   }
 }
 
-engine::event_result engine::state::process_refund(const event& e) {
+engine::event_result engine::state::process_refund(const event& e, std::optional<std::uint32_t> refunded) {
   event_result result;
-  const auto found = ids.donation_named(e.ref);
+  const auto found = refunded ? (*refunded < donations.size() ? refunded : std::nullopt) : ids.donation_named(e.ref);
   if (!found) {
     result.rejected = bad_event_reason{bad_event_code::unknown_donation};
     return result;
@@ -217,7 +217,13 @@ engine::event_result engine::process_unchecked_new_id(const event& e) {
   return state_->process(e, e.kind != event_kind::donation);
 }
 
-engine::event_result engine::state::process(const event& e, bool check_id) {
+engine::event_result engine::process_unchecked_refund_of(const event& e, std::uint32_t donation_position) {
+  MATCHFUND_ASSERT(e.kind == event_kind::refund, "process_unchecked_refund_of() was given an event that is not a refund");
+  state_->ids_vouched = true;
+  return state_->process(e, false, donation_position);
+}
+
+engine::event_result engine::state::process(const event& e, bool check_id, std::optional<std::uint32_t> refunded) {
   if (last_time && e.time < *last_time) return {bad_event_reason{bad_event_code::out_of_order}, {}};
   const bool of_holds = e.kind == event_kind::hold || e.kind == event_kind::confirm || e.kind == event_kind::cancel;
   if (of_holds && !rules.campaign().hold_ttl) return {bad_event_reason{bad_event_code::holds_not_enabled}, {}};
@@ -237,7 +243,7 @@ engine::event_result engine::state::process(const event& e, bool check_id) {
   switch (e.kind) {
     case event_kind::donation: result = process_donation(e, donation_mode::donation); break;
     case event_kind::hold: result = process_donation(e, donation_mode::hold); break;
-    case event_kind::refund: result = process_refund(e); break;
+    case event_kind::refund: result = process_refund(e, refunded); break;
     case event_kind::revoke: result = process_revoke(e); break;
     case event_kind::confirm:
     case event_kind::cancel: result = process_hold_resolution(e); break;

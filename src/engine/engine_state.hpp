@@ -185,7 +185,9 @@ struct engine::state {
   // The functions every donation runs are `hot`: the compiler groups them in one stretch of
   // code, which the instruction cache then holds whole (where the linker happened to put them,
   // they fought over the same cache sets: bench/RESULTS.md).
-  [[gnu::hot]] event_result process(const event& e, bool check_id);
+  // `refunded`: a refund's donation given by position (process_unchecked_refund_of), not by e.ref.
+  [[gnu::hot]] event_result process(const event& e, bool check_id,
+                                    std::optional<std::uint32_t> refunded = std::nullopt);
 
   // ---- one donation, in the steps of SPEC §5.2 (process_donation.cpp) ------------------------
   // The steps are defined in process_donation.cpp and used only there, forced inline: as calls,
@@ -265,7 +267,7 @@ struct engine::state {
                        std::optional<refund_disposition> disposition, timestamp t, std::string_view event_id);
   void reverse_donation(std::uint32_t donation, bool in_full, std::optional<refund_disposition> disposition,
                         timestamp t, std::string_view event_id, const std::vector<bool>* only_rules);
-  event_result process_refund(const event& e);
+  event_result process_refund(const event& e, std::optional<std::uint32_t> refunded);
   event_result process_revoke(const event& e);
   void close(timestamp t);
   [[nodiscard]] bool fails_settlement(rule_index rule, project_index project) const {

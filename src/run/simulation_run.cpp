@@ -141,8 +141,11 @@ run_trace simulate_run(const rule_set& rules, const demand_model& demand, std::u
       const event& e = batch[i];
       while (k < grid.count && grid.time_ms(k) <= e.time.epoch_ms()) take_available(matcher, funds, grid, k++, trace.available);
       const bool donation = e.kind == event_kind::donation;
-      // The stream's donation ids are new by construction (run-donation number).
-      const auto result = donation ? matcher.process_unchecked_new_id(e) : matcher.process(e);
+      // The stream's ids are new by construction (run-number), and a refund names the n-th
+      // donation, which every run feeds the engine in order and none refused: no id is looked up.
+      const auto result =
+          donation ? matcher.process_unchecked_new_id(e)
+                   : matcher.process_unchecked_refund_of(e, static_cast<std::uint32_t>(donation_number_of(e.ref) - 1));
       if (result.rejected) {
         throw error("the simulated event " + e.id + " was refused (" + std::string(to_string(result.rejected->code())) +
                     "): a bug in matchfund");

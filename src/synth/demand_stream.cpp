@@ -218,6 +218,17 @@ std::size_t demand_stream::next(std::span<event> out) {
   return written;
 }
 
+std::uint64_t donation_number_of(std::string_view id) {
+  const std::size_t dash = id.find('-');
+  std::uint64_t number = 0;
+  const char* begin = id.data() + (dash == std::string_view::npos ? id.size() : dash + 1);
+  const auto [end, problem] = std::from_chars(begin, id.data() + id.size(), number);
+  if (problem != std::errc{} || end != id.data() + id.size() || number == 0) {
+    throw error("\"" + std::string(id) + "\" is not a donation id of a simulated stream");
+  }
+  return number;
+}
+
 void demand_stream::donation_id(std::string& id, char kind, std::uint64_t number) const {
   char text[48];
   char* end = std::to_chars(text, text + 20, run_).ptr;

@@ -13,6 +13,7 @@
 #include <queue>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,10 @@ run_parameters draw_run_parameters(const demand_model& model, std::uint64_t seed
 // How many donations come in each second of the campaign (second 0 starts at campaign start).
 std::vector<std::uint32_t> donations_per_second(const demand_model& model, const rule_set& rules,
                                                 const run_parameters& parameters);
+
+// The number n of the stream's donation id "RUN-n" (its n-th donation, from 1): a refund names
+// its donation so, and a host that fed the donations in order finds it at position n - 1.
+std::uint64_t donation_number_of(std::string_view id);
 
 // The events of one run, batch by batch: drawn from a model's laws (demand_stream) or resampled
 // from a recorded stream (recorded_stream.hpp).

@@ -28,8 +28,8 @@ std::size_t line_count(const std::string& text) {
 TEST_CASE("simulate writes the same bytes with --threads 1 and --threads 2", "[cli][simulate]") {
   const fs::path one = fresh_directory("cli-simulate-1");
   const fs::path two = fresh_directory("cli-simulate-2");
-  const auto first = run_cli(small_run + " --runs 8 --threads 1 --out '" + one.string() + "'");
-  const auto second = run_cli(small_run + " --runs 8 --threads 2 --out '" + two.string() + "'");
+  const auto first = run_cli(small_run + " --runs 4 --threads 1 --out '" + one.string() + "'");
+  const auto second = run_cli(small_run + " --runs 4 --threads 2 --out '" + two.string() + "'");
   INFO(first.output);
   REQUIRE(first.status == 0);
   REQUIRE(second.status == 0);
@@ -43,28 +43,28 @@ TEST_CASE("simulate writes the same bytes with --threads 1 and --threads 2", "[c
     ++compared;
   }
   CHECK(compared == 7);
-  CHECK(line_count(read_file(one / "runs.csv")) == 9);  // a header and 8 runs
+  CHECK(line_count(read_file(one / "runs.csv")) == 5);  // a header and 4 runs
   CHECK(line_count(read_file(one / "funds.csv")) == 4);  // a header and 3 funds
   // The summary: one line per fund, the files, and (not a terminal) a progress line per run.
   CHECK(first.output.find("fund tencent: exhausted in ") == 0);
   CHECK(first.output.find("\nreport: " + (one / "report.html").generic_string() + "\n") != std::string::npos);
-  CHECK(first.output.find("simulate: 8/8 runs\n") != std::string::npos);
+  CHECK(first.output.find("simulate: 4/4 runs\n") != std::string::npos);
   fs::remove_all(one);
   fs::remove_all(two);
 }
 
 TEST_CASE("simulate --sweep runs each point and labels every row with it", "[cli][simulate]") {
   const fs::path out = fresh_directory("cli-simulate-sweep");
-  const auto result = run_cli(small_run + " --runs 3 --sweep funds.tencent.budget=100万:200万:50万 --out '" +
+  const auto result = run_cli(small_run + " --runs 2 --sweep funds.tencent.budget=100万:200万:50万 --out '" +
                               out.string() + "'");
   INFO(result.output);
   REQUIRE(result.status == 0);
   const std::string funds = read_file(out / "funds.csv");
   CHECK(funds.rfind("point,funds.tencent.budget,fund,budget,runs,", 0) == 0);
   CHECK(line_count(funds) == 1 + 3 * 3);
-  CHECK(funds.find("\n1,1000000.00,tencent,1000000.00,3,") != std::string::npos);
-  CHECK(funds.find("\n3,2000000.00,tencent,2000000.00,3,") != std::string::npos);
-  CHECK(line_count(read_file(out / "runs.csv")) == 1 + 3 * 3);
+  CHECK(funds.find("\n1,1000000.00,tencent,1000000.00,2,") != std::string::npos);
+  CHECK(funds.find("\n3,2000000.00,tencent,2000000.00,2,") != std::string::npos);
+  CHECK(line_count(read_file(out / "runs.csv")) == 1 + 3 * 2);
   CHECK(result.output.find("funds.tencent.budget=1500000.00: fund tencent: exhausted in ") != std::string::npos);
   fs::remove_all(out);
 }

@@ -30,12 +30,18 @@
 #include "matchfund/demand.hpp"
 #include "matchfund/diagnostic.hpp"
 #include "matchfund/load_rules.hpp"
+#include "approval.hpp"
 
 // The build defines the data directory; without it, tests/data next to this file (the
 // "bad_rules_test.cpp/.." of the literal is removed lexically, never asked of the file system).
 #ifndef MATCHFUND_TEST_DATA_DIR
 #define MATCHFUND_TEST_DATA_DIR __FILE__ "/../data"
 #endif
+
+using matchfund::testing::approving;
+using matchfund::testing::normalize_line_ends;
+using matchfund::testing::read_bytes;
+using matchfund::testing::write_bytes;
 
 namespace {
 
@@ -54,24 +60,6 @@ fs::path source_directory() {
 #else
   return (data_directory() / ".." / "..").lexically_normal();
 #endif
-}
-
-bool approving() {
-  const char* flag = std::getenv("MATCHFUND_APPROVE");
-  return flag != nullptr && std::string_view(flag) == "1";
-}
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_bytes(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  REQUIRE(out);
-  out << text;
-  REQUIRE(out);
 }
 
 // NAME.yaml files of a directory (not of its subdirectories), in byte order of their names.
@@ -105,11 +93,6 @@ std::string render(const std::vector<diagnostic>& diagnostics) {
 }
 
 // An approved file as the test compares it: tolerant of CR LF from a checkout that converts.
-std::string normalize_line_ends(std::string text) {
-  text.erase(std::remove(text.begin(), text.end(), '\r'), text.end());
-  return text;
-}
-
 bool has_internal_error(const std::vector<diagnostic>& diagnostics) {
   return std::any_of(diagnostics.begin(), diagnostics.end(),
                      [](const diagnostic& d) { return d.code == matchfund::diagnostic_code::internal_error; });

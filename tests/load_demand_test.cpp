@@ -23,10 +23,16 @@
 #include "matchfund/demand.hpp"
 #include "matchfund/diagnostic.hpp"
 #include "matchfund/load_rules.hpp"
+#include "approval.hpp"
 
 #ifndef MATCHFUND_TEST_DATA_DIR
 #define MATCHFUND_TEST_DATA_DIR __FILE__ "/../data"
 #endif
+
+using matchfund::testing::approving;
+using matchfund::testing::normalize_line_ends;
+using matchfund::testing::read_bytes;
+using matchfund::testing::write_bytes;
 
 namespace {
 
@@ -54,24 +60,6 @@ fs::path source_directory() {
 const matchfund::rule_set& tencent_rules() {
   static const matchfund::rule_set rules = matchfund::load_rules(source_directory() / "rules" / "tencent-99-2018.yaml");
   return rules;
-}
-
-bool approving() {
-  const char* flag = std::getenv("MATCHFUND_APPROVE");
-  return flag != nullptr && std::string_view(flag) == "1";
-}
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_bytes(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  REQUIRE(out);
-  out << text;
-  REQUIRE(out);
 }
 
 std::vector<fs::path> corpus_cases() {
@@ -107,11 +95,6 @@ std::string render(const std::vector<diagnostic>& diagnostics) {
     for (auto at = line.find(prefix); at != std::string::npos; at = line.find(prefix, at)) line.erase(at, prefix.size());
     text += line + '\n';
   }
-  return text;
-}
-
-std::string normalize_line_ends(std::string text) {
-  text.erase(std::remove(text.begin(), text.end(), '\r'), text.end());
   return text;
 }
 

@@ -2,11 +2,14 @@
 // summary it prints, a sweep's tables, and the exact message of each usage or input mistake.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "cli_runner.hpp"
 #include "file_text.hpp"
+#include "random_campaign.hpp"
 
 using matchfund::testing::fresh_directory;
 using matchfund::testing::read_file;
@@ -138,4 +141,55 @@ TEST_CASE("simulate --from-events resamples a recorded stream, the same bytes on
   CHECK(json.find("rules/tencent-99-2018-events.csv") != std::string::npos);
   fs::remove_all(one);
   fs::remove_all(two);
+}
+
+namespace {
+
+// funds.csv's "0.7500" as the report writes it: "75%".
+std::string share_as_shown(const std::string& cell) {
+  const int ten_thousandths = std::stoi(cell.substr(0, 1)) * 10'000 + std::stoi(cell.substr(2, 4));
+  std::string text = std::to_string(ten_thousandths / 100);
+  if (ten_thousandths % 100 != 0) {
+    text += "." + std::to_string(ten_thousandths % 100 / 10) + (ten_thousandths % 10 != 0 ? std::to_string(ten_thousandths % 10) : "");
+  }
+  return text + "%";
+}
+
+// "2018-09-07T14:56:05.611+08:00" as the report writes it: "09-07 14:56"; empty: "not run out".
+std::string time_as_shown(const std::string& cell) {
+  return cell.empty() ? "not run out" : cell.substr(5, 5) + " " + cell.substr(11, 5);
+}
+
+}  // namespace
+
+TEST_CASE("a simulation's report shows the numbers of its releases.csv and funds.csv", "[cli][simulate][report]") {
+  const fs::path out = fresh_directory("cli-simulate-report");
+  const auto result = run_cli(small_run + " --runs 4 --out '" + out.string() + "'");
+  INFO(result.output);
+  REQUIRE(result.status == 0);
+  const std::string html = read_file(out / "report.html");
+  const auto releases = matchfund::testing::csv_cells(read_file(out / "releases.csv"));
+  REQUIRE(releases.size() == 1 + 5);  // tencent's three tranches, the enterprise funds' one each
+  CHECK(releases[0] == std::vector<std::string>{"point", "fund", "release", "at", "amount", "runs", "exhausted_runs",
+                                                "exhausted_share", "exhausted_p5", "exhausted_p50", "exhausted_p95"});
+  std::size_t tranches = 0;
+  for (std::size_t r = 1; r < releases.size(); ++r) {
+    const auto& cells = releases[r];
+    REQUIRE(cells.size() == 11);
+    if (cells[1] != "tencent") continue;
+    const std::string row_end = "<td class=\"num\">" + share_as_shown(cells[7]) + "</td><td class=\"num\">" +
+                                time_as_shown(cells[8]) + "</td><td class=\"num\">" + time_as_shown(cells[9]) +
+                                "</td><td class=\"num\">" + time_as_shown(cells[10]) + "</td></tr>";
+    INFO(row_end);
+    CHECK(html.find("<tr><td>tencent</td><td>" + time_as_shown(cells[3]) + "</td>") != std::string::npos);
+    CHECK(html.find(row_end) != std::string::npos);
+    ++tranches;
+  }
+  CHECK(tranches == 3);
+  const auto funds = matchfund::testing::csv_cells(read_file(out / "funds.csv"));
+  const auto& tencent = funds.at(1);
+  REQUIRE(tencent[1] == "tencent");
+  CHECK(html.find("<div class=\"label\">tencent runs out</div><div class=\"value\">" + share_as_shown(tencent[5]) +
+                  "</div><div class=\"detail\">in " + tencent[4] + " of 4 runs</div>") != std::string::npos);
+  fs::remove_all(out);
 }

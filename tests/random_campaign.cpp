@@ -571,6 +571,7 @@ std::vector<std::vector<std::string>> csv_cells(const std::string& csv) {
     std::vector<std::string>& cells = rows.emplace_back();
     std::istringstream fields(line);
     for (std::string field; std::getline(fields, field, ',');) cells.push_back(field);
+    if (!line.empty() && line.back() == ',') cells.emplace_back();  // getline drops an empty last cell
   }
   return rows;
 }

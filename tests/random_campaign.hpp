@@ -35,8 +35,8 @@ struct random_campaign {
 // about 40 % of campaigns, holds too (random_campaign_holds.hpp).
 random_campaign make_random_campaign(std::uint64_t seed);
 
-// The rows of an output CSV as its comma-separated cells (the outputs of random campaigns have
-// no quoted field), header included.
+// The rows of an output CSV as its comma-separated cells, an empty last cell included (the
+// outputs it reads have no quoted field), header included.
 std::vector<std::vector<std::string>> csv_cells(const std::string& csv);
 
 // The kinds of the steps that wrote close-out lines into a ledger.

@@ -43,7 +43,9 @@ std::string exhaustion_histogram(chart_size size, const exhaustion_histogram_inp
   axes.y_ticks = count_ticks(tallest, 4);
   axes.y_high = axes.y_ticks.back().value;
   axes.y_title = "runs";
-  axes.right_margin = never_column + 18;
+  // Room for the last tick's label (centred on the axis's end) before the never column.
+  constexpr double never_gap = 30;
+  axes.right_margin = never_column + never_gap + 4;
   chart_frame frame = make_chart_frame(size, input.label, axes);
   for (std::size_t i = 0; i < bins.counts.size(); ++i) {
     if (bins.counts[i] == 0) continue;
@@ -56,7 +58,7 @@ std::string exhaustion_histogram(chart_size size, const exhaustion_histogram_inp
                       format_count(bins.counts[i]) + " runs");
   }
   // The runs that never ran the fund out, right of the time axis.
-  const double never_left = frame.area.right() + 14;
+  const double never_left = frame.area.right() + never_gap;
   const double never_top = frame.y.at(static_cast<double>(input.never));
   if (input.never > 0) {
     frame.canvas.rect({never_left, never_top}, never_column - 14, frame.area.bottom() - never_top, "bar-never",

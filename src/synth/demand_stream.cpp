@@ -107,9 +107,10 @@ std::vector<std::uint32_t> donations_per_second(const demand_model& model, const
     };
     spread(counts, day_count - rushed, first, last, [&](std::size_t s) { return day.hours[hour_of(s)]; });
     const auto length = static_cast<std::size_t>(model.rush ? model.rush->minutes * 60 : 0);
-    for (const auto& [at, size] : rushes) {
+    for (const auto& rush : rushes) {
       // A falling line: the first second weighs `length`, the last 1.
-      spread(counts, size, at, std::min(last, at + length), [&](std::size_t s) { return length - (s - at); });
+      const std::size_t at = rush.first;
+      spread(counts, rush.second, at, std::min(last, at + length), [&](std::size_t s) { return length - (s - at); });
     }
   }
   return counts;

@@ -122,6 +122,8 @@ TEST_CASE("scale and the run's drawn volume and gift size shape a resampled run"
   std::set<std::int64_t> gift_sizes;
   for (const auto& run : result.runs_table) {
     CHECK(run.donors == demand.donors);
+    CHECK(run.matched_donors > 0);
+    CHECK(run.matched_donors <= run.donors);
     REQUIRE(run.parameters.size() == 1);
     CHECK(run.parameters[0].first == "amounts.scale");
     gift_sizes.insert(run.parameters[0].second);

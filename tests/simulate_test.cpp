@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -89,16 +90,22 @@ TEST_CASE("each run's figures are what a plain engine makes of the same stream",
     engine plain(rules);
     std::vector<event> batch(1000);
     std::uint64_t donations = 0, refunds = 0;
+    std::set<std::string> matched_donors;
     while (const std::size_t count = stream.next(batch)) {
       for (std::size_t i = 0; i < count; ++i) {
         const auto processed = plain.process(batch[i]);
         REQUIRE_FALSE(processed.rejected);
         (batch[i].kind == event_kind::donation ? donations : refunds) += 1;
+        for (const auto& evaluation : processed.evaluations) {
+          if (!evaluation.paid.is_zero()) matched_donors.insert(batch[i].donor);
+        }
       }
     }
     plain.finish();
     CHECK(record.donations == donations);
     CHECK(record.refunds == refunds);
+    CHECK(record.matched_donors == matched_donors.size());
+    CHECK(record.matched_donors < record.donors);
     CHECK(donations == stream.parameters().donations);
     REQUIRE(record.funds.size() == rules.funds().size());
     for (std::size_t f = 0; f < rules.funds().size(); ++f) {

@@ -68,6 +68,8 @@ struct run_record {
   std::uint64_t run = 1;    // 1-based
   std::uint64_t donations = 0;
   std::uint64_t donors = 0;
+  // Donors with at least one matched donation (a later refund does not take them off).
+  std::uint64_t matched_donors = 0;
   std::uint64_t refunds = 0;
   money raised;  // net of refunds
   money refunded;

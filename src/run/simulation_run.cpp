@@ -131,6 +131,7 @@ run_trace simulate_run(const rule_set& rules, const demand_model& demand, std::u
   trace.record.donors = stream.parameters().donors;
   const cap_limits caps(rules);
   release_watch releases(rules);
+  std::vector<bool> matched_person(static_cast<std::size_t>(stream.parameters().donors));
   engine matcher(rules);
   matcher.reserve(0, static_cast<std::size_t>(stream.parameters().donors));
   std::vector<event> batch(batch_size);
@@ -159,7 +160,14 @@ run_trace simulate_run(const rule_set& rules, const demand_model& demand, std::u
         if (caps.binds(evaluation)) trace.project_capped[static_cast<std::size_t>(*e.project)] = 1;
         matched = matched || !evaluation.paid.is_zero();
       }
-      if (matched) releases.after_match(matcher, e.time.epoch_ms());
+      if (matched) {
+        releases.after_match(matcher, e.time.epoch_ms());
+        const auto person = static_cast<std::size_t>(stream.person_of(e));
+        if (!matched_person[person]) {
+          matched_person[person] = true;
+          ++trace.record.matched_donors;
+        }
+      }
     }
     matcher.discard_ledger();
   }

@@ -57,6 +57,9 @@ class event_stream {
   // `out`, reusing their storage, and returns how many; 0 once the stream is over.
   virtual std::size_t next(std::span<event> out) = 0;
   [[nodiscard]] virtual const run_parameters& parameters() const noexcept = 0;
+  // The person who gave `donation`, one of the last batch's donations: a number below
+  // parameters().donors, the same for every gift of that person in the run.
+  [[nodiscard]] virtual std::uint64_t person_of(const event& donation) const = 0;
 };
 
 // The stream of run `run` (from 1) of the model: resampled when the model has a recorded stream.
@@ -71,6 +74,8 @@ class demand_stream final : public event_stream {
 
   std::size_t next(std::span<event> out) override;
   [[nodiscard]] const run_parameters& parameters() const noexcept override { return parameters_; }
+  // The donor's rank: the stream writes donation n's donor as "u" + (rank + 1) and its line as n.
+  [[nodiscard]] std::uint64_t person_of(const event& donation) const override { return donor_of_[donation.line - 1]; }
 
  private:
   void build_donors();

@@ -20,16 +20,25 @@ recorded_stream::recorded_stream(const demand_model& model, const rule_set& rule
   donor_draws_.assign(donors, 0);
   auto random = part_random(seed, run, 'E');
   for (std::uint64_t n = 0; n < parameters_.donors; ++n) ++donor_draws_[random.below(donors)];
+  first_person_.resize(donors);
+  std::uint64_t persons = 0;
+  for (std::size_t d = 0; d < donors; ++d) {
+    first_person_[d] = persons;
+    persons += donor_draws_[d];
+  }
   parameters_.donations = 0;
   for (const auto& donation : recorded_.donations) parameters_.donations += donor_draws_[donation.donor];
 }
 
 std::size_t recorded_stream::next(std::span<event> out) {
   std::size_t written = 0;
+  batch_first_line_ = donations_made_ + 1;
+  batch_persons_.clear();
   while (written < out.size() && at_ < recorded_.donations.size()) {
     const recorded_donation& donation = recorded_.donations[at_];
     if (copy_ < donor_draws_[donation.donor]) {
       write_donation(out[written++], donation, ++copy_);
+      batch_persons_.push_back(first_person_[donation.donor] + copy_ - 1);
     } else {
       ++at_;
       copy_ = 0;

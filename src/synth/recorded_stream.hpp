@@ -20,6 +20,10 @@ class recorded_stream final : public event_stream {
 
   std::size_t next(std::span<event> out) override;
   [[nodiscard]] const run_parameters& parameters() const noexcept override { return parameters_; }
+  // Draw k of recorded donor d is person first_person_[d] + k - 1.
+  [[nodiscard]] std::uint64_t person_of(const event& donation) const override {
+    return batch_persons_.at(donation.line - batch_first_line_);
+  }
 
  private:
   void write_donation(event& e, const recorded_donation& recorded, std::uint32_t copy);
@@ -29,6 +33,9 @@ class recorded_stream final : public event_stream {
   std::uint64_t run_;
   run_parameters parameters_;
   std::vector<std::uint32_t> donor_draws_;  // how many times each recorded donor was drawn
+  std::vector<std::uint64_t> first_person_;  // by recorded donor: the person of its first draw
+  std::vector<std::uint64_t> batch_persons_;  // the persons of the last batch's donations
+  std::uint64_t batch_first_line_ = 1;      // the line (donation number) of the batch's first
   std::size_t at_ = 0;                      // the recorded donation being copied
   std::uint32_t copy_ = 0;                  // its copy written last (1 is the first)
   std::uint64_t donations_made_ = 0;

@@ -45,7 +45,7 @@ void write_runs(const simulation_result& result, const formats& text, detail::ou
   const rule_set& rules = result.setup.points.front().rules;
   std::string header = "point,run";
   if (!result.setup.sweep_key.empty()) header += "," + result.setup.sweep_key;
-  header += ",donations,donors,raised,refunded,matched,closeout";
+  header += ",donations,donors,matched_donors,raised,refunded,matched,closeout";
   for (const auto& fund : rules.funds()) header += ",drawn[" + fund.id + "],left[" + fund.id + "],exhausted_at[" + fund.id + "]";
   const auto& names = result.runs_table.front().parameters;
   for (const auto& [name, value] : names) header += ",param[" + name + "]";
@@ -53,7 +53,7 @@ void write_runs(const simulation_result& result, const formats& text, detail::ou
   for (const auto& run : result.runs_table) {
     out.field(std::to_string(run.point)).field(std::to_string(run.run));
     if (!result.setup.sweep_key.empty()) out.field(result.setup.points[run.point - 1].value);
-    out.field(std::to_string(run.donations)).field(std::to_string(run.donors));
+    out.field(std::to_string(run.donations)).field(std::to_string(run.donors)).field(std::to_string(run.matched_donors));
     out.field(text.amount(run.raised)).field(text.amount(run.refunded)).field(text.amount(run.matched));
     out.field(text.amount(run.closeout));
     for (const auto& fund : run.funds) out.field(text.amount(fund.drawn)).field(text.amount(fund.left)).field(text.time(fund.exhausted_at));

@@ -1,6 +1,10 @@
 // An inline SVG drawing: a viewBox of the chart's size (so it scales to any width), elements
 // styled by CSS classes of the page (report/html_page.cpp), coordinates written with one decimal
 // so that the same chart is the same text on every machine.
+//
+// The doubles here and in the chart code are pixel positions on the drawing only: no amount is
+// computed from them. Every amount the page prints is formatted from the integer money of the
+// output files (report/money_display.hpp).
 #ifndef MATCHFUND_SRC_REPORT_SVG_CANVAS_HPP
 #define MATCHFUND_SRC_REPORT_SVG_CANVAS_HPP
 

@@ -173,6 +173,14 @@ bool in_time_order(const std::string& csv) {  // times are written in one offset
 namespace {
 
 // How many seeds show each thing the random campaigns are meant to exercise.
+// Whether a rule whose match is read from an attribute wrote a match line.
+bool recorded_rule_paid(const matchfund::testing::random_campaign& c, const std::string& ledger) {
+  for (const auto& cells : matchfund::testing::csv_cells(ledger)) {
+    if (cells.size() > 7 && cells[2] == "match" && c.features.recorded_rules.count(cells[7]) > 0) return true;
+  }
+  return false;
+}
+
 struct seed_counts {
   int agreed = 0;
   int with_closeout = 0;
@@ -185,6 +193,7 @@ struct seed_counts {
   std::map<std::string, int> paid_by_kind;  // step kind -> seeds where a step of that kind paid
   int with_holds = 0;
   int with_confirm_lines = 0;
+  int with_recorded_match = 0;  // a rule with ratio_from or amount_from wrote a match line
   std::map<std::string, int> holding_by_status;  // hold status -> seeds with such a hold that held money
   std::map<std::string, int> by_reason;          // reason -> seeds where an event of a hold scenario has it
 
@@ -199,6 +208,7 @@ struct seed_counts {
     if (c.features.shared_step_fund) ++with_shared_step_fund;
     for (const std::string& kind : matchfund::testing::kinds_paid(c, result.ledger)) ++paid_by_kind[kind];
     if (c.features.holds) ++with_holds;
+    if (recorded_rule_paid(c, result.ledger)) ++with_recorded_match;
     if (confirm_wrote_lines(result.ledger)) ++with_confirm_lines;
     for (const std::string& status : statuses_holding_money(result.holds)) ++holding_by_status[status];
     std::set<std::string> reasons;  // of the events the hold scenarios wrote (ids h0, h0c, ...)
@@ -274,6 +284,9 @@ TEST_CASE("engine and reference model agree on random campaigns", "[differential
   CHECK(counts.with_zero_release >= seeds / 15);
   CHECK(counts.with_empty_text_condition >= seeds / 15);
   CHECK(counts.with_shared_step_fund >= seeds / 15);
+  // Rules that read their match from an attribute (ratio_from, amount_from) pay in a good number.
+  INFO(counts.with_recorded_match << " campaigns where a ratio_from or amount_from rule paid");
+  CHECK(counts.with_recorded_match >= seeds / 15);
   // SPEC §12: holds in about 40 % of campaigns, holding money and then confirmed (writing match
   // lines), cancelled and expired, and confirms and cancels that are bad.
   INFO(counts.with_holds << " campaigns with holds, " << counts.with_confirm_lines << " where a confirm wrote lines");

@@ -119,6 +119,8 @@ void campaign_writer::write_campaign_and_projects() {
     std::string extra;
     if (closeout_.chance(50)) extra += ", verified: " + std::string(closeout_.chance(50) ? "true" : "false");
     if (closeout_.chance(60)) extra += ", goal: " + money_text(closeout_.pick(0, 150));
+    // A recorded ratio for ratio_from, sometimes missing (read as 0).
+    if (closeout_.chance(70)) extra += ", share: \"" + std::to_string(closeout_.pick(0, 40) * 5) + "%\"";
     const int pot = main_.pick(0, 80);
     const int level = main_.pick(0, 3);
     y += "  - { id: p" + std::to_string(p) + ", organization: o" + std::to_string(p % 2) +
@@ -238,15 +240,18 @@ void campaign_writer::write_rule(int r) {
   if (main_.chance(30)) y += "    min_donation: " + money_text(main_.pick(1, 20)) + "\n";
   if (main_.chance(30)) y += "    matchable_max: " + money_text(main_.pick(5, 60)) + "\n";
   if (main_.chance(30)) y += "    probability: \"0." + std::to_string(main_.pick(3, 9)) + "\"\n";
-  const int formula = main_.pick(0, r > 0 ? 5 : 4);
+  const int formula = main_.pick(0, r > 0 ? 7 : 6);
   switch (formula) {
     case 0: y += "    ratio: \"" + std::string(main_.chance(50) ? "1" : "0.5") + "\"\n"; break;
     case 1: y += "    ratio: { random: { min: \"0.05\", max: \"1.00\", step: \"0.05\" } }\n"; break;
     case 2: y += "    ratio: { tiers: [ { when: { field: donation.amount, op: \">=\", value: 50 }, ratio: \"2\" }, { ratio: \"0.3\" } ] }\n"; break;
     case 3: y += "    amount: " + money_text(main_.pick(1, 15)) + "\n"; break;
     case 4: y += "    amount: { random: { min: \"0.50\", max: \"9.99\" } }\n"; break;
+    case 5: y += "    ratio_from: project.attr.share\n"; break;
+    case 6: y += "    amount_from: project.attr.pot\n"; break;
     default: y += "    ratio_of: { rule: r0, ratio: \"0.25\" }\n"; break;
   }
+  if (formula == 5 || formula == 6) c_.features.recorded_rules.insert("r" + std::to_string(r));
   write_caps(r);
   if (main_.chance(20)) y += "    partial: skip\n";
   if (main_.chance(20)) y += "    rounding: " + std::string(main_.chance(50) ? "half_up" : "half_even") + "\n";

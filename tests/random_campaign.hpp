@@ -19,6 +19,7 @@ struct campaign_features {
                                       // and some donation or project lacks that field (§11.17)
   bool shared_step_fund = false;      // two or more close-out steps take money from one fund (§11.19)
   bool holds = false;                 // campaign.holds is set and the events have holds (§12)
+  std::set<std::string> recorded_rules;  // rules whose match is read from an attribute (ratio_from, amount_from)
 };
 
 struct random_campaign {

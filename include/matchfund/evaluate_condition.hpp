@@ -20,7 +20,7 @@ namespace matchfund {
 
 // A field's current value as a condition sees it; strings and tags are views into the caller's
 // data. The alternatives follow value_type's order.
-using field_value = std::variant<bool, std::int64_t, money, std::string_view, local_date, local_clock,
+using field_value = std::variant<bool, std::int64_t, money, std::string_view, local_date, local_clock, ratio,
                                  std::span<const std::string>>;
 
 // What a reader returns for a field that has no value here: an attribute the event, donor or
@@ -37,7 +37,8 @@ inline field_value view_of(const value& v) {
     case 2: return std::get<money>(v);
     case 3: return std::string_view(std::get<std::string>(v));
     case 4: return std::get<local_date>(v);
-    default: return std::get<local_clock>(v);
+    case 5: return std::get<local_clock>(v);
+    default: return std::get<ratio>(v);
   }
 }
 
@@ -52,7 +53,8 @@ inline int compare_values(const field_value& actual, const value& operand) {
                        ? -1
                        : (std::get<std::string_view>(actual) == std::get<std::string>(operand) ? 0 : 1);
     case 4: return order(std::get<local_date>(actual), std::get<local_date>(operand));
-    default: return order(std::get<local_clock>(actual), std::get<local_clock>(operand));
+    case 5: return order(std::get<local_clock>(actual), std::get<local_clock>(operand));
+    default: return order(std::get<ratio>(actual), std::get<ratio>(operand));
   }
 }
 

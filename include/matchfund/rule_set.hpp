@@ -132,8 +132,18 @@ struct bonus_formula {
   std::variant<ratio, tiered_ratio_formula> scale;
 };
 
+// A ratio or an amount recorded with the donation, its donor or its project (`ratio_from`,
+// `amount_from`): a replay of real data reproduces each recorded random match. Missing: 0.
+struct recorded_ratio_formula {
+  field_ref field;  // a ratio attribute
+};
+struct recorded_amount_formula {
+  field_ref field;  // a money attribute
+};
+
 using formula = std::variant<fixed_ratio_formula, random_ratio_formula, tiered_ratio_formula,
-                             fixed_amount_formula, random_amount_formula, bonus_formula>;
+                             fixed_amount_formula, random_amount_formula, bonus_formula,
+                             recorded_ratio_formula, recorded_amount_formula>;
 
 enum class cap_scope : std::uint8_t {
   donation,

@@ -1,5 +1,6 @@
 // Typed values of conditions and attributes (SPEC §3.1): booleans, integers, money, strings,
-// and for the donation's local date and clock, dates and clocks.
+// for the donation's local date and clock, dates and clocks, and ratios (an attribute a rule's
+// `ratio_from` reads: a match ratio recorded per donation, donor or project).
 #ifndef MATCHFUND_VALUE_HPP
 #define MATCHFUND_VALUE_HPP
 
@@ -13,10 +14,11 @@
 #include "matchfund/detail/int128.hpp"
 #include "matchfund/money.hpp"
 #include "matchfund/parse_result.hpp"
+#include "matchfund/ratio.hpp"
 
 namespace matchfund {
 
-enum class value_type { boolean, integer, money, string, date, clock, tags };
+enum class value_type { boolean, integer, money, string, date, clock, ratio, tags };
 
 inline constexpr std::string_view to_string(value_type type) noexcept {
   switch (type) {
@@ -26,13 +28,14 @@ inline constexpr std::string_view to_string(value_type type) noexcept {
     case value_type::string: return "string";
     case value_type::date: return "date";
     case value_type::clock: return "clock";
+    case value_type::ratio: return "ratio";
     case value_type::tags: return "tags";
   }
   return "string";
 }
 
 // The alternatives are in value_type order (tags never occur as a value).
-using value = std::variant<bool, std::int64_t, money, std::string, local_date, local_clock>;
+using value = std::variant<bool, std::int64_t, money, std::string, local_date, local_clock, ratio>;
 
 inline value_type type_of(const value& v) noexcept { return static_cast<value_type>(v.index()); }
 
@@ -86,6 +89,12 @@ inline parse_result<value> parse_typed_value(value_type type, std::string_view t
       auto amount = parse_money(text, digits);
       if (!amount) return parse_failure{amount.error()};
       return value{*amount};
+    }
+    case value_type::ratio: {
+      // A recorded ratio reads as the rules' ratios do: never negative, at most 10^9.
+      auto recorded = parse_ratio(text);
+      if (!recorded) return parse_failure{recorded.error()};
+      return value{*recorded};
     }
     default:
       return value{std::string(text)};

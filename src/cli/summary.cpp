@@ -31,6 +31,7 @@ struct describer {
           else if constexpr (std::is_same_v<T, money>) return amount(x);
           else if constexpr (std::is_same_v<T, std::string>) return "\"" + x + "\"";
           else if constexpr (std::is_same_v<T, local_date>) return format_local_date(x);
+          else if constexpr (std::is_same_v<T, ratio>) return format_ratio(x);
           else return format_local_clock(x);
         },
         v);
@@ -74,6 +75,8 @@ struct describer {
       std::string operator()(const random_amount_formula& x) const {
         return "random amount " + d.amount(x.min) + " to " + d.amount(x.max);
       }
+      std::string operator()(const recorded_ratio_formula& x) const { return "ratio read from " + x.field.name; }
+      std::string operator()(const recorded_amount_formula& x) const { return "amount read from " + x.field.name; }
       std::string operator()(const bonus_formula& x) const {
         const std::string base = d.rules.rule(x.rule).id;
         if (const auto* scale = std::get_if<ratio>(&x.scale)) return "ratio " + format_ratio(*scale) + " of rule " + base;

@@ -168,6 +168,7 @@ class cap_book {
         return;
       case 4: number('d', std::get<local_date>(v).days_since_epoch()); return;
       case 5: number('c', std::get<local_clock>(v).seconds_since_midnight()); return;
+      case 6: number('r', std::get<ratio>(v).millionths()); return;
       default: out = "t:"; return;
     }
   }

@@ -119,6 +119,15 @@ class field_reader {
     return money{};
   }
 
+  // A ratio field (a rule's `ratio_from`); a missing value is 0.
+  [[nodiscard]] ratio ratio_of(const field_ref& field, const donation_context& context) const {
+    const field_reading reading = read_field(field, context);
+    if (const auto* value_read = std::get_if<field_value>(&reading)) {
+      if (const auto* recorded = std::get_if<ratio>(value_read)) return *recorded;
+    }
+    return ratio{};
+  }
+
   // fund.ID.budget, .drawn or .available.
   [[nodiscard]] field_reading read_fund_field(const field_ref& field) const {
     const fund_totals& totals = funds_[field.index].totals;

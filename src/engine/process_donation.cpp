@@ -253,6 +253,11 @@ bool engine::state::apply_formula(rule_run& run, const donation_run& d) {
           const auto k = uniform_draw(d.seed, rule.id, d.e.id, draw_for_amount, span);
           run.want = run.full = f.min + money::from_minor(static_cast<std::int64_t>(k));
           return true;
+        } else if constexpr (std::is_same_v<F, recorded_ratio_formula>) {
+          return by_ratio(fields.ratio_of(f.field, d.context));  // missing: 0, no_match
+        } else if constexpr (std::is_same_v<F, recorded_amount_formula>) {
+          run.want = run.full = fields.amount_of(f.field, d.context);
+          return true;
         } else {
           const auto* scale = std::get_if<ratio>(&f.scale);
           const std::optional<ratio> chosen = scale ? std::optional<ratio>(*scale)

@@ -27,6 +27,7 @@ std::string article(value_type type) {
     case value_type::string: return "a string";
     case value_type::date: return "a date";
     case value_type::clock: return "a clock time";
+    case value_type::ratio: return "a ratio";
     case value_type::tags: return "tags";
   }
   return "a value";
@@ -260,12 +261,15 @@ void rules_loader::order_rules(const std::optional<located_node>& list) {
 // ---------------------------------------------------------------------------------------------
 // Phase 3: attribute types (SPEC §3.1). An attribute takes the type of the values conditions
 // compare it with; amounts read from attributes (*_from, weights) make it money; integer and
-// money together make money (§11.7); any other mix is an error.
+// money together make money (§11.7); a rule's ratio_from makes it a ratio, which numbers it is
+// compared with leave a ratio; any other mix is an error.
 
-void rules_loader::add_evidence(const std::string& field_text, value_type type, bool typed, const located_node& at) {
+void rules_loader::add_evidence(const std::string& field_text, value_type type, bool typed, const located_node& at,
+                                evidence_use use) {
   auto [found, inserted] = evidence_.try_emplace(field_text);
   auto& evidence = found->second;
   if (inserted) {
+    evidence.amount = use == evidence_use::amount;
     attribute_slots_.emplace(field_text, 0);  // numbered per owner once all are known
     evidence.type = type;
     evidence.typed = typed;
@@ -274,6 +278,7 @@ void rules_loader::add_evidence(const std::string& field_text, value_type type, 
     return;
   }
   if (!typed) return;
+  if (use == evidence_use::amount) evidence.amount = true;
   if (!evidence.typed) {
     evidence.type = type;
     evidence.typed = true;
@@ -286,6 +291,14 @@ void rules_loader::add_evidence(const std::string& field_text, value_type type, 
                            (evidence.type == value_type::money && type == value_type::integer);
   if (numeric_mix) {
     evidence.type = value_type::money;
+    return;
+  }
+  // A recorded ratio compared with numbers ("0.5", 1) stays a ratio; read as an amount it cannot.
+  const bool number = type == value_type::integer || type == value_type::money;
+  const bool was_number = evidence.type == value_type::integer || evidence.type == value_type::money;
+  if ((evidence.type == value_type::ratio && number && !evidence.amount) ||
+      (type == value_type::ratio && was_number && !evidence.amount)) {
+    evidence.type = value_type::ratio;
     return;
   }
   report(at,
@@ -331,7 +344,9 @@ void rules_loader::collect_evidence(const located_node& root) {
   const auto amount_field = [&](const std::optional<located_node>& node, value_type type) {
     if (!node || !node->is_scalar()) return;
     const auto field = parse_field(node->node.Scalar());
-    if (field && is_attribute(field->kind)) add_evidence(field->name, type, true, *node);
+    if (field && is_attribute(field->kind)) {
+      add_evidence(field->name, type, true, *node, type == value_type::ratio ? evidence_use::ratio : evidence_use::amount);
+    }
   };
   const auto cap_evidence = [&](const located_node& cap) {
     const auto measure = child_of(cap, "measure");
@@ -360,6 +375,8 @@ void rules_loader::collect_evidence(const located_node& root) {
   for (const auto& rule : list("rules")) {
     if (auto eligible = child_of(rule, "eligible")) collect_condition_evidence(*eligible);
     tiers_evidence(child_of(rule, "ratio"));
+    amount_field(child_of(rule, "amount_from"), value_type::money);
+    amount_field(child_of(rule, "ratio_from"), value_type::ratio);
     tiers_evidence(child_of(rule, "ratio_of"));
     if (auto settle = child_of(rule, "settle")) {
       if (auto when = child_of(*settle, "when")) collect_condition_evidence(*when);

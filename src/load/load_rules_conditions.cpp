@@ -267,7 +267,7 @@ bool rules_loader::operator_applies(const located_node& op_node, const std::stri
   const bool ordering = op == compare_op::less || op == compare_op::less_equal || op == compare_op::greater ||
                         op == compare_op::greater_equal;
   const bool orderable = type == value_type::integer || type == value_type::money || type == value_type::date ||
-                         type == value_type::clock;
+                         type == value_type::clock || type == value_type::ratio;
   if (ordering && !orderable) return operator_error("does not apply to " + field.name + " (" + article(type) + ")");
   if (op == compare_op::contains && type != value_type::string && type != value_type::tags) {
     return operator_error("needs a string field or project.tags, not " + field.name + " (" + article(type) + ")");
@@ -319,6 +319,15 @@ std::optional<value> rules_loader::read_operand(const located_node& node, const 
         return std::nullopt;
       }
       return value{*amount};
+    }
+    case value_type::ratio: {
+      if (given != value_type::integer && given != value_type::money) return mismatch();
+      auto recorded = parse_ratio(*text);
+      if (!recorded) {
+        report(node, recorded.error(), diagnostic_code::bad_ratio);
+        return std::nullopt;
+      }
+      return value{*recorded};
     }
     case value_type::date: {
       auto date = detail::read_date(node);

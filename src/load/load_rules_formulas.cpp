@@ -1,28 +1,49 @@
 // Phase 5 of loading rules: how much a rule matches (SPEC §5): a ratio (fixed, random or
-// tiered), an amount (fixed or random), or a share of what an earlier rule matched (ratio_of).
+// tiered), an amount (fixed or random), a share of what an earlier rule matched (ratio_of), or a
+// ratio or amount recorded in an attribute (ratio_from, amount_from).
 #include "load/rules_loader.hpp"
 
 namespace matchfund::detail::loading {
 
 std::optional<formula> rules_loader::read_formula(map_reader& reader, rule_index self) {
-  const auto ratio_node = reader.optional("ratio");
-  const auto amount_node = reader.optional("amount");
-  const auto bonus_node = reader.optional("ratio_of");
-  const int given = (ratio_node ? 1 : 0) + (amount_node ? 1 : 0) + (bonus_node ? 1 : 0);
-  if (given == 0) {
+  static constexpr std::string_view keys[] = {"ratio", "amount", "ratio_of", "ratio_from", "amount_from"};
+  std::vector<located_node> given;
+  std::size_t which = 0;
+  for (std::size_t k = 0; k < std::size(keys); ++k) {
+    if (auto node = reader.optional(keys[k])) {
+      if (given.empty()) which = k;
+      given.push_back(std::move(*node));
+    }
+  }
+  if (given.empty()) {
     if (reader.valid()) {
-      reader.self().report("a rule needs one of ratio, amount or ratio_of", diagnostic_code::missing_formula);
+      reader.self().report("a rule needs one of ratio, amount, ratio_of, ratio_from or amount_from",
+                           diagnostic_code::missing_formula);
     }
     return std::nullopt;
   }
-  if (given > 1) {
-    const auto& second = bonus_node ? *bonus_node : *amount_node;
-    report(second, "give only one of ratio, amount or ratio_of", diagnostic_code::conflicting_keys);
+  if (given.size() > 1) {
+    report(given[1], "give only one of ratio, amount, ratio_of, ratio_from or amount_from", diagnostic_code::conflicting_keys);
     return std::nullopt;
   }
-  if (ratio_node) return read_ratio_formula(*ratio_node, self);
-  if (amount_node) return read_amount_formula(*amount_node);
-  return read_bonus_formula(*bonus_node, self);
+  const located_node& node = given.front();
+  switch (which) {
+    case 0: return read_ratio_formula(node, self);
+    case 1: return read_amount_formula(node);
+    case 2: return read_bonus_formula(node, self);
+    case 3: {
+      auto field = read_attribute_field(node, {attribute_owner::donation, attribute_owner::donor, attribute_owner::project},
+                                        "ratio_from");
+      if (!field) return std::nullopt;
+      return recorded_ratio_formula{*field};
+    }
+    default: {
+      auto field = read_attribute_field(node, {attribute_owner::donation, attribute_owner::donor, attribute_owner::project},
+                                        "amount_from");
+      if (!field) return std::nullopt;
+      return recorded_amount_formula{*field};
+    }
+  }
 }
 
 // A random draw without campaign.seed could not be replayed; `what` is "ratio" or "amount".

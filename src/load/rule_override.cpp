@@ -233,6 +233,12 @@ std::string formula_mismatch(const rule_spec& rule, const std::vector<rule_spec>
   if (std::holds_alternative<random_amount_formula>(rule.match)) {
     return "the rule matches a random amount (its range cannot be overridden)";
   }
+  if (const auto* recorded = std::get_if<recorded_ratio_formula>(&rule.match)) {
+    return "the rule's ratio is read from " + recorded->field.name + " (ratio_from cannot be overridden)";
+  }
+  if (const auto* recorded = std::get_if<recorded_amount_formula>(&rule.match)) {
+    return "the rule's amount is read from " + recorded->field.name + " (amount_from cannot be overridden)";
+  }
   const auto& bonus = std::get<bonus_formula>(rule.match);
   return "the rule is a bonus on what rule " + rules.at(position(bonus.rule)).id +
          " matched (ratio_of cannot be overridden)";

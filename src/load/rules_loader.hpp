@@ -40,7 +40,8 @@ enum class field_context {
 // What the rules say of an attribute's type, and where they first said it.
 struct attribute_evidence {
   value_type type = value_type::string;
-  bool typed = false;  // false: only used as a cap scope, no type said
+  bool typed = false;   // false: only used as a cap scope, no type said
+  bool amount = false;  // read as an amount or count somewhere (*_from, weights): never a ratio
   source_position first;
   std::string first_use;  // "an integer" ... for messages
 };
@@ -104,7 +105,11 @@ class rules_loader {
   // -- phase 3
   void collect_evidence(const located_node& root);
   void collect_condition_evidence(const located_node& node);
-  void add_evidence(const std::string& field_text, value_type type, bool typed, const located_node& at);
+  // How the rules use an attribute: compared in a condition, read as an amount or count, or as
+  // a ratio (ratio_from).
+  enum class evidence_use : std::uint8_t { compared, amount, ratio };
+  void add_evidence(const std::string& field_text, value_type type, bool typed, const located_node& at,
+                    evidence_use use = evidence_use::compared);
   // -- phase 4
   void read_projects(const located_node& node);
   void read_project_list(const located_node& list);

@@ -85,6 +85,7 @@ void generate_donations(const rule_set& rules, const generate_options& options, 
         case value_type::boolean: buffer += random.below(10) == 0 ? "true" : "false"; break;
         case value_type::integer: buffer += std::to_string(random.below(4) == 0 ? random.below(300) : random.below(40)); break;
         case value_type::money: buffer += format_money(units(static_cast<std::int64_t>(random.below(100))), rules.minor_digits()); break;
+        case value_type::ratio: buffer += format_ratio(ratio::from_millionths(static_cast<std::int64_t>(random.below(21)) * 50'000)); break;
         default: buffer += random.below(2) == 0 ? "a" : "b"; break;
       }
     }

@@ -28,6 +28,8 @@ std::string scope_text(const value& v) {
           return x;
         } else if constexpr (std::is_same_v<type, local_date>) {
           return std::to_string(x.days_since_epoch());
+        } else if constexpr (std::is_same_v<type, ratio>) {
+          return "r" + std::to_string(x.millionths());
         } else {
           return std::to_string(x.seconds_since_midnight());
         }

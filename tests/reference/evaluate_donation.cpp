@@ -173,8 +173,29 @@ std::optional<formula_shape> model::shape_of(const rule_spec& rule, const contex
   } else if (const auto* bonus = std::get_if<bonus_formula>(&rule.match)) {
     shape.bonus_amount = bonus_of(rule, *bonus, at);
     if (!shape.bonus_amount) return std::nullopt;
+  } else if (const auto* recorded = std::get_if<recorded_ratio_formula>(&rule.match)) {
+    shape.base_ratio = recorded_ratio(recorded->field, at);
+  } else if (const auto* recorded_amount = std::get_if<recorded_amount_formula>(&rule.match)) {
+    shape.fixed_amount = recorded_money(recorded_amount->field, at);
   }
   return shape;
+}
+
+// ratio_from, amount_from: the attribute as recorded; missing -> 0 (like max_from, SPEC §5.3).
+ratio model::recorded_ratio(const field_ref& field, const context& at) const {
+  const field_reading reading = read_field(field, at);
+  if (!reading.scalar) return ratio::from_millionths(0);
+  const auto* recorded = std::get_if<ratio>(&*reading.scalar);
+  MATCHFUND_ASSERT(recorded != nullptr, "ratio_from reads a ratio attribute");
+  return *recorded;
+}
+
+money model::recorded_money(const field_ref& field, const context& at) const {
+  const field_reading reading = read_field(field, at);
+  if (!reading.scalar) return money::zero();
+  if (const auto* amount = std::get_if<money>(&*reading.scalar)) return *amount;
+  MATCHFUND_ASSERT(false, "amount_from reads a money attribute");
+  return money::zero();
 }
 
 std::optional<ratio> model::first_tier(const tiered_ratio_formula& tiered, const context& at) const {

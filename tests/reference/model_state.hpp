@@ -248,6 +248,8 @@ class model {
   [[nodiscard]] bool in_a_window(const rule_spec& rule, timestamp t) const;
   [[nodiscard]] std::optional<formula_shape> shape_of(const rule_spec& rule, const context& at) const;
   [[nodiscard]] std::optional<ratio> first_tier(const tiered_ratio_formula& tiered, const context& at) const;
+  [[nodiscard]] ratio recorded_ratio(const field_ref& field, const context& at) const;
+  [[nodiscard]] money recorded_money(const field_ref& field, const context& at) const;
   [[nodiscard]] std::optional<money> bonus_of(const rule_spec& rule, const bonus_formula& bonus,
                                               const context& at) const;
   [[nodiscard]] match_aim aim_of(const rule_spec& rule, const event& d, const formula_shape& shape,

@@ -173,10 +173,24 @@ bool in_time_order(const std::string& csv) {  // times are written in one offset
 namespace {
 
 // How many seeds show each thing the random campaigns are meant to exercise.
-// Whether a rule whose match is read from an attribute wrote a match line.
-bool recorded_rule_paid(const matchfund::testing::random_campaign& c, const std::string& ledger) {
+// Whether one of `rules` wrote a match line.
+bool one_of_rules_paid(const std::set<std::string>& rules, const std::string& ledger) {
   for (const auto& cells : matchfund::testing::csv_cells(ledger)) {
-    if (cells.size() > 7 && cells[2] == "match" && c.features.recorded_rules.count(cells[7]) > 0) return true;
+    if (cells.size() > 7 && cells[2] == "match" && rules.count(cells[7]) > 0) return true;
+  }
+  return false;
+}
+
+// Whether a stepped rule paid past its first step: its match lines add up beyond 15.00.
+bool stepped_rule_crossed(const std::set<std::string>& rules, const std::string& ledger) {
+  std::map<std::string, std::int64_t> paid;
+  for (const auto& cells : matchfund::testing::csv_cells(ledger)) {
+    if (cells.size() > 9 && cells[2] == "match" && rules.count(cells[7]) > 0) {
+      paid[cells[7]] += parse_money(cells[9], 2).value().minor_units();
+    }
+  }
+  for (const auto& [rule, minor] : paid) {
+    if (minor > 1500) return true;
   }
   return false;
 }
@@ -194,6 +208,7 @@ struct seed_counts {
   int with_holds = 0;
   int with_confirm_lines = 0;
   int with_recorded_match = 0;  // a rule with ratio_from or amount_from wrote a match line
+  int with_stepped_crossing = 0;  // a stepped rule paid past its first step
   std::map<std::string, int> holding_by_status;  // hold status -> seeds with such a hold that held money
   std::map<std::string, int> by_reason;          // reason -> seeds where an event of a hold scenario has it
 
@@ -208,7 +223,8 @@ struct seed_counts {
     if (c.features.shared_step_fund) ++with_shared_step_fund;
     for (const std::string& kind : matchfund::testing::kinds_paid(c, result.ledger)) ++paid_by_kind[kind];
     if (c.features.holds) ++with_holds;
-    if (recorded_rule_paid(c, result.ledger)) ++with_recorded_match;
+    if (one_of_rules_paid(c.features.recorded_rules, result.ledger)) ++with_recorded_match;
+    if (stepped_rule_crossed(c.features.stepped_rules, result.ledger)) ++with_stepped_crossing;
     if (confirm_wrote_lines(result.ledger)) ++with_confirm_lines;
     for (const std::string& status : statuses_holding_money(result.holds)) ++holding_by_status[status];
     std::set<std::string> reasons;  // of the events the hold scenarios wrote (ids h0, h0c, ...)
@@ -287,6 +303,8 @@ TEST_CASE("engine and reference model agree on random campaigns", "[differential
   // Rules that read their match from an attribute (ratio_from, amount_from) pay in a good number.
   INFO(counts.with_recorded_match << " campaigns where a ratio_from or amount_from rule paid");
   CHECK(counts.with_recorded_match >= seeds / 15);
+  INFO(counts.with_stepped_crossing << " campaigns where a stepped ratio paid past its first step");
+  CHECK(counts.with_stepped_crossing >= seeds / 30);
   // SPEC §12: holds in about 40 % of campaigns, holding money and then confirmed (writing match
   // lines), cancelled and expired, and confirms and cancels that are bad.
   INFO(counts.with_holds << " campaigns with holds, " << counts.with_confirm_lines << " where a confirm wrote lines");

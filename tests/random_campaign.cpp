@@ -240,7 +240,7 @@ void campaign_writer::write_rule(int r) {
   if (main_.chance(30)) y += "    min_donation: " + money_text(main_.pick(1, 20)) + "\n";
   if (main_.chance(30)) y += "    matchable_max: " + money_text(main_.pick(5, 60)) + "\n";
   if (main_.chance(30)) y += "    probability: \"0." + std::to_string(main_.pick(3, 9)) + "\"\n";
-  const int formula = main_.pick(0, r > 0 ? 7 : 6);
+  const int formula = main_.pick(0, r > 0 ? 8 : 7);
   switch (formula) {
     case 0: y += "    ratio: \"" + std::string(main_.chance(50) ? "1" : "0.5") + "\"\n"; break;
     case 1: y += "    ratio: { random: { min: \"0.05\", max: \"1.00\", step: \"0.05\" } }\n"; break;
@@ -249,9 +249,11 @@ void campaign_writer::write_rule(int r) {
     case 4: y += "    amount: { random: { min: \"0.50\", max: \"9.99\" } }\n"; break;
     case 5: y += "    ratio_from: project.attr.share\n"; break;
     case 6: y += "    amount_from: project.attr.pot\n"; break;
+    case 7: y += "    ratio: { steps: [ { until: \"15.00\", ratio: \"1\" }, { until: \"40.00\", ratio: \"3\" }, { ratio: \"0.1\" } ] }\n"; break;
     default: y += "    ratio_of: { rule: r0, ratio: \"0.25\" }\n"; break;
   }
   if (formula == 5 || formula == 6) c_.features.recorded_rules.insert("r" + std::to_string(r));
+  if (formula == 7) c_.features.stepped_rules.insert("r" + std::to_string(r));
   write_caps(r);
   if (main_.chance(20)) y += "    partial: skip\n";
   if (main_.chance(20)) y += "    rounding: " + std::string(main_.chance(50) ? "half_up" : "half_even") + "\n";

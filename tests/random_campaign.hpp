@@ -20,6 +20,7 @@ struct campaign_features {
   bool shared_step_fund = false;      // two or more close-out steps take money from one fund (§11.19)
   bool holds = false;                 // campaign.holds is set and the events have holds (§12)
   std::set<std::string> recorded_rules;  // rules whose match is read from an attribute (ratio_from, amount_from)
+  std::set<std::string> stepped_rules;   // rules with a stepped ratio
 };
 
 struct random_campaign {

@@ -5,17 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
-#include <unistd.h>
 #include <variant>
 #include <vector>
 
-#include "file_text.hpp"
+#include "engine_and_model.hpp"
 #include "matchfund/load_rules.hpp"
 #include "matchfund/read_events.hpp"
-#include "matchfund/replay.hpp"
-#include "reference/reference_model.hpp"
 
 using namespace matchfund;
 namespace fs = std::filesystem;
@@ -60,31 +56,6 @@ const std::string recorded_events = "kind,id,time,donor,project,amount,attr.rate
                                     "donation,d4,2021-09-07T10:03:00+08:00,bo,p2,40.00,1\n"
                                     "donation,d5,2021-09-07T10:04:00+08:00,ann,p2,5.00,0\n";
 
-struct replayed {
-  std::string ledger, outcomes, model_ledger, model_outcomes;
-};
-
-replayed replay_both(const std::string& rules_text, const std::string& events_text) {
-  const fs::path dir = fs::temp_directory_path() / ("matchfund-recorded-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  std::ofstream(dir / "rules.yaml", std::ios::binary) << rules_text;
-  std::ofstream(dir / "events.csv", std::ios::binary) << events_text;
-  const rule_set rules = load_rules(dir / "rules.yaml");
-  std::vector<event> events;
-  read_event_file(
-      rules, dir / "events.csv", 0, [&](event&& e) { events.push_back(std::move(e)); },
-      [](rejected_event&& bad) { FAIL("rejected " << bad.id << ": " << to_string(bad.reason)); });
-  const auto model = reference::replay(rules, events);
-  replay_options options;
-  options.trace = true;  // outcomes.csv
-  (void)matchfund::replay(rules, std::vector<fs::path>{dir / "events.csv"}, dir / "out", options);
-  replayed result{testing::read_file(dir / "out" / "ledger.csv"), testing::read_file(dir / "out" / "outcomes.csv"),
-                  model.ledger_csv, model.outcomes_csv};
-  fs::remove_all(dir);
-  return result;
-}
-
 std::string load_errors(const std::string& rules_text) {
   const auto loaded = try_load_rules_text(rules_text, "r.yaml", fs::temp_directory_path());
   REQUIRE_FALSE(loaded.ok());
@@ -96,7 +67,7 @@ std::string load_errors(const std::string& rules_text) {
 }  // namespace
 
 TEST_CASE("ratio_from and amount_from read what was recorded", "[engine][recorded]") {
-  const auto result = replay_both(recorded_rules, recorded_events);
+  const auto result = testing::replay_engine_and_model(recorded_rules, recorded_events);
   // d1: 10.01 x 0.35 = 3.5035 -> 3.50 (floor); ann's credit 3.00; p1's share 10% of 10.01 =
   //     1.001 -> 1.00 (half_up).
   // d2: 100.00 x 12.5% = 12.50; bo has no credit (missing -> 0: no_match); p2 has no share.

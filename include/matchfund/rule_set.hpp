@@ -132,6 +132,18 @@ struct bonus_formula {
   std::variant<ratio, tiered_ratio_formula> scale;
 };
 
+// A ratio that changes as the rule's own match grows (Facebook GivingTuesday 2020: 100 % on the
+// first $2M, then 10 %): a step applies while the rule's total (its match lines net of
+// reversals, plus what open holds hold) is below its `until`; the last step has none. A donation
+// that straddles a boundary is split there exactly (docs/semantics.md "Stepped ratios").
+struct ratio_step {
+  std::optional<money> until;  // nullopt: the last step
+  ratio value;
+};
+struct stepped_ratio_formula {
+  std::vector<ratio_step> steps;
+};
+
 // A ratio or an amount recorded with the donation, its donor or its project (`ratio_from`,
 // `amount_from`): a replay of real data reproduces each recorded random match. Missing: 0.
 struct recorded_ratio_formula {
@@ -143,7 +155,7 @@ struct recorded_amount_formula {
 
 using formula = std::variant<fixed_ratio_formula, random_ratio_formula, tiered_ratio_formula,
                              fixed_amount_formula, random_amount_formula, bonus_formula,
-                             recorded_ratio_formula, recorded_amount_formula>;
+                             recorded_ratio_formula, recorded_amount_formula, stepped_ratio_formula>;
 
 enum class cap_scope : std::uint8_t {
   donation,

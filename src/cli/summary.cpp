@@ -75,6 +75,14 @@ struct describer {
       std::string operator()(const random_amount_formula& x) const {
         return "random amount " + d.amount(x.min) + " to " + d.amount(x.max);
       }
+      std::string operator()(const stepped_ratio_formula& x) const {
+        std::string text = "stepped ratio";
+        for (const auto& step : x.steps) {
+          text += step.until ? " " + format_ratio(step.value) + " until the rule has matched " + d.amount(*step.until) + ","
+                             : " then " + format_ratio(step.value);
+        }
+        return text;
+      }
       std::string operator()(const recorded_ratio_formula& x) const { return "ratio read from " + x.field.name; }
       std::string operator()(const recorded_amount_formula& x) const { return "amount read from " + x.field.name; }
       std::string operator()(const bonus_formula& x) const {

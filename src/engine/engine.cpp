@@ -16,6 +16,7 @@ void engine::state::reverse_line(const donation_record& donation, std::uint32_t 
                                  refund_disposition disposition, timestamp t, std::string_view event_id) {
   const match_record& line = donations.line(line_index);
   donations.reverse(line_index, amount);
+  rule_running_totals[position(line.rule)] -= amount;
   fund_state& fund = funds[position(line.fund)];
   if (disposition == refund_disposition::give_back) {
     fund.totals.returned += amount;

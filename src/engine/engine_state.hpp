@@ -87,6 +87,7 @@ struct engine::state {
         projects(rules.projects().size()),
         evaluations(rules.rules().size()),
         paid_by_rule(rules.rules().size()),
+        rule_running_totals(rules.rules().size()),
         window_verdicts(rules.rules().size()) {}
   state(const state&) = delete;
   state& operator=(const state&) = delete;
@@ -121,6 +122,9 @@ struct engine::state {
   };
   std::vector<rule_evaluation> evaluations;
   std::vector<money> paid_by_rule;
+  // Per rule: its match lines net of reversals, plus what open holds hold for it: where a stepped
+  // ratio stands (stepped_ratio.hpp). Not saved: a restore adds it up again from the lines.
+  std::vector<money> rule_running_totals;
   // Per rule group (rule_plan::window_group): whether this donation is inside its windows (-1:
   // not decided yet).
   std::vector<std::int8_t> window_verdicts;
@@ -255,6 +259,7 @@ struct engine::state {
   void save_payload(detail::binary_writer& out) const;
   void restore_payload(detail::binary_reader& in);
   void check_restored();
+  void add_up_rule_totals();
 
   // ---- quotes (quote.cpp) ----------------------------------------------------------------------
   event_result quote(const event& e);

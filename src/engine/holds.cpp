@@ -23,6 +23,7 @@ void engine::state::expire_holds_due(timestamp t) {
 void engine::state::hold_draw(const rule_evaluation& evaluation, std::size_t fund, money amount,
                               const std::optional<std::uint64_t>& pot, timestamp t) {
   funds.hold(fund, amount, pot, t);
+  rule_running_totals[position(evaluation.rule)] += amount;
   holds.keep_line_limit(evaluation.code == outcome::partial ? evaluation.limit : std::string_view());
   donations.add_line({evaluation.rule, index_at<fund_index>(fund), amount}, pot);
 }
@@ -129,8 +130,10 @@ void engine::state::move_held(index_range lines, index_range charges, held_move 
     const auto pot = donations.pot_of_line(l);
     if (back) {
       funds.give_back_held(position(line.fund), line.amount, pot);
+      rule_running_totals[position(line.rule)] -= line.amount;
     } else {
       funds.charge_pot_again(position(line.fund), line.amount, pot);  // totals: restored whole by the quote
+      rule_running_totals[position(line.rule)] += line.amount;
     }
   }
   for (std::uint32_t c = charges.first; c < charges.first + charges.count; ++c) {

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "engine/engine_state.hpp"
+#include "engine/stepped_ratio.hpp"
 #include "matchfund/random_draw.hpp"
 #include "matchfund/rounding.hpp"
 
@@ -253,6 +254,11 @@ bool engine::state::apply_formula(rule_run& run, const donation_run& d) {
           const auto k = uniform_draw(d.seed, rule.id, d.e.id, draw_for_amount, span);
           run.want = run.full = f.min + money::from_minor(static_cast<std::int64_t>(k));
           return true;
+        } else if constexpr (std::is_same_v<F, stepped_ratio_formula>) {
+          const money total = rule_running_totals[run.r];
+          run.want = engine_detail::stepped_match(run.base, total, f, rule.round);
+          run.full = engine_detail::stepped_match(run.base0, total, f, rule.round);
+          return true;
         } else if constexpr (std::is_same_v<F, recorded_ratio_formula>) {
           return by_ratio(fields.ratio_of(f.field, d.context));  // missing: 0, no_match
         } else if constexpr (std::is_same_v<F, recorded_amount_formula>) {
@@ -358,6 +364,7 @@ void engine::state::commit_draws(const rule_run& run, const donation_run& d) {
       continue;
     }
     funds.draw(drawn.fund, drawn.amount, drawn.pot, d.e.time);
+    rule_running_totals[run.r] += drawn.amount;
     ledger_line& line = ledger.add(d.e.time, ledger_kind::match);
     line.event_id = d.id;
     line.donation_id = d.id;

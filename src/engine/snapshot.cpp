@@ -235,6 +235,23 @@ void engine::state::check_restored() {
     if (!ranges_ok) binary_reader::fail("a hold's records");
     holds.index_restored(engine_detail::id_of(donations[hold.donation]), h);
   }
+  add_up_rule_totals();
+}
+
+// rule_running_totals as the state's lines say: every donation's match lines net of reversals, and the
+// lines of the open holds.
+void engine::state::add_up_rule_totals() {
+  const auto add_lines = [&](std::uint32_t first, std::uint32_t count) {
+    for (std::uint32_t l = first; l < first + count; ++l) {
+      const match_record& line = donations.line(l);
+      rule_running_totals[position(line.rule)] += line.amount - donations.reversed_of(l);
+    }
+  };
+  for (const payment_record& payment : donations.payments()) add_lines(payment.first_line, payment.line_count);
+  for (std::uint32_t h = 0; h < holds.size(); ++h) {
+    const engine_detail::hold_record& hold = holds[h];
+    if (hold.status == hold_status::open) add_lines(hold.first_line, hold.line_count);
+  }
 }
 
 }  // namespace matchfund

@@ -60,9 +60,16 @@ std::optional<formula> rules_loader::read_ratio_formula(const located_node& node
   }
   map_reader shape(node);
   if (!shape.valid()) return std::nullopt;
-  if (shape.has("random") && shape.has("tiers")) {
-    report(node, "give either random or tiers, not both", diagnostic_code::conflicting_keys);
+  if (int{shape.has("random")} + int{shape.has("tiers")} + int{shape.has("steps")} > 1) {
+    shape.allow({"random", "tiers", "steps"});  // the problem is the form, not the keys
+    report(node, "give one of random, tiers or steps", diagnostic_code::conflicting_keys);
     return std::nullopt;
+  }
+  if (auto steps = shape.optional("steps")) {
+    shape.finish();
+    auto parsed = read_steps(*steps);
+    if (!parsed) return std::nullopt;
+    return *parsed;
   }
   if (auto tiers = shape.optional("tiers")) {
     shape.finish();
@@ -197,6 +204,58 @@ std::optional<tiered_ratio_formula> rules_loader::read_tiers(const located_node&
     }
     tier_reader.finish();
     result.tiers.push_back(std::move(tier));
+  }
+  if (!ok) return std::nullopt;
+  return result;
+}
+
+// steps: every step but the last has an `until` above the one before it; the last has none.
+std::optional<stepped_ratio_formula> rules_loader::read_steps(const located_node& node) {
+  auto elements = detail::read_list(node);
+  if (!elements) return std::nullopt;
+  if (elements->empty()) {
+    report(node, "steps must list at least one step", diagnostic_code::empty_list);
+    return std::nullopt;
+  }
+  stepped_ratio_formula result;
+  bool ok = true;
+  for (std::size_t i = 0; i < elements->size(); ++i) {
+    map_reader step_reader((*elements)[i]);
+    if (!step_reader.valid()) {
+      ok = false;
+      continue;
+    }
+    ratio_step step;
+    const bool last = i + 1 == elements->size();
+    if (auto until = step_reader.optional("until")) {
+      step.until = read_money_at(*until);
+      if (!step.until) {
+        ok = false;
+      } else if (last) {
+        until->report("the last step has no until (it applies to all the rule matches beyond)", diagnostic_code::tier_order);
+        ok = false;
+      } else if (*step.until <= money{} || (!result.steps.empty() && result.steps.back().until &&
+                                           *step.until <= *result.steps.back().until)) {
+        until->report("until must be above 0 and above the until of the step before", diagnostic_code::tier_order);
+        ok = false;
+      }
+    } else if (!last) {
+      (*elements)[i].report("every step but the last needs until (the rule's total at which the next starts)",
+                            diagnostic_code::missing_key);
+      ok = false;
+    }
+    if (auto value = step_reader.required("ratio")) {
+      if (auto parsed = detail::read_ratio(*value)) step.value = *parsed; else ok = false;
+      if (!last && step.value.is_zero()) {
+        value->report("a step before the last needs a ratio above 0 (at 0 the rule's total never reaches its until)",
+                      diagnostic_code::bad_ratio);
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    step_reader.finish();
+    result.steps.push_back(std::move(step));
   }
   if (!ok) return std::nullopt;
   return result;

@@ -233,6 +233,9 @@ std::string formula_mismatch(const rule_spec& rule, const std::vector<rule_spec>
   if (std::holds_alternative<random_amount_formula>(rule.match)) {
     return "the rule matches a random amount (its range cannot be overridden)";
   }
+  if (std::holds_alternative<stepped_ratio_formula>(rule.match)) {
+    return "the rule's ratio has steps (steps cannot be overridden)";
+  }
   if (const auto* recorded = std::get_if<recorded_ratio_formula>(&rule.match)) {
     return "the rule's ratio is read from " + recorded->field.name + " (ratio_from cannot be overridden)";
   }

@@ -154,6 +154,7 @@ class rules_loader {
   std::optional<formula> read_amount_formula(const located_node& node);
   std::optional<formula> read_bonus_formula(const located_node& node, rule_index self);
   std::optional<tiered_ratio_formula> read_tiers(const located_node& node, rule_index self);
+  std::optional<stepped_ratio_formula> read_steps(const located_node& node);
   // -- phase 5: caps
   std::optional<cap_index> read_cap(const located_node& node, std::string default_id, bool shared);
   bool read_cap_id(map_reader& reader, cap_spec& cap);

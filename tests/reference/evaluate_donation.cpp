@@ -1,5 +1,7 @@
 // SPEC §5.2: one donation through every rule in file order. Each rule is checked, its formula
 // gives a want, its caps and sources limit what it pays, and what it pays is drawn and charged.
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -173,12 +175,32 @@ std::optional<formula_shape> model::shape_of(const rule_spec& rule, const contex
   } else if (const auto* bonus = std::get_if<bonus_formula>(&rule.match)) {
     shape.bonus_amount = bonus_of(rule, *bonus, at);
     if (!shape.bonus_amount) return std::nullopt;
+  } else if (const auto* steps = std::get_if<stepped_ratio_formula>(&rule.match)) {
+    shape.steps = steps;
+    shape.rule_total = rule_total(rule);
   } else if (const auto* recorded = std::get_if<recorded_ratio_formula>(&rule.match)) {
     shape.base_ratio = recorded_ratio(recorded->field, at);
   } else if (const auto* recorded_amount = std::get_if<recorded_amount_formula>(&rule.match)) {
     shape.fixed_amount = recorded_money(recorded_amount->field, at);
   }
   return shape;
+}
+
+// Where a stepped ratio stands: the rule's match lines in the ledger net of their reversals, and
+// what open holds hold for it.
+money model::rule_total(const rule_spec& rule) const {
+  money total;
+  for (const ledger_row& row : ledger_) {
+    if (row.rule == rule.id && (row.kind == "match" || row.kind == "reversal")) total += row.amount;
+  }
+  for (const auto& [id, hold] : holds_) {
+    if (hold.state != hold_state::open) continue;
+    for (const rule_payment& payment : hold.record.payments) {
+      if (&rules_.rules()[payment.rule] != &rule) continue;
+      for (const match_line& line : payment.lines) total += line.amount;
+    }
+  }
+  return total;
 }
 
 // ratio_from, amount_from: the attribute as recorded; missing -> 0 (like max_from, SPEC §5.3).
@@ -217,6 +239,47 @@ std::optional<money> model::bonus_of(const rule_spec& rule, const bonus_formula&
   return round_product(earlier_paid, *scale, rule.round);
 }
 
+// A stepped ratio's match, read off the money-to-total curve: G(T), the donation money that takes
+// the rule's total from 0 to T, grows by (length of a step) / (its ratio) per step. A donation of
+// `base` at total P moves the total to the P' with G(P') = G(P) + base, and is matched P' - P,
+// rounded once. (The last step may have ratio 0: the total then stops at its start.)
+namespace {
+
+money stepped_match(const stepped_ratio_formula& steps, money total, money base, rounding mode) {
+  using rational = boost::multiprecision::cpp_rational;
+  const rational start(total.minor_units());
+  rational reached = start;  // P', found step by step
+  rational money_left(base.minor_units());
+  rational step_start(0);
+  for (const ratio_step& step : steps.steps) {
+    const rational r(step.value.millionths(), ratio_denominator);
+    const rational from = std::max(step_start, start);
+    if (!step.until) {
+      reached = from + money_left * r;
+      break;
+    }
+    const rational step_end(step.until->minor_units());
+    step_start = step_end;
+    if (from >= step_end) continue;
+    const rational money_to_end = (step_end - from) / r;
+    if (money_left <= money_to_end) {
+      reached = from + money_left * r;
+      break;
+    }
+    money_left -= money_to_end;
+    reached = step_end;
+  }
+  const rational match = reached - start;
+  boost::multiprecision::cpp_int whole = numerator(match) / denominator(match);
+  const rational rest = match - rational(whole);
+  if (mode == rounding::half_up && rest >= rational(1, 2)) whole += 1;
+  if (mode == rounding::half_even && (rest > rational(1, 2) || (rest == rational(1, 2) && whole % 2 == 1))) whole += 1;
+  if (whole > money_limit_minor) throw overflow_error("amount exceeds the money limit of 10^15 minor units");
+  return money::from_minor(whole.convert_to<std::int64_t>());
+}
+
+}  // namespace
+
 // Step 1: the base, clipped by donation caps (own, then shared); step 2: want (from the clipped
 // base) and full (no limits).
 match_aim model::aim_of(const rule_spec& rule, const event& d, const formula_shape& shape,
@@ -235,6 +298,9 @@ match_aim model::aim_of(const rule_spec& rule, const event& d, const formula_sha
   if (shape.base_ratio) {
     aim.want = round_product(aim.base, *shape.base_ratio, rule.round);
     aim.full = round_product(aim.base0, *shape.base_ratio, rule.round);
+  } else if (shape.steps != nullptr) {
+    aim.want = stepped_match(*shape.steps, shape.rule_total, aim.base, rule.round);
+    aim.full = stepped_match(*shape.steps, shape.rule_total, aim.base0, rule.round);
   } else if (shape.fixed_amount) {
     aim.want = aim.full = *shape.fixed_amount;
   } else {

@@ -149,6 +149,8 @@ struct formula_shape {
   std::optional<ratio> base_ratio;    // ratio formulas
   std::optional<money> fixed_amount;  // amount formulas
   std::optional<money> bonus_amount;  // ratio_of: the bonus, already rounded
+  const stepped_ratio_formula* steps = nullptr;  // steps: with the rule's total before the donation
+  money rule_total;
 };
 
 // SPEC §5.2 steps 1 and 2: the base and what the rule wants for it.
@@ -249,6 +251,7 @@ class model {
   [[nodiscard]] std::optional<formula_shape> shape_of(const rule_spec& rule, const context& at) const;
   [[nodiscard]] std::optional<ratio> first_tier(const tiered_ratio_formula& tiered, const context& at) const;
   [[nodiscard]] ratio recorded_ratio(const field_ref& field, const context& at) const;
+  [[nodiscard]] money rule_total(const rule_spec& rule) const;
   [[nodiscard]] money recorded_money(const field_ref& field, const context& at) const;
   [[nodiscard]] std::optional<money> bonus_of(const rule_spec& rule, const bonus_formula& bonus,
                                               const context& at) const;

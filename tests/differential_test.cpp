@@ -209,6 +209,7 @@ struct seed_counts {
   int with_confirm_lines = 0;
   int with_recorded_match = 0;  // a rule with ratio_from or amount_from wrote a match line
   int with_stepped_crossing = 0;  // a stepped rule paid past its first step
+  int with_ranked_match = 0;      // a rule eligible by a day rank paid
   std::map<std::string, int> holding_by_status;  // hold status -> seeds with such a hold that held money
   std::map<std::string, int> by_reason;          // reason -> seeds where an event of a hold scenario has it
 
@@ -225,6 +226,7 @@ struct seed_counts {
     if (c.features.holds) ++with_holds;
     if (one_of_rules_paid(c.features.recorded_rules, result.ledger)) ++with_recorded_match;
     if (stepped_rule_crossed(c.features.stepped_rules, result.ledger)) ++with_stepped_crossing;
+    if (one_of_rules_paid(c.features.ranked_rules, result.ledger)) ++with_ranked_match;
     if (confirm_wrote_lines(result.ledger)) ++with_confirm_lines;
     for (const std::string& status : statuses_holding_money(result.holds)) ++holding_by_status[status];
     std::set<std::string> reasons;  // of the events the hold scenarios wrote (ids h0, h0c, ...)
@@ -305,6 +307,8 @@ TEST_CASE("engine and reference model agree on random campaigns", "[differential
   CHECK(counts.with_recorded_match >= seeds / 15);
   INFO(counts.with_stepped_crossing << " campaigns where a stepped ratio paid past its first step");
   CHECK(counts.with_stepped_crossing >= seeds / 30);
+  INFO(counts.with_ranked_match << " campaigns where a rule for the day's leaders paid");
+  CHECK(counts.with_ranked_match >= seeds / 30);
   // SPEC §12: holds in about 40 % of campaigns, holding money and then confirmed (writing match
   // lines), cancelled and expired, and confirms and cancels that are bad.
   INFO(counts.with_holds << " campaigns with holds, " << counts.with_confirm_lines << " where a confirm wrote lines");

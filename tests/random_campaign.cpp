@@ -235,8 +235,16 @@ void campaign_writer::write_rule(int r) {
   y += "    sources: [f" + std::to_string(source);
   if (source + 1 < funds_ && main_.chance(40)) y += ", f" + std::to_string(source + 1);
   y += "]\n";
-  if (main_.chance(40)) y += "    windows: [ { daily: \"" + std::string(main_.chance(50) ? "10:00-24:00" : "08:00-20:00") + "\" } ]\n";
-  y += eligibility();
+  const bool windows = main_.chance(40);
+  if (windows) y += "    windows: [ { daily: \"" + std::string(main_.chance(50) ? "10:00-24:00" : "08:00-20:00") + "\" } ]\n";
+  // Inside daily windows, sometimes only the day's leaders by the opening (project or organization).
+  if (windows && closeout_.chance(35)) {
+    y += std::string("    eligible: { field: project.") + (closeout_.chance(50) ? "day_rank" : "organization_day_rank") +
+         ", op: \"<=\", value: 1 }\n";
+    c_.features.ranked_rules.insert("r" + std::to_string(r));
+  } else {
+    y += eligibility();
+  }
   if (main_.chance(30)) y += "    min_donation: " + money_text(main_.pick(1, 20)) + "\n";
   if (main_.chance(30)) y += "    matchable_max: " + money_text(main_.pick(5, 60)) + "\n";
   if (main_.chance(30)) y += "    probability: \"0." + std::to_string(main_.pick(3, 9)) + "\"\n";

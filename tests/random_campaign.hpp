@@ -21,6 +21,7 @@ struct campaign_features {
   bool holds = false;                 // campaign.holds is set and the events have holds (§12)
   std::set<std::string> recorded_rules;  // rules whose match is read from an attribute (ratio_from, amount_from)
   std::set<std::string> stepped_rules;   // rules with a stepped ratio
+  std::set<std::string> ranked_rules;    // rules eligible by a day rank (the leader at the opening)
 };
 
 struct random_campaign {

@@ -30,6 +30,8 @@ enum class field_kind : std::uint8_t {
   project_donors,
   project_donations,
   project_matched,
+  project_day_rank,               // the rank by the local day's raising at the window's opening
+  project_organization_day_rank,  // the same of the project's organization
   fund_budget,        // index: the fund
   fund_drawn,
   fund_available,
@@ -77,6 +79,7 @@ inline constexpr std::string_view to_string(attribute_owner owner) noexcept {
 }
 
 // Reads only the project and the funds (usable at close, with no donation at hand).
+// Ranks exist only inside a rule's daily window, so not at close: not project fields here.
 inline constexpr bool is_project_or_fund_field(field_kind kind) noexcept {
   return (kind >= field_kind::project_id && kind <= field_kind::project_matched) ||
          kind == field_kind::fund_budget || kind == field_kind::fund_drawn ||
@@ -97,6 +100,8 @@ inline constexpr value_type fixed_type_of(field_kind kind) noexcept {
       return value_type::money;
     case field_kind::project_donors:
     case field_kind::project_donations:
+    case field_kind::project_day_rank:
+    case field_kind::project_organization_day_rank:
       return value_type::integer;
     case field_kind::donation_local_date: return value_type::date;
     case field_kind::donation_local_clock: return value_type::clock;

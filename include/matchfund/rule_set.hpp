@@ -239,6 +239,34 @@ struct rule_spec {
   source_position position;
 };
 
+// Whether a condition, or a rule's eligibility and tiers, read project.day_rank or
+// project.organization_day_rank (ranks fixed at the daily opening of the rule's window).
+inline bool reads_day_rank(const condition& c) {
+  if (c.type == condition::kind::leaf) {
+    return c.leaf.field.kind == field_kind::project_day_rank ||
+           c.leaf.field.kind == field_kind::project_organization_day_rank;
+  }
+  for (const condition& child : c.children) {
+    if (reads_day_rank(child)) return true;
+  }
+  return false;
+}
+
+inline bool reads_day_rank(const rule_spec& rule) {
+  const auto tiers_read = [](const tiered_ratio_formula& tiers) {
+    for (const ratio_tier& tier : tiers.tiers) {
+      if (tier.when && reads_day_rank(*tier.when)) return true;
+    }
+    return false;
+  };
+  if (reads_day_rank(rule.eligible)) return true;
+  if (const auto* tiers = std::get_if<tiered_ratio_formula>(&rule.match)) return tiers_read(*tiers);
+  if (const auto* bonus = std::get_if<bonus_formula>(&rule.match)) {
+    if (const auto* tiers = std::get_if<tiered_ratio_formula>(&bonus->scale)) return tiers_read(*tiers);
+  }
+  return false;
+}
+
 enum class closeout_kind : std::uint8_t { proportional, equal, quadratic, fixed, challenge, rematch };
 enum class quadratic_saturation : std::uint8_t { normalize, gitcoin };
 enum class fixed_target : std::uint8_t { project, organization, region };

@@ -60,6 +60,7 @@ struct engine::state {
   engine_detail::id_registry ids;
   engine_detail::field_reader fields;
   engine_detail::rule_plan plan;
+  engine_detail::day_ranking ranking;
   engine_detail::revocations revoked;
   engine_detail::hold_book holds;
   std::vector<project_totals> projects;
@@ -84,11 +85,14 @@ struct engine::state {
         ids(rules, donations),
         fields(rules, funds, ids),
         plan(rules, fields),
+        ranking(rules, plan.rank_openings),
         projects(rules.projects().size()),
         evaluations(rules.rules().size()),
         paid_by_rule(rules.rules().size()),
         rule_running_totals(rules.rules().size()),
-        window_verdicts(rules.rules().size()) {}
+        window_verdicts(rules.rules().size()) {
+    fields.attach(ranking);
+  }
   state(const state&) = delete;
   state& operator=(const state&) = delete;
 
@@ -209,6 +213,7 @@ struct engine::state {
   // What outcome_before_the_formula() gives when nothing stops the rule before its formula.
   static constexpr outcome goes_on = outcome::matched;
   MATCHFUND_STEP outcome outcome_before_the_formula(std::size_t r, const rule_spec& rule, const donation_run& d);
+  [[gnu::cold, gnu::noinline]] void note_rank_opening(std::size_t r, const rule_spec& rule, const donation_run& d);
   MATCHFUND_STEP void clip_base(rule_run& run, const donation_run& d);
   MATCHFUND_STEP bool apply_formula(rule_run& run, const donation_run& d);
   MATCHFUND_STEP const applied_cap* cap_with_nothing_left() const;
@@ -230,6 +235,7 @@ struct engine::state {
   void advance_to(timestamp t) {
     if (holds.may_have_open()) [[unlikely]] expire_holds_due(t);
     funds.release_due(t, false);
+    if (ranking.active()) [[unlikely]] ranking.advance_to(t, projects);
   }
   // The paths of holds and quotes, out of the donation's way: cold, so that the code every
   // donation runs stays as small as it was without them (the instruction cache, bench/RESULTS.md).

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/day_ranking.hpp"
 #include "engine/fund_book.hpp"
 #include "engine/id_registry.hpp"
 #include "matchfund/assert.hpp"
@@ -24,6 +25,8 @@ struct donation_context {
   project_index project{};
   const project_totals* before = nullptr;  // the project's totals before this donation
   const std::vector<money>* paid_by_rule = nullptr;
+  // The opening (day_ranking) of the rule's window the donation is in, for day ranks.
+  std::uint32_t rank_opening = 0;
 };
 
 class field_reader {
@@ -31,6 +34,8 @@ class field_reader {
   // All three must outlive the reader.
   field_reader(const rule_set& rules, const fund_book& funds, const id_registry& ids)
       : rules_(rules), funds_(funds), ids_(ids) {}
+  // The day ranks the rank fields read (it must outlive the reader).
+  void attach(const day_ranking& ranking) noexcept { ranking_ = &ranking; }
 
   [[nodiscard]] field_reading read_project_field(const field_ref& field, project_index p,
                                                  const project_totals& totals) const {
@@ -88,6 +93,9 @@ class field_reader {
       case field_kind::fund_available: return read_fund_field(field);
       case field_kind::rule_matched:
       case field_kind::rule_total: return field_value{(*context.paid_by_rule)[field.index]};
+      case field_kind::project_day_rank: return field_value{ranking_->project_rank(context.rank_opening, context.project)};
+      case field_kind::project_organization_day_rank:
+        return field_value{ranking_->organization_rank(context.rank_opening, context.project)};
       default: return read_project_field(field, context.project, *context.before);
     }
   }
@@ -147,6 +155,7 @@ class field_reader {
   const rule_set& rules_;
   const fund_book& funds_;
   const id_registry& ids_;
+  const day_ranking* ranking_ = nullptr;
 };
 
 }  // namespace matchfund::engine_detail

@@ -18,7 +18,7 @@ namespace matchfund {
 struct engine::state::donation_run {
   donation_run(const event& donation, const donation_context& reading) : e(donation), context(reading) {}
   const event& e;
-  donation_context context;
+  mutable donation_context context;  // its rank_opening is the evaluating rule's
   std::uint32_t position = 0;  // in `donations`
   std::string_view id, donor_id;
   bool revoked = false;
@@ -170,6 +170,8 @@ outcome engine::state::outcome_before_the_formula(std::size_t r, const rule_spec
   if (d.outside) return outcome::outside_campaign;
   if (d.excluded) return outcome::excluded;
   if (!rule.windows.empty()) {
+    // A rule that reads a day rank reads it as of the opening of the window the donation is in.
+    if (!plan.rank_opening_of_window[r].empty()) [[unlikely]] note_rank_opening(r, rule, d);
     // Rules with the same windows share one verdict per donation.
     std::int8_t& inside = window_verdicts[plan.window_group[r]];
     if (inside < 0) {
@@ -189,6 +191,18 @@ outcome engine::state::outcome_before_the_formula(std::size_t r, const rule_spec
     if (!rule.chance->is_drawn(drawn)) return outcome::not_drawn;
   }
   return goes_on;
+}
+
+// The first of the rule's windows the donation is in says which opening its day ranks are of.
+void engine::state::note_rank_opening(std::size_t r, const rule_spec& rule, const donation_run& d) {
+  const std::int64_t ms_of_day = local_millisecond_of_day(d.e.time, rules.campaign().timezone);
+  for (std::size_t w = 0; w < rule.windows.size(); ++w) {
+    const window_spec& window = rule.windows[w];
+    if (d.e.time >= window.from && d.e.time < window.to && window.daily->contains_millisecond(ms_of_day)) {
+      d.context.rank_opening = plan.rank_opening_of_window[r][w];
+      return;
+    }
+  }
 }
 
 // Step 1: the base, clipped by donation caps (the rule's own, then shared). Every cap that

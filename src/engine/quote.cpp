@@ -37,6 +37,10 @@ engine::event_result engine::state::quote(const event& e) {
   const std::uint32_t charges_before = caps.next_charge();
   const auto holds_before = holds.current_sizes();
   const std::uint64_t above_before = matches_above_formula;
+  // A quote may be the first event of a day or after an opening: what it notes would be noted
+  // the same by the next event, but a snapshot between must not see that it came first.
+  std::optional<engine_detail::day_ranking> ranking_before;
+  if (ranking.active()) ranking_before.emplace(ranking);
 
   const event_result result = process_donation(e, donation_mode::quote);
 
@@ -55,6 +59,7 @@ engine::event_result engine::state::quote(const event& e) {
   caps.truncate_charges(charges_before);
   holds.truncate(holds_before);
   matches_above_formula = above_before;
+  if (ranking_before) ranking = *ranking_before;
   return result;
 }
 

@@ -69,7 +69,9 @@ bool same_windows(const std::vector<window_spec>& a, const std::vector<window_sp
 }  // namespace
 
 rule_plan::rule_plan(const rule_set& rules, const field_reader& fields)
-    : eligible_by_project(rules.rules().size()), rematched(rules.rules().size()) {
+    : eligible_by_project(rules.rules().size()), rematched(rules.rules().size()),
+      rank_opening_of_window(rules.rules().size()) {
+  plan_rank_openings(rules);
   for (const closeout_spec& step : rules.closeout()) {
     if (step.kind == closeout_kind::rematch && step.rule) rematched[position(*step.rule)] = true;
   }
@@ -85,6 +87,26 @@ rule_plan::rule_plan(const rule_set& rules, const field_reader& fields)
     organization_of_project.push_back(static_cast<std::uint32_t>(position(project.organization)));
   }
   plan_donor_caps(rules);
+}
+
+void rule_plan::plan_rank_openings(const rule_set& rules) {
+  for (const rule_spec& rule : rules.rules()) {
+    if (!reads_day_rank(rule)) continue;
+    for (const window_spec& window : rule.windows) {  // every one has daily (the loader checks)
+      if (std::find(rank_openings.begin(), rank_openings.end(), window.daily->start) == rank_openings.end()) {
+        rank_openings.push_back(window.daily->start);
+      }
+    }
+  }
+  std::sort(rank_openings.begin(), rank_openings.end());
+  for (std::size_t k = 0; k < rules.rules().size(); ++k) {
+    const rule_spec& rule = rules.rules()[k];
+    if (!reads_day_rank(rule)) continue;
+    for (const window_spec& window : rule.windows) {
+      const auto at = std::find(rank_openings.begin(), rank_openings.end(), window.daily->start);
+      rank_opening_of_window[k].push_back(static_cast<std::uint32_t>(at - rank_openings.begin()));
+    }
+  }
 }
 
 void rule_plan::plan_donor_caps(const rule_set& rules) {

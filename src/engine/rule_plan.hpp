@@ -23,6 +23,11 @@ struct rule_plan {
   std::vector<std::uint32_t> window_group;
   // Per rule: a rematch step names it (its shortfalls are kept for the close).
   std::vector<bool> rematched;
+  // The daily opening clocks of the windows of the rules that read a day rank (day_ranking.hpp),
+  // distinct, in order; and per rule, per window, the index of its opening among them (empty for
+  // a rule that reads no rank).
+  std::vector<local_clock> rank_openings;
+  std::vector<std::vector<std::uint32_t>> rank_opening_of_window;
   // The attribute leaves without default of every condition: values every donation must have.
   std::vector<field_ref> required_attributes;
   // Per project: its organization, and the caps per donor (donor, donor_project,
@@ -36,6 +41,7 @@ struct rule_plan {
 
  private:
   void plan_donor_caps(const rule_set& rules);
+  void plan_rank_openings(const rule_set& rules);
   std::vector<std::uint32_t> donor_caps_first_;  // project p's are [first[p], first[p + 1])
   std::vector<std::uint32_t> donor_caps_;
 };

@@ -159,6 +159,7 @@ void engine::state::save_payload(binary_writer& out) const {
   }
   out.boolean(is_closed);
   out.boolean(ids_vouched);
+  ranking.save(out);  // nothing unless a rule reads a day rank
 }
 
 void engine::state::restore_payload(binary_reader& in) {
@@ -200,6 +201,7 @@ void engine::state::restore_payload(binary_reader& in) {
   }
   is_closed = in.boolean();
   ids_vouched = in.boolean();
+  ranking.restore(in);
   check_restored();
 }
 

@@ -22,6 +22,8 @@ constexpr std::pair<std::string_view, field_kind> fixed_field_names[] = {
     {"project.donors", field_kind::project_donors},
     {"project.donations", field_kind::project_donations},
     {"project.matched", field_kind::project_matched},
+    {"project.day_rank", field_kind::project_day_rank},
+    {"project.organization_day_rank", field_kind::project_organization_day_rank},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // windows, conditions, options and own caps (formulas and caps have files of their own).
 #include "load/rules_loader.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace matchfund::detail::loading {
@@ -48,6 +49,15 @@ void rules_loader::read_rule(const located_node& node, std::size_t file_index, r
     if (!seed_given_) report(*chance, "probability needs campaign.seed", diagnostic_code::missing_seed);
   }
   if (auto match = read_formula(reader, self)) rule.match = std::move(*match);
+  if (reads_day_rank(rule)) {
+    const bool daily = !rule.windows.empty() &&
+                       std::all_of(rule.windows.begin(), rule.windows.end(), [](const window_spec& w) { return w.daily.has_value(); });
+    if (!daily) {
+      node.report("project.day_rank and project.organization_day_rank need every window of the rule to have daily "
+                  "(a rank is fixed at the window's daily opening)",
+                  diagnostic_code::field_not_allowed);
+    }
+  }
   if (auto caps = reader.optional("caps")) read_own_caps(*caps, file_index, self, rule);
   if (auto partial = reader.optional("partial")) {
     rule.partial = detail::read_choice<partial_mode>(*partial, {{"clip", partial_mode::clip}, {"skip", partial_mode::skip}})

@@ -106,6 +106,7 @@ class binary_writer {
   void i64(std::int64_t v) { fixed(static_cast<std::uint64_t>(v), 8); }
   void amount(money m) { i64(m.minor_units()); }
   void time(timestamp t) { i64(t.epoch_ms()); }
+  void date(local_date d) { i64(d.days_since_epoch()); }
   void text(std::string_view s) {
     u64(s.size());
     raw(s);
@@ -191,6 +192,13 @@ class binary_reader {
   }
   std::optional<money> optional_amount() { return boolean() ? std::optional<money>(amount()) : std::nullopt; }
   std::optional<timestamp> optional_time() { return boolean() ? std::optional<timestamp>(time()) : std::nullopt; }
+  // A local date (the days a snapshot keeps are the campaign's, within years 0000-9999).
+  std::optional<local_date> optional_date() {
+    if (!boolean()) return std::nullopt;
+    const std::int64_t days = i64();
+    if (days < -719'528 || days > 2'932'896) fail("a date");
+    return local_date::from_days(days);
+  }
 
   [[noreturn, gnu::cold, gnu::noinline]] static void fail(const std::string& why) { throw snapshot_error("the snapshot is damaged: " + why); }
 

@@ -93,6 +93,8 @@ field_reading model::read_field(const field_ref& field, const context& at) const
     case field_kind::project_donors: reading.scalar = value{static_cast<std::int64_t>(totals.donors.size())}; break;
     case field_kind::project_donations: reading.scalar = value{totals.donations}; break;
     case field_kind::project_matched: reading.scalar = value{totals.matched}; break;
+    case field_kind::project_day_rank: reading.scalar = value{day_rank(at, false)}; break;
+    case field_kind::project_organization_day_rank: reading.scalar = value{day_rank(at, true)}; break;
     case field_kind::fund_budget: reading.scalar = value{rules_.funds()[field.index].budget}; break;
     case field_kind::fund_drawn: reading.scalar = value{funds_[field.index].drawn}; break;
     case field_kind::fund_available: reading.scalar = value{funds_[field.index].available()}; break;
@@ -181,6 +183,40 @@ std::optional<std::string> model::missing_attribute(const event& donation) const
     }
   }
   return std::nullopt;
+}
+
+// The rank (1: the most) of the project, or of its organization, by what it raised on the
+// donation's local day before the daily opening of the rule's first window the donation is in;
+// ties by id (organization name) in byte order.
+std::int64_t model::day_rank(const context& at, bool of_organization) const {
+  MATCHFUND_ASSERT(at.rule != nullptr && at.donation != nullptr, "a day rank read outside a rule's evaluation");
+  const timestamp t = at.donation->time;
+  const local_date today = local_day_of(t, offset_);
+  std::optional<timestamp> opening;
+  for (const window_spec& window : at.rule->windows) {
+    if (t >= window.from && t < window.to && window.daily->contains_millisecond(local_millisecond_of_day(t, offset_))) {
+      opening = at_local(today, window.daily->start, offset_);
+      break;
+    }
+  }
+  MATCHFUND_ASSERT(opening.has_value(), "a day rank read outside the rule's windows");
+  const timestamp day_start = at_local(today, local_clock::from_seconds(0), offset_);
+  std::map<std::string, money> raised;  // by project id, or by organization name
+  for (std::size_t p = 0; p < rules_.projects().size(); ++p) {
+    const project_spec& project = rules_.projects()[p];
+    const std::string name = of_organization ? rules_.organizations()[position(project.organization)] : project.id;
+    money& sum = raised[name];
+    for (const auto& [when, change] : raised_log_[p]) {
+      if (when >= day_start && when < *opening) sum += change;
+    }
+  }
+  const project_spec& own = rules_.projects()[at.project];
+  const std::string mine = of_organization ? rules_.organizations()[position(own.organization)] : own.id;
+  std::int64_t rank = 1;
+  for (const auto& [name, sum] : raised) {
+    if (sum > raised.at(mine) || (sum == raised.at(mine) && name < mine)) ++rank;
+  }
+  return rank;
 }
 
 }  // namespace matchfund::reference

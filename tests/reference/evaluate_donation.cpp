@@ -42,6 +42,7 @@ void model::donation(const event& e) {
   totals.donations += 1;
   totals.donors.insert(e.donor);
   totals.raised += *e.amount;
+  raised_log_[project].push_back({e.time, *e.amount});
   totals.matched += matched_now;
 }
 
@@ -65,7 +66,7 @@ outcome_row model::evaluate(std::size_t r, donation_record& record, std::map<std
                             bool already_paid_by_exclusive, money& matched_now) {
   const rule_spec& rule = rules_.rules()[r];
   const event& d = record.donation;
-  const context at{&d, position(*d.project), &paid_by_rule};
+  const context at{&d, position(*d.project), &paid_by_rule, &rule};
   outcome_row row{d.id, rule.id, "", money::zero(), money::zero(), ""};
   const auto outcome = [&](std::string code) {
     row.outcome = std::move(code);

@@ -47,6 +47,7 @@ void model::confirm(const event& e) {
   totals.donations += 1;
   totals.donors.insert(d.donor);
   totals.raised += *d.amount;
+  raised_log_[position(*d.project)].push_back({e.time, *d.amount});
   totals.matched += h.held;
   h.state = hold_state::confirmed;
   h.resolved_at = e.time;

@@ -125,6 +125,7 @@ struct context {
   const event* donation = nullptr;
   std::size_t project = 0;
   const std::map<std::size_t, money>* paid_by_rule = nullptr;
+  const rule_spec* rule = nullptr;  // the rule evaluating: a day rank is as of its window's opening
 };
 
 struct field_reading {
@@ -202,7 +203,8 @@ class model {
         offset_(rules.campaign().timezone),
         digits_(rules.minor_digits()),
         funds_(rules.funds().size()),
-        projects_(rules.projects().size()) {
+        projects_(rules.projects().size()),
+        raised_log_(rules.projects().size()) {
     for (const closeout_spec& step : rules.closeout()) {
       if (step.kind == closeout_kind::rematch && step.rule) rematched_rules_.insert(position(*step.rule));
     }
@@ -252,6 +254,7 @@ class model {
   [[nodiscard]] std::optional<ratio> first_tier(const tiered_ratio_formula& tiered, const context& at) const;
   [[nodiscard]] ratio recorded_ratio(const field_ref& field, const context& at) const;
   [[nodiscard]] money rule_total(const rule_spec& rule) const;
+  [[nodiscard]] std::int64_t day_rank(const context& at, bool of_organization) const;
   [[nodiscard]] money recorded_money(const field_ref& field, const context& at) const;
   [[nodiscard]] std::optional<money> bonus_of(const rule_spec& rule, const bonus_formula& bonus,
                                               const context& at) const;
@@ -345,6 +348,9 @@ class model {
 
   std::vector<fund_state> funds_;
   std::vector<project_state> projects_;
+  // Per project, every change of its raised total (a donation, a confirmed hold, a refund) with
+  // its time: the day ranks add up what changed between the day's start and a window's opening.
+  std::vector<std::vector<std::pair<timestamp, money>>> raised_log_;
   std::map<counter_key, std::int64_t> counters_;
   std::map<std::pair<std::size_t, std::string>, money> pot_used_;  // (fund, entity) -> drawn - returned
   std::map<std::string, donation_record> donations_;               // by donation id

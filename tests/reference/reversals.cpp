@@ -77,6 +77,7 @@ void model::refund(const event& e) {
   record.refunded += amount;
   project_state& totals = projects_[position(*record.donation.project)];
   totals.raised -= amount;
+  raised_log_[position(*record.donation.project)].push_back({e.time, money::zero() - amount});
   totals.refunded += amount;
   for (rule_payment& payment : record.payments) reverse(record, payment, false, e.disposition, e.id, e.time);
 }

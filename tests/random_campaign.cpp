@@ -361,8 +361,15 @@ void campaign_writer::write_closeout() {
     if (step.kind == "proportional") {
       static const char* weights[] = {"project.raised", "project.donors", "project.donations", "project.matched",
                                       "project.attr.pot", "project.attr.level"};
-      const int which = closeout_.pick(0, 6);
-      y += "    weight: " + (which == 6 ? "rule.r" + std::to_string(closeout_.pick(0, rules_ - 1)) + ".total" : std::string(weights[which])) + "\n";
+      static const char* rule_weights[] = {".total", ".qualifying", ".outside_windows"};
+      const int which = closeout_.pick(0, 11);
+      const int rule_weight = which < 6 ? -1 : (which - 6) / 2;  // total, qualifying, outside_windows
+      y += "    weight: " +
+           (rule_weight >= 0 ? "rule.r" + std::to_string(closeout_.pick(0, rules_ - 1)) + rule_weights[rule_weight]
+                             : std::string(weights[which])) +
+           "\n";
+      if (rule_weight == 1) c_.step_kinds.back() = "proportional/qualifying";
+      if (rule_weight == 2) c_.step_kinds.back() = "proportional/outside_windows";
     } else if (step.kind == "quadratic") {
       if (closeout_.chance(35)) y += "    min_contribution: " + money_text(closeout_.pick(1, 30)) + "\n";
       const int saturation = closeout_.pick(0, 2);

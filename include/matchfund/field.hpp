@@ -37,6 +37,8 @@ enum class field_kind : std::uint8_t {
   fund_available,
   rule_matched,       // index: the rule; what it paid the donation being evaluated
   rule_total,         // index: the rule; net paid over the campaign (close-out weights only)
+  rule_qualifying,    // index: the rule; the donations it took up to its formula (close-out weights only)
+  rule_outside_windows,  // index: the rule; the donations it found outside its windows (close-out weights only)
 };
 
 // Whose attribute table an attribute field reads.
@@ -97,6 +99,8 @@ inline constexpr value_type fixed_type_of(field_kind kind) noexcept {
     case field_kind::fund_available:
     case field_kind::rule_matched:
     case field_kind::rule_total:
+    case field_kind::rule_qualifying:
+    case field_kind::rule_outside_windows:
       return value_type::money;
     case field_kind::project_donors:
     case field_kind::project_donations:

@@ -380,9 +380,13 @@ std::vector<money> engine::state::closeout_amounts(const closeout_spec& step, st
   std::vector<wide> weights(receivers.size());
   switch (step.kind) {
     case closeout_kind::proportional: {
-      const bool by_rule = step.weight->kind == field_kind::rule_total;
-      const std::vector<money> rule_totals = by_rule ? net_paid_by_project(index_at<rule_index>(step.weight->index))
-                                                     : std::vector<money>();
+      const field_kind kind = step.weight->kind;
+      const bool by_rule = kind == field_kind::rule_total || kind == field_kind::rule_qualifying ||
+                           kind == field_kind::rule_outside_windows;
+      const auto rule = index_at<rule_index>(step.weight->index);
+      const std::vector<money> rule_totals = kind == field_kind::rule_total ? net_paid_by_project(rule)
+                                             : by_rule                     ? marked_money_by_project(rule, kind)
+                                                                           : std::vector<money>();
       for (std::size_t k = 0; k < receivers.size(); ++k) {
         const std::size_t p = position(receivers[k]);
         weights[k] = by_rule ? wide(std::max<std::int64_t>(0, rule_totals[p].minor_units()))
@@ -481,6 +485,30 @@ std::vector<money> engine::state::net_paid_by_project(rule_index rule) const {
       const match_record& line = donations.line(l);
       if (line.rule == rule) totals[p] += line.amount - donations.reversed_of(l);
     }
+  }
+  return totals;
+}
+
+// rule.ID.qualifying: per project, min(amount, matchable_max) of each donation the rule took up
+// to its formula, less refunds in proportion; rule.ID.outside_windows: the net amount of each it
+// found outside its windows. Holds count once confirmed; revoked donations, donors and projects
+// count nothing.
+std::vector<money> engine::state::marked_money_by_project(rule_index rule, field_kind kind) const {
+  const rule_spec& spec = rules.rule(rule);
+  const bool qualifying = kind == field_kind::rule_qualifying;
+  const auto marked_kind =
+      static_cast<std::size_t>(qualifying ? plan.qualifying_kind[position(rule)] : plan.outside_kind[position(rule)]);
+  std::vector<money> totals(rules.projects().size());
+  const std::uint32_t end = std::min(marks.end_of(marked_kind), donations.size());
+  for (std::uint32_t d = 0; d < end; ++d) {
+    if (!marks.marked(marked_kind, d)) continue;
+    const donation_record& donation = donations[d];
+    if (donation.pending_hold) continue;  // a hold cancelled or expired, or still open
+    if (revoked.cover(engine_detail::id_of(donation), ids.donor_name(donation.donor), donation.project)) continue;
+    const money net = donation.amount - donations.refunded_of(d);
+    const money base0 = spec.matchable_max ? min(donation.amount, *spec.matchable_max) : donation.amount;
+    totals[position(donation.project)] +=
+        qualifying ? floor_fraction(base0, net.minor_units(), donation.amount.minor_units()) : net;
   }
   return totals;
 }

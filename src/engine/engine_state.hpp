@@ -19,6 +19,7 @@
 
 #include "engine/cap_book.hpp"
 #include "engine/donation_book.hpp"
+#include "engine/donation_marks.hpp"
 #include "engine/field_reader.hpp"
 #include "engine/fund_book.hpp"
 #include "engine/hold_book.hpp"
@@ -61,6 +62,7 @@ struct engine::state {
   engine_detail::field_reader fields;
   engine_detail::rule_plan plan;
   engine_detail::day_ranking ranking;
+  engine_detail::donation_marks marks;
   engine_detail::revocations revoked;
   engine_detail::hold_book holds;
   std::vector<project_totals> projects;
@@ -86,6 +88,7 @@ struct engine::state {
         fields(rules, funds, ids),
         plan(rules, fields),
         ranking(rules, plan.rank_openings),
+        marks(plan.marked_kinds),
         projects(rules.projects().size()),
         evaluations(rules.rules().size()),
         paid_by_rule(rules.rules().size()),
@@ -302,6 +305,7 @@ struct engine::state {
   std::vector<money> fixed_amounts(const closeout_spec& step, std::span<const project_index> receivers);
   std::vector<money> challenge_amounts(const closeout_spec& step, std::span<const project_index> receivers);
   [[nodiscard]] std::vector<money> net_paid_by_project(rule_index rule) const;
+  [[nodiscard]] std::vector<money> marked_money_by_project(rule_index rule, field_kind kind) const;
   std::vector<money> quadratic_amounts(const closeout_spec& step, std::span<const project_index> receivers,
                                        money budget, const std::optional<money>& cap);
   [[nodiscard]] boost::unordered_flat_map<std::uint64_t, money> quadratic_contributions(

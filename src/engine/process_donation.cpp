@@ -122,7 +122,13 @@ void engine::state::evaluate_rule(std::size_t r, donation_run& d) {
   // Most rules stop here for most donations: the rule's run starts after.
   if (const outcome early = outcome_before_the_formula(r, rule, d); early != goes_on) {
     evaluation.code = early;
+    if (early == outcome::outside_window && !marks.empty() && plan.outside_kind[r] >= 0) [[unlikely]] {
+      marks.mark(static_cast<std::size_t>(plan.outside_kind[r]), d.position);
+    }
     return;
+  }
+  if (!marks.empty() && plan.qualifying_kind[r] >= 0) [[unlikely]] {
+    marks.mark(static_cast<std::size_t>(plan.qualifying_kind[r]), d.position);
   }
   rule_run run(r, rule, evaluation);
   clip_base(run, d);

@@ -60,6 +60,7 @@ engine::event_result engine::state::quote(const event& e) {
   holds.truncate(holds_before);
   matches_above_formula = above_before;
   if (ranking_before) ranking = *ranking_before;
+  if (!marks.empty()) marks.forget_from(donations_before.donations);
   return result;
 }
 

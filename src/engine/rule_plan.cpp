@@ -72,6 +72,7 @@ rule_plan::rule_plan(const rule_set& rules, const field_reader& fields)
     : eligible_by_project(rules.rules().size()), rematched(rules.rules().size()),
       rank_opening_of_window(rules.rules().size()) {
   plan_rank_openings(rules);
+  plan_marks(rules);
   for (const closeout_spec& step : rules.closeout()) {
     if (step.kind == closeout_kind::rematch && step.rule) rematched[position(*step.rule)] = true;
   }
@@ -106,6 +107,19 @@ void rule_plan::plan_rank_openings(const rule_set& rules) {
       const auto at = std::find(rank_openings.begin(), rank_openings.end(), window.daily->start);
       rank_opening_of_window[k].push_back(static_cast<std::uint32_t>(at - rank_openings.begin()));
     }
+  }
+}
+
+void rule_plan::plan_marks(const rule_set& rules) {
+  qualifying_kind.assign(rules.rules().size(), -1);
+  outside_kind.assign(rules.rules().size(), -1);
+  for (const closeout_spec& step : rules.closeout()) {
+    if (!step.weight) continue;
+    std::vector<std::int32_t>* kinds = step.weight->kind == field_kind::rule_qualifying       ? &qualifying_kind
+                                       : step.weight->kind == field_kind::rule_outside_windows ? &outside_kind
+                                                                                               : nullptr;
+    if (kinds == nullptr || (*kinds)[step.weight->index] >= 0) continue;
+    (*kinds)[step.weight->index] = static_cast<std::int32_t>(marked_kinds++);
   }
 }
 

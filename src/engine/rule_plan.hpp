@@ -28,6 +28,11 @@ struct rule_plan {
   // a rule that reads no rank).
   std::vector<local_clock> rank_openings;
   std::vector<std::vector<std::uint32_t>> rank_opening_of_window;
+  // Per rule: the kind (donation_marks) that marks the donations it takes up to its formula, and
+  // the one that marks those outside its windows, for the close-out weights rule.ID.qualifying
+  // and rule.ID.outside_windows; -1 when no weight names them. `marked_kinds` counts the kinds.
+  std::vector<std::int32_t> qualifying_kind, outside_kind;
+  std::size_t marked_kinds = 0;
   // The attribute leaves without default of every condition: values every donation must have.
   std::vector<field_ref> required_attributes;
   // Per project: its organization, and the caps per donor (donor, donor_project,
@@ -42,6 +47,7 @@ struct rule_plan {
  private:
   void plan_donor_caps(const rule_set& rules);
   void plan_rank_openings(const rule_set& rules);
+  void plan_marks(const rule_set& rules);
   std::vector<std::uint32_t> donor_caps_first_;  // project p's are [first[p], first[p + 1])
   std::vector<std::uint32_t> donor_caps_;
 };

@@ -160,6 +160,7 @@ void engine::state::save_payload(binary_writer& out) const {
   out.boolean(is_closed);
   out.boolean(ids_vouched);
   ranking.save(out);  // nothing unless a rule reads a day rank
+  marks.save(out);    // nothing unless a close-out weight names qualifying or outside money
 }
 
 void engine::state::restore_payload(binary_reader& in) {
@@ -202,6 +203,7 @@ void engine::state::restore_payload(binary_reader& in) {
   is_closed = in.boolean();
   ids_vouched = in.boolean();
   ranking.restore(in);
+  marks.restore(in);
   check_restored();
 }
 

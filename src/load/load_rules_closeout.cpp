@@ -134,12 +134,15 @@ void rules_loader::read_proportional_weight(map_reader& reader, closeout_spec& s
   const bool project_number = field->kind == field_kind::project_raised || field->kind == field_kind::project_donors ||
                               field->kind == field_kind::project_donations ||
                               field->kind == field_kind::project_matched ||
-                              field->kind == field_kind::project_attribute || field->kind == field_kind::rule_total;
+                              field->kind == field_kind::project_attribute || field->kind == field_kind::rule_total ||
+                              field->kind == field_kind::rule_qualifying ||
+                              field->kind == field_kind::rule_outside_windows;
   if (project_number) {
     step.weight = *field;
   } else {
     report(*weight,
-           "a weight must be a number of the project (raised, donors, donations, matched, attr.NAME) or rule.ID.total",
+           "a weight must be a number of the project (raised, donors, donations, matched, attr.NAME) or "
+           "rule.ID.total, rule.ID.qualifying or rule.ID.outside_windows",
            diagnostic_code::bad_field);
   }
 }

@@ -88,8 +88,10 @@ std::optional<field_ref> rules_loader::parse_field(std::string_view text, std::s
                          fund_ids_, fund_reference)) {
     return *fund;
   }
-  if (auto rule = entity("rule.", {{".matched", field_kind::rule_matched}, {".total", field_kind::rule_total}}, rule_ids_,
-                         rule_reference)) {
+  if (auto rule = entity("rule.", {{".matched", field_kind::rule_matched}, {".total", field_kind::rule_total},
+                                   {".qualifying", field_kind::rule_qualifying},
+                                   {".outside_windows", field_kind::rule_outside_windows}},
+                         rule_ids_, rule_reference)) {
     return *rule;
   }
   message = "unknown field \"" + std::string(text) + "\"";
@@ -231,7 +233,8 @@ std::optional<condition_leaf> rules_loader::read_leaf(map_reader& reader, field_
 // Where the condition stands decides which fields exist.
 bool rules_loader::field_allowed_here(const located_node& field_node, const field_ref& field, field_context context,
                                       bool has_default, std::optional<rule_index> current_rule) {
-  if (field.kind == field_kind::rule_total) {
+  if (field.kind == field_kind::rule_total || field.kind == field_kind::rule_qualifying ||
+      field.kind == field_kind::rule_outside_windows) {
     report(field_node, field.name + " is a close-out weight, not a condition field",
            diagnostic_code::field_not_allowed);
     return false;

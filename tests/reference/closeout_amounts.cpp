@@ -53,12 +53,43 @@ money model::rule_total(std::size_t rule, std::size_t project) const {
   return total;
 }
 
+// rule.ID.qualifying and rule.ID.outside_windows, read off the outcome rows: each donation of the
+// project (a hold once confirmed) whose row for the rule is past the precedence before the
+// formula (qualifying) or is outside_window, not revoked by now; min(amount, matchable_max) less
+// refunds in proportion, or the amount less refunds.
+money model::marked_money(std::size_t rule, std::size_t project, field_kind kind) const {
+  static const std::set<std::string> before_formula{"revoked",      "outside_campaign", "excluded", "outside_window",
+                                                    "not_eligible", "below_minimum",    "not_drawn"};
+  const rule_spec& spec = rules_.rules()[rule];
+  money total;
+  for (const outcome_row& row : outcomes_) {
+    if (row.rule != spec.id) continue;
+    const bool counts = kind == field_kind::rule_qualifying ? !before_formula.contains(row.outcome)
+                                                            : row.outcome == "outside_window";
+    const auto found = donations_.find(row.event_id);
+    if (!counts || found == donations_.end()) continue;  // not a donation: a hold never confirmed
+    const donation_record& record = found->second;
+    if (position(*record.donation.project) != project || is_revoked(record.donation)) continue;
+    const money amount = *record.donation.amount;
+    const money net = amount - record.refunded;
+    if (kind == field_kind::rule_outside_windows) {
+      total += net;
+    } else {
+      const money base0 = spec.matchable_max ? min(amount, *spec.matchable_max) : amount;
+      total += floor_fraction(base0, net.minor_units(), amount.minor_units());
+    }
+  }
+  return total;
+}
+
 // A proportional weight: money in minor units, counts as they are; missing or negative, 0.
 cpp_int model::weight_of(const closeout_spec& step, std::size_t project) const {
   const field_ref& field = *step.weight;
   std::int64_t w = 0;
   if (field.kind == field_kind::rule_total) {
     w = rule_total(field.index, project).minor_units();
+  } else if (field.kind == field_kind::rule_qualifying || field.kind == field_kind::rule_outside_windows) {
+    w = marked_money(field.index, project, field.kind).minor_units();
   } else {
     const field_reading reading = read_field(field, context{nullptr, project, nullptr});
     if (reading.scalar) {

@@ -105,7 +105,9 @@ field_reading model::read_field(const field_ref& field, const context& at) const
       break;
     }
     case field_kind::rule_total:
-      MATCHFUND_ASSERT(false, "rule.ID.total is a close-out weight, not a condition field");
+    case field_kind::rule_qualifying:
+    case field_kind::rule_outside_windows:
+      MATCHFUND_ASSERT(false, "rule.ID.total, .qualifying and .outside_windows are close-out weights, not condition fields");
       break;
   }
   return reading;

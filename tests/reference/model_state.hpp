@@ -309,6 +309,7 @@ class model {
   // --- what each kind of step gives each project (SPEC §7; closeout_amounts.cpp)
   [[nodiscard]] cpp_int weight_of(const closeout_spec& step, std::size_t project) const;
   [[nodiscard]] money rule_total(std::size_t rule, std::size_t project) const;
+  [[nodiscard]] money marked_money(std::size_t rule, std::size_t project, field_kind kind) const;
   [[nodiscard]] std::map<std::size_t, cpp_int> quadratic_weights(const closeout_spec& step,
                                                                  const std::vector<std::size_t>& order,
                                                                  const cpp_int& scale) const;

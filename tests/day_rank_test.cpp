@@ -10,6 +10,7 @@
 #include "matchfund/load_rules.hpp"
 
 using namespace matchfund;
+using testing::load_errors;
 
 namespace {
 
@@ -24,13 +25,6 @@ projects:
 funds: [ { id: surprise, budget: "1000.00" }, { id: leader, budget: "1000.00" } ]
 )";
 
-std::string load_errors(const std::string& rules_text) {
-  const auto loaded = try_load_rules_text(rules_text, "r.yaml", std::filesystem::temp_directory_path());
-  REQUIRE_FALSE(loaded.ok());
-  std::string text;
-  for (const auto& d : loaded.diagnostics) text += d.to_string() + "\n";
-  return text;
-}
 
 }  // namespace
 

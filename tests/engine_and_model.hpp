@@ -1,6 +1,6 @@
 // A campaign from rules and events texts, replayed by the engine (matchfund::replay, with
 // outcomes.csv) and by the reference model: for focused tests that check exact amounts and that
-// both sides agree.
+// both sides agree; and the diagnostics of rules that must not load.
 #ifndef MATCHFUND_TESTS_ENGINE_AND_MODEL_HPP
 #define MATCHFUND_TESTS_ENGINE_AND_MODEL_HPP
 
@@ -48,6 +48,15 @@ inline both_outputs replay_engine_and_model(const std::string& rules_text, const
                       model.outcomes_csv,                      model.funds_csv};
   fs::remove_all(dir);
   return result;
+}
+
+// Every diagnostic of a rules text that must not load, one per line.
+inline std::string load_errors(const std::string& rules_text) {
+  const auto loaded = try_load_rules_text(rules_text, "r.yaml", std::filesystem::temp_directory_path());
+  REQUIRE_FALSE(loaded.ok());
+  std::string text;
+  for (const auto& d : loaded.diagnostics) text += d.to_string() + "\n";
+  return text;
 }
 
 }  // namespace matchfund::testing

@@ -14,6 +14,7 @@
 #include "matchfund/read_events.hpp"
 
 using namespace matchfund;
+using testing::load_errors;
 namespace fs = std::filesystem;
 
 namespace {
@@ -56,13 +57,6 @@ const std::string recorded_events = "kind,id,time,donor,project,amount,attr.rate
                                     "donation,d4,2021-09-07T10:03:00+08:00,bo,p2,40.00,1\n"
                                     "donation,d5,2021-09-07T10:04:00+08:00,ann,p2,5.00,0\n";
 
-std::string load_errors(const std::string& rules_text) {
-  const auto loaded = try_load_rules_text(rules_text, "r.yaml", fs::temp_directory_path());
-  REQUIRE_FALSE(loaded.ok());
-  std::string text;
-  for (const auto& d : loaded.diagnostics) text += d.to_string() + "\n";
-  return text;
-}
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include "matchfund/load_rules.hpp"
 
 using namespace matchfund;
+using testing::load_errors;
 
 namespace {
 
@@ -23,13 +24,6 @@ std::string campaign_head(const std::string& extra = "") {
          "projects: [ { id: p1, organization: o1 } ]\n";
 }
 
-std::string load_errors(const std::string& rules_text) {
-  const auto loaded = try_load_rules_text(rules_text, "r.yaml", std::filesystem::temp_directory_path());
-  REQUIRE_FALSE(loaded.ok());
-  std::string text;
-  for (const auto& d : loaded.diagnostics) text += d.to_string() + "\n";
-  return text;
-}
 
 }  // namespace
 

@@ -178,7 +178,7 @@ std::optional<formula_shape> model::shape_of(const rule_spec& rule, const contex
     if (!shape.bonus_amount) return std::nullopt;
   } else if (const auto* steps = std::get_if<stepped_ratio_formula>(&rule.match)) {
     shape.steps = steps;
-    shape.rule_total = rule_total(rule);
+    shape.rule_total = running_total(rule);
   } else if (const auto* recorded = std::get_if<recorded_ratio_formula>(&rule.match)) {
     shape.base_ratio = recorded_ratio(recorded->field, at);
   } else if (const auto* recorded_amount = std::get_if<recorded_amount_formula>(&rule.match)) {
@@ -189,7 +189,7 @@ std::optional<formula_shape> model::shape_of(const rule_spec& rule, const contex
 
 // Where a stepped ratio stands: the rule's match lines in the ledger net of their reversals, and
 // what open holds hold for it.
-money model::rule_total(const rule_spec& rule) const {
+money model::running_total(const rule_spec& rule) const {
   money total;
   for (const ledger_row& row : ledger_) {
     if (row.rule == rule.id && (row.kind == "match" || row.kind == "reversal")) total += row.amount;

@@ -253,7 +253,7 @@ class model {
   [[nodiscard]] std::optional<formula_shape> shape_of(const rule_spec& rule, const context& at) const;
   [[nodiscard]] std::optional<ratio> first_tier(const tiered_ratio_formula& tiered, const context& at) const;
   [[nodiscard]] ratio recorded_ratio(const field_ref& field, const context& at) const;
-  [[nodiscard]] money rule_total(const rule_spec& rule) const;
+  [[nodiscard]] money running_total(const rule_spec& rule) const;
   [[nodiscard]] std::int64_t day_rank(const context& at, bool of_organization) const;
   [[nodiscard]] money recorded_money(const field_ref& field, const context& at) const;
   [[nodiscard]] std::optional<money> bonus_of(const rule_spec& rule, const bonus_formula& bonus,

@@ -82,8 +82,7 @@ TEST_CASE("day ranks are fixed at the window's daily opening, from the day's net
         "d10,leading-project,matched,10.00,10.00,\n"
         "d11,surprise-moment,not_eligible,0.00,0.00,\n"
         "d11,leading-project,no_match,0.00,0.00,\n");
-  CHECK(result.outcomes == result.model_outcomes);
-  CHECK(result.ledger == result.model_ledger);
+  testing::check_engine_and_model_agree(result);
 }
 
 TEST_CASE("day ranks: what the loader refuses", "[load][rank]") {

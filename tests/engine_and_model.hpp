@@ -50,6 +50,13 @@ inline both_outputs replay_engine_and_model(const std::string& rules_text, const
   return result;
 }
 
+// The engine wrote what the reference model wrote.
+inline void check_engine_and_model_agree(const both_outputs& result) {
+  CHECK(result.outcomes == result.model_outcomes);
+  CHECK(result.ledger == result.model_ledger);
+  CHECK(result.funds == result.model_funds);
+}
+
 // Every diagnostic of a rules text that must not load, one per line.
 inline std::string load_errors(const std::string& rules_text) {
   const auto loaded = try_load_rules_text(rules_text, "r.yaml", std::filesystem::temp_directory_path());

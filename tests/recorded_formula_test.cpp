@@ -85,8 +85,7 @@ TEST_CASE("ratio_from and amount_from read what was recorded", "[engine][recorde
         "d5,recorded-random,not_eligible,0.00,0.00,\n"
         "d5,personal-credit,matched,3.00,3.00,\n"
         "d5,partner-share,no_match,0.00,0.00,\n");
-  CHECK(result.ledger == result.model_ledger);
-  CHECK(result.outcomes == result.model_outcomes);
+  testing::check_engine_and_model_agree(result);
 }
 
 TEST_CASE("a recorded ratio is typed by the rules and checked in events", "[load][recorded]") {

@@ -54,9 +54,7 @@ TEST_CASE("a stepped ratio: 100 % up to the boundary, then 10 %, refunds and hol
                            "h1,match,matched,5.00,5.00,\n"
                            "d4,match,matched,7.05,7.05,\n"
                            "d5,match,matched,5.00,5.00,\n");
-  CHECK(result.outcomes == result.model_outcomes);
-  CHECK(result.ledger == result.model_ledger);
-  CHECK(result.funds == result.model_funds);
+  testing::check_engine_and_model_agree(result);
 }
 
 TEST_CASE("a stepped ratio splits a donation at a boundary that is no whole amount, and rounds once",
@@ -80,8 +78,7 @@ TEST_CASE("a stepped ratio splits a donation at a boundary that is no whole amou
                            "d2,floor,matched,0.30,0.30,\n"
                            "d2,half_up,matched,0.30,0.30,\n"
                            "d2,half_even,matched,0.30,0.30,\n");
-  CHECK(result.outcomes == result.model_outcomes);
-  CHECK(result.ledger == result.model_ledger);
+  testing::check_engine_and_model_agree(result);
 }
 
 TEST_CASE("stepped ratios: what the loader refuses", "[load][steps]") {

@@ -88,6 +88,11 @@ inline constexpr bool is_project_or_fund_field(field_kind kind) noexcept {
          kind == field_kind::fund_available;
 }
 
+// The rule fields that exist only as close-out weights, over the whole campaign.
+inline constexpr bool is_rule_weight(field_kind kind) noexcept {
+  return kind == field_kind::rule_total || kind == field_kind::rule_qualifying || kind == field_kind::rule_outside_windows;
+}
+
 // The type of a field that is not an attribute (attributes take their type from the rules).
 inline constexpr value_type fixed_type_of(field_kind kind) noexcept {
   switch (kind) {

@@ -239,6 +239,22 @@ struct rule_spec {
   source_position position;
 };
 
+// Every condition a rule evaluates per donation, in order: its eligibility, then the `when` of
+// each tier (of `ratio` or of `ratio_of`).
+template <typename Visit>
+void for_each_donation_condition(const rule_spec& rule, Visit visit) {
+  visit(rule.eligible);
+  const auto tiers_of = [&](const tiered_ratio_formula& tiers) {
+    for (const ratio_tier& tier : tiers.tiers) {
+      if (tier.when) visit(*tier.when);
+    }
+  };
+  if (const auto* tiers = std::get_if<tiered_ratio_formula>(&rule.match)) tiers_of(*tiers);
+  if (const auto* bonus = std::get_if<bonus_formula>(&rule.match)) {
+    if (const auto* tiers = std::get_if<tiered_ratio_formula>(&bonus->scale)) tiers_of(*tiers);
+  }
+}
+
 // Whether a condition, or a rule's eligibility and tiers, read project.day_rank or
 // project.organization_day_rank (ranks fixed at the daily opening of the rule's window).
 inline bool reads_day_rank(const condition& c) {
@@ -253,18 +269,9 @@ inline bool reads_day_rank(const condition& c) {
 }
 
 inline bool reads_day_rank(const rule_spec& rule) {
-  const auto tiers_read = [](const tiered_ratio_formula& tiers) {
-    for (const ratio_tier& tier : tiers.tiers) {
-      if (tier.when && reads_day_rank(*tier.when)) return true;
-    }
-    return false;
-  };
-  if (reads_day_rank(rule.eligible)) return true;
-  if (const auto* tiers = std::get_if<tiered_ratio_formula>(&rule.match)) return tiers_read(*tiers);
-  if (const auto* bonus = std::get_if<bonus_formula>(&rule.match)) {
-    if (const auto* tiers = std::get_if<tiered_ratio_formula>(&bonus->scale)) return tiers_read(*tiers);
-  }
-  return false;
+  bool reads = false;
+  for_each_donation_condition(rule, [&](const condition& c) { reads = reads || reads_day_rank(c); });
+  return reads;
 }
 
 enum class closeout_kind : std::uint8_t { proportional, equal, quadratic, fixed, challenge, rematch };

@@ -381,8 +381,7 @@ std::vector<money> engine::state::closeout_amounts(const closeout_spec& step, st
   switch (step.kind) {
     case closeout_kind::proportional: {
       const field_kind kind = step.weight->kind;
-      const bool by_rule = kind == field_kind::rule_total || kind == field_kind::rule_qualifying ||
-                           kind == field_kind::rule_outside_windows;
+      const bool by_rule = is_rule_weight(kind);
       const auto rule = index_at<rule_index>(step.weight->index);
       const std::vector<money> rule_totals = kind == field_kind::rule_total ? net_paid_by_project(rule)
                                              : by_rule                     ? marked_money_by_project(rule, kind)

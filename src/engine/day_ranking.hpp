@@ -29,9 +29,6 @@ class day_ranking {
       : rules_(&rules), openings_(openings.size()), clocks_(std::move(openings)) {}
 
   [[nodiscard]] bool active() const noexcept { return !clocks_.empty(); }
-  [[nodiscard]] std::uint32_t opening_of(local_clock clock) const noexcept {
-    return static_cast<std::uint32_t>(std::find(clocks_.begin(), clocks_.end(), clock) - clocks_.begin());
-  }
 
   // Before an accepted event at `t`, the projects' totals not yet changed by it: the day's start
   // is noted at the first event of a local day, and every opening of that day due by `t` and not
@@ -52,7 +49,7 @@ class day_ranking {
     }
   }
 
-  // 1 for the most raised; ties by id in byte order. `opening`: opening_of the window's clock.
+  // 1 for the most raised; ties by id in byte order. `opening`: the index of the window's clock (rule_plan).
   [[nodiscard]] std::int64_t project_rank(std::uint32_t opening, project_index p) const noexcept {
     return openings_[opening].project_rank[position(p)];
   }

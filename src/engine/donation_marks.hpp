@@ -1,6 +1,6 @@
 // Which donations a rule took up to its formula, or found outside its windows: the donations
-// the close-out weights rule.ID.qualifying and rule.ID.outside_windows add up (docs/semantics.md
-// "Weights of qualifying money"). One bit per donation for each rule a weight names; none for
+// the close-out weights rule.ID.qualifying and rule.ID.outside_windows add up (docs/semantics.md,
+// "Close-out"). One bit per donation for each rule a weight names; none for
 // rules no weight names. Internal.
 #ifndef MATCHFUND_SRC_ENGINE_DONATION_MARKS_HPP
 #define MATCHFUND_SRC_ENGINE_DONATION_MARKS_HPP

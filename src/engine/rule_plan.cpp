@@ -15,16 +15,7 @@ void collect_required(const condition& c, std::vector<field_ref>& out) {
 }
 
 void collect_required(const rule_spec& rule, std::vector<field_ref>& out) {
-  collect_required(rule.eligible, out);
-  const auto tiers_of = [&](const tiered_ratio_formula& tiers) {
-    for (const auto& tier : tiers.tiers) {
-      if (tier.when) collect_required(*tier.when, out);
-    }
-  };
-  if (const auto* tiers = std::get_if<tiered_ratio_formula>(&rule.match)) tiers_of(*tiers);
-  if (const auto* bonus = std::get_if<bonus_formula>(&rule.match)) {
-    if (const auto* tiers = std::get_if<tiered_ratio_formula>(&bonus->scale)) tiers_of(*tiers);
-  }
+  for_each_donation_condition(rule, [&](const condition& c) { collect_required(c, out); });
 }
 
 // Whether a condition reads only what a project is: not its totals, nor anything of the

@@ -134,9 +134,7 @@ void rules_loader::read_proportional_weight(map_reader& reader, closeout_spec& s
   const bool project_number = field->kind == field_kind::project_raised || field->kind == field_kind::project_donors ||
                               field->kind == field_kind::project_donations ||
                               field->kind == field_kind::project_matched ||
-                              field->kind == field_kind::project_attribute || field->kind == field_kind::rule_total ||
-                              field->kind == field_kind::rule_qualifying ||
-                              field->kind == field_kind::rule_outside_windows;
+                              field->kind == field_kind::project_attribute || is_rule_weight(field->kind);
   if (project_number) {
     step.weight = *field;
   } else {

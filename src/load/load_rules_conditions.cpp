@@ -233,8 +233,7 @@ std::optional<condition_leaf> rules_loader::read_leaf(map_reader& reader, field_
 // Where the condition stands decides which fields exist.
 bool rules_loader::field_allowed_here(const located_node& field_node, const field_ref& field, field_context context,
                                       bool has_default, std::optional<rule_index> current_rule) {
-  if (field.kind == field_kind::rule_total || field.kind == field_kind::rule_qualifying ||
-      field.kind == field_kind::rule_outside_windows) {
+  if (is_rule_weight(field.kind)) {
     report(field_node, field.name + " is a close-out weight, not a condition field",
            diagnostic_code::field_not_allowed);
     return false;

@@ -82,7 +82,7 @@ std::uint64_t floor_loop(const std::vector<matchfund::event>& events, std::size_
 struct bench_options {
   std::string phases = "engine,checked,live,floor,replay,snapshot";
   std::size_t rounds = 1;
-  std::optional<matchfund::workload_kind> workload;
+  std::optional<std::string> workload;
   std::string rules_argument;  // without a workload
   std::optional<std::uint64_t> donations;
   std::uint64_t seed = 2021;
@@ -120,8 +120,8 @@ std::optional<bench_options> parse_arguments(std::vector<std::string> args, cons
     at = end + 1;
   }
   if (!args.empty() && args.front() == "--workload" && args.size() >= 2) {
-    options.workload = matchfund::workload_from_string(args[1]);
-    if (!options.workload) {
+    options.workload = args[1];
+    if (matchfund::find_workload(args[1]) == nullptr) {
       fmt::print(stderr, "unknown workload {}\n", args[1]);
       return std::nullopt;
     }
@@ -156,7 +156,7 @@ generated_stream generate_stream(const bench_options& options, const std::filesy
   stream.files = {directory / "events.csv"};
   if (options.workload) {
     matchfund::workload_options workload;
-    workload.kind = *options.workload;
+    workload.name = *options.workload;
     workload.seed = options.seed;
     if (options.donations) workload.donations = *options.donations;
     const auto summary = matchfund::generate_workload(workload, directory);

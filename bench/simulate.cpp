@@ -52,7 +52,7 @@ times timed(Work&& work) {
 }
 
 struct options {
-  std::optional<matchfund::workload_kind> workload;
+  std::optional<std::string> workload;
   std::string rules_file;
   std::string demand_file;
   std::uint64_t runs = 10;
@@ -65,8 +65,8 @@ std::optional<options> parse(int argc, char** argv) {
   options o;
   std::size_t i = 0;
   if (args.size() >= 3 && args[0] == "--workload") {
-    o.workload = matchfund::workload_from_string(args[1]);
-    if (!o.workload) return std::nullopt;
+    if (matchfund::find_workload(args[1]) == nullptr) return std::nullopt;
+    o.workload = args[1];
     o.demand_file = args[2];
     i = 3;
   } else if (args.size() >= 2) {

@@ -306,9 +306,8 @@ TEST_CASE("every bundled demand model loads against its campaign's rules", "[sim
     fs::path rules_file = rules_dir / (name + ".yaml");
     if (!fs::exists(rules_file)) {
       // A workload's demand: its rules are generated (matchfund generate --workload NAME).
-      const auto kind = workload_from_string(name);
-      REQUIRE(kind);
-      rules_file = generate_workload({*kind, 1, 1000}, workload_dir / name).rules_file;
+      REQUIRE(find_workload(name) != nullptr);
+      rules_file = generate_workload({name, 1, 1000}, workload_dir / name).rules_file;
     }
     const rule_set rules = load_rules(rules_file);
     const demand_model demand = load_demand(rules_dir / (name + "-demand.yaml"), rules);

@@ -29,16 +29,24 @@ fs::path scratch(const std::string& name) {
 }  // namespace
 
 TEST_CASE("workload names", "[workload]") {
-  CHECK(workload_from_string("national-2021") == workload_kind::national_2021);
-  CHECK(workload_from_string("chongqing-2021") == workload_kind::chongqing_2021);
-  CHECK_FALSE(workload_from_string("national").has_value());
+  std::vector<std::string> names;
+  for (const auto& w : workloads()) names.emplace_back(w.name);
+  CHECK(names == std::vector<std::string>{"national-2021", "chongqing-2021-federation", "chongqing-2019", "chongqing-2020",
+                                          "chongqing-2021"});
+  REQUIRE(find_workload("chongqing-2020") != nullptr);
+  CHECK(find_workload("chongqing-2020")->donations == 57'800'000);
+  CHECK(find_workload("national") == nullptr);
+  CHECK_THROWS_WITH(generate_workload({"national", 1, 10}, scratch("unknown")), "no workload called national");
+  CHECK_FALSE(fs::exists(scratch("unknown")));
 }
 
 TEST_CASE("a workload is the same for the same seed and replays with every invariant", "[workload]") {
-  for (const auto kind : {workload_kind::national_2021, workload_kind::chongqing_2021}) {
-    INFO(static_cast<int>(kind));
+  std::size_t seen = 0;
+  for (const auto& workload : workloads()) {
+    INFO(workload.name);
+    ++seen;
     workload_options options;
-    options.kind = kind;
+    options.name = std::string(workload.name);
     options.seed = 7;
     options.donations = 20'000;
     const fs::path first = scratch("a"), second = scratch("b"), other_seed = scratch("c");
@@ -71,4 +79,5 @@ TEST_CASE("a workload is the same for the same seed and replays with every invar
     CHECK(report.outcome_counts.count("matched") == 1);
     for (const auto& directory : {first, second, other_seed}) fs::remove_all(directory);
   }
+  CHECK(seen == 5);
 }

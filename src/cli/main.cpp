@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -13,11 +14,12 @@
 
 #include "matchfund/embedded_tests.hpp"
 #include "matchfund/generate.hpp"
-#include "matchfund/workload.hpp"
+#include "matchfund/history.hpp"
 #include "matchfund/load_rules.hpp"
 #include "matchfund/read_events.hpp"
 #include "matchfund/replay.hpp"
 #include "matchfund/version.hpp"
+#include "matchfund/workload.hpp"
 #include "cli/explain.hpp"
 #include "cli/quote.hpp"
 #include "cli/report.hpp"
@@ -45,7 +47,8 @@ Usage:
   matchfund quote RULES.yaml [EVENTS...] --donation id=..,time=..,donor=..,project=..,amount=..[,attr.NAME=..]
   matchfund test RULES.yaml
   matchfund generate RULES.yaml --donations N --seed S [--out FILE]
-  matchfund generate --workload national-2021|chongqing-2021 --seed S --out DIR [--donations N]
+  matchfund generate --workload NAME --seed S --out DIR [--donations N]
+  matchfund history [WORKLOAD...] [--seed S]
   matchfund simulate RULES.yaml --demand DEMAND.yaml --runs N --seed S --out DIR
                    [--threads T] [--set KEY=VALUE]... [--sweep KEY=FROM:TO:STEP]
   matchfund simulate RULES.yaml --from-events EVENTS... [--scale X] [--volume-sd X]
@@ -81,6 +84,13 @@ Commands:
              (CSV, to FILE or standard output): intraday peaks, repeat donors,
              heavy-tailed amounts and project popularity; the same seed gives
              the same bytes on every machine.
+             --workload NAME writes a calibrated campaign instead: rules.yaml,
+             projects.csv and events.csv in DIR (matchfund history lists the
+             names; docs/history.md what each models).
+  history    Generate and replay each calibrated workload (all, or those
+             named) and print its published outcomes next to the ones the
+             engine computed, as a Markdown table; exit with status 1 when
+             one is outside its tolerance.
   simulate   Run the campaign N times, each on a donation stream drawn from
              the demand model (docs/simulate.md) with its own uncertain
              volume, gift size and rush, and close it out; write runs.csv,
@@ -133,15 +143,45 @@ int validate(const std::vector<std::string>& files) {
   return status;
 }
 
+// "national-2021, chongqing-2019, ...".
+std::string workload_names() {
+  std::string names;
+  for (const auto& w : matchfund::workloads()) names += (names.empty() ? "" : ", ") + std::string(w.name);
+  return names;
+}
+
+// `history [WORKLOAD...] [--seed S]`: published outcomes against the computed ones.
+int history_command(const std::vector<std::string>& arguments, const po::variables_map& options) {
+  std::vector<std::string> names = arguments;
+  if (names.empty()) {
+    for (const auto& w : matchfund::workloads()) names.emplace_back(w.name);
+  }
+  for (const auto& name : names) {
+    if (matchfund::find_workload(name) == nullptr) {
+      std::cerr << "matchfund history: no workload " << name << " (" << workload_names() << ")\n";
+      return exit_invalid;
+    }
+  }
+  matchfund::history_options history;
+  if (options.count("seed")) history.seed = options["seed"].as<std::uint64_t>();
+  std::vector<matchfund::history_figure> figures;
+  for (const auto& name : names) {
+    for (auto& figure : matchfund::reproduce_history(name, history)) figures.push_back(std::move(figure));
+  }
+  std::cout << matchfund::history_table(figures);
+  const bool all_within = std::all_of(figures.begin(), figures.end(), [](const auto& f) { return f.within; });
+  return all_within ? exit_ok : exit_test_failed;
+}
+
 // `generate --workload NAME --seed S --out DIR [--donations N]`: a whole synthetic campaign.
 int generate_workload_command(const po::variables_map& options) {
-  const auto kind = matchfund::workload_from_string(options["workload"].as<std::string>());
-  if (!kind || !options.count("seed") || !options.count("out")) {
-    std::cerr << "matchfund generate: give --workload national-2021 or chongqing-2021, --seed S and --out DIR\n";
+  const auto name = options["workload"].as<std::string>();
+  if (matchfund::find_workload(name) == nullptr || !options.count("seed") || !options.count("out")) {
+    std::cerr << "matchfund generate: give --workload NAME (" << workload_names() << "), --seed S and --out DIR\n";
     return exit_invalid;
   }
   matchfund::workload_options workload;
-  workload.kind = *kind;
+  workload.name = name;
   workload.seed = options["seed"].as<std::uint64_t>();
   if (options.count("donations")) workload.donations = options["donations"].as<std::uint64_t>();
   const auto summary = matchfund::generate_workload(workload, options["out"].as<std::string>());
@@ -358,7 +398,7 @@ int main(int argc, char** argv) {
       "lenient", "replay: bad events go to rejected.csv")("donations", po::value<std::uint64_t>(),
                                                           "generate: how many donations")(
       "seed", po::value<std::uint64_t>(), "generate: the seed")(
-      "workload", po::value<std::string>(), "generate: national-2021 or chongqing-2021 (rules, projects and events)")(
+      "workload", po::value<std::string>(), "generate: a calibrated workload (rules, projects and events)")(
       "event", po::value<std::string>(),
                                                                   "explain: the donation id")(
       "donation", po::value<std::string>(), "quote: the donation, NAME=VALUE pairs separated by commas")(
@@ -411,6 +451,7 @@ int main(int argc, char** argv) {
     if (command == "quote") return quote_command(rest, arguments);
     if (command == "generate") return generate_command(rest, arguments);
     if (command == "simulate") return simulate_command(rest, arguments);
+    if (command == "history") return history_command(rest, arguments);
     if (command == "report") {
       return matchfund::cli::report_command(
           {rest, arguments.count("rules") ? std::optional(arguments["rules"].as<std::string>()) : std::nullopt,

@@ -1,30 +1,24 @@
-// Calibrated synthetic campaigns (workload.hpp). Speed matters (tens of millions of rows): times
-// are laid out second by second in order, so nothing is sorted; donors are drawn from a tiered
-// Zipf law in O(1); every row is formatted by hand into a large buffer.
-#include "matchfund/workload.hpp"
-
+// Two workloads of the 99公益日 2021 shape: the whole national campaign (national-2021, the
+// benchmark of national scale) and the Chongqing federation's campaign alone
+// (chongqing-2021-federation, for benchmarks and planning). The federation's pool here is sized to
+// the match it published, an input: chongqing-2021 (tencent_slices.cpp) is the one that computes
+// that match from the national pool instead.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "matchfund/calendar.hpp"
 #include "matchfund/detail/int128.hpp"
 #include "matchfund/error.hpp"
-#include "matchfund/timestamp.hpp"
-#include "write/output_files.hpp"
-#include "synth/sampling.hpp"
+#include "workloads/definition.hpp"
+#include "workloads/stream_parts.hpp"
 
-namespace matchfund {
+namespace matchfund::calibrated {
 
 namespace {
-
-using detail::splitmix64;
-using detail::weighted_choice;
 
 // What a workload is made of; money in yuan (whole units), budgets at full size.
 struct workload_shape {
@@ -41,9 +35,9 @@ struct workload_shape {
   std::uint64_t amount_scale;  // gift amounts are the national table times this
 };
 
-constexpr workload_shape national_2021{"national-2021", "99公益日 2021 (synthetic, national)", 68'700'000, 20'000'000,
+constexpr workload_shape national_2021_shape{"national-2021", "99公益日 2021 (synthetic, national)", 68'700'000, 20'000'000,
                                        10'000, 2'300, "2021-09-01", 10, 6, 3, 1};
-constexpr workload_shape chongqing_2021{"chongqing-2021", "重庆市慈善总会 99公益日 2021 (synthetic)", 3'260'000, 1'050'000,
+constexpr workload_shape chongqing_2021_shape{"chongqing-2021-federation", "重庆市慈善总会 99公益日 2021 (synthetic, the federation alone)", 3'260'000, 1'050'000,
                                         530, 94, "2021-09-01", 10, 6, 3, 3};
 
 // Gift amounts in yuan and their weights: most gifts small, a few large. Mean about 52 yuan
@@ -53,33 +47,6 @@ constexpr std::array<std::uint64_t, 15> gift_yuan{1, 2, 5, 9, 10, 20, 50, 99, 10
 constexpr std::array<std::uint64_t, 15> gift_weight{300, 80, 160, 60, 140, 90, 70, 30, 40, 15, 10, 5, 4, 1, 1};
 
 
-// A Zipf-like law over ranks 0..n-1 with weight 10^9 / (rank + 16), drawn in two steps: a tier
-// of ranks [2^k - 1, 2^(k+1) - 1) by the tier's total weight, then a rank uniformly inside it.
-// Within a tier weights differ by at most 2:1, so this keeps the heavy tail at O(1) per draw.
-class tiered_zipf {
- public:
-  explicit tiered_zipf(std::uint64_t n) {
-    std::vector<std::uint64_t> weights;
-    for (std::uint64_t first = 0; first < n; first = 2 * first + 1) {
-      const std::uint64_t last = std::min(n, 2 * first + 1);
-      std::uint64_t weight = 0;
-      for (std::uint64_t rank = first; rank < last; ++rank) weight += 1'000'000'000ULL / (rank + 16);
-      firsts_.push_back(first);
-      sizes_.push_back(last - first);
-      weights.push_back(weight);
-    }
-    tiers_.emplace(weights);
-  }
-  std::uint64_t pick(splitmix64& random) const {
-    const std::size_t tier = tiers_->pick(random);
-    return firsts_[tier] + random.below(sizes_[tier]);
-  }
-
- private:
-  std::optional<weighted_choice> tiers_;
-  std::vector<std::uint64_t> firsts_, sizes_;
-};
-
 // How busy each hour of a day is, in relative units: quiet nights, the 10:00 rush on matching
 // days, evening peaks.
 constexpr std::array<std::uint64_t, 24> ordinary_hours{2, 1, 1, 1, 1, 2, 4, 8, 12, 14, 16, 16,
@@ -87,15 +54,12 @@ constexpr std::array<std::uint64_t, 24> ordinary_hours{2, 1, 1, 1, 1, 2, 4, 8, 1
 constexpr std::array<std::uint64_t, 24> matching_hours{4, 2, 1, 1, 1, 2, 6, 12, 20, 30, 120, 90,
                                                        50, 30, 24, 20, 18, 18, 20, 26, 32, 32, 20, 8};
 
-std::string yuan_text(std::uint64_t yuan) { return std::to_string(yuan) + ".00"; }
-
 // A full-size amount (yuan) scaled to the workload's size, in fen, at least 1 yuan.
 std::uint64_t scaled_fen(std::uint64_t full_yuan, std::uint64_t donations, std::uint64_t full_donations) {
-  const auto fen = static_cast<std::uint64_t>(detail::uint128{full_yuan} * 100 * donations / full_donations);
-  return std::max<std::uint64_t>(fen, 100);
+  return scaled(full_yuan * 100, donations, full_donations, 100);
 }
 
-std::string fen_text(std::uint64_t fen) { return fmt::format("{}.{:02}", fen / 100, fen % 100); }
+std::string fen_text(std::uint64_t fen) { return minor_text(fen); }
 
 std::string day_text(const local_date& start, int day) {
   return format_local_date(local_date::from_days(start.days_since_epoch() + day));
@@ -105,7 +69,7 @@ std::string day_text(const local_date& start, int day) {
 std::string rules_yaml(const workload_shape& shape, std::uint64_t donations) {
   const local_date start = *parse_local_date(shape.start_date);
   const auto money_of = [&](std::uint64_t full_yuan) { return fen_text(scaled_fen(full_yuan, donations, shape.donations)); };
-  const bool national = &shape == &national_2021;
+  const bool national = &shape == &national_2021_shape;
   std::string y;
   y += fmt::format("# {}: a synthetic campaign written by `matchfund generate --workload {}`.\n", shape.name, shape.id);
   y += "# Budgets are scaled to the number of donations generated; see include/matchfund/workload.hpp.\n";
@@ -171,7 +135,7 @@ std::string rules_yaml(const workload_shape& shape, std::uint64_t donations) {
 std::string projects_csv(const workload_shape& shape, splitmix64& random) {
   static constexpr std::array<const char*, 7> directions{"产业", "养老", "儿童", "扶弱", "教育", "医疗", "生态"};
   const tiered_zipf organization_law(shape.organizations);
-  const bool national = &shape == &national_2021;
+  const bool national = &shape == &national_2021_shape;
   std::string csv = "id,organization,category,tags\n";
   for (std::uint64_t p = 0; p < shape.projects; ++p) {
     const std::uint64_t organization = p < shape.organizations ? p : organization_law.pick(random);
@@ -186,103 +150,63 @@ std::string projects_csv(const workload_shape& shape, splitmix64& random) {
 // hour profile (exact cumulative shares), milliseconds drawn and sorted within the second.
 void write_events(const workload_shape& shape, std::uint64_t donations, std::uint64_t donors, detail::output_file& out,
                   splitmix64& random) {
-  std::string buffer = "id,time,donor,project,amount,attr.flowers\n";
-  buffer.reserve(8u << 20);
-  const auto flush = [&] {
-    out.write(buffer);
-    buffer.clear();
-  };
-
-  const local_date start = *parse_local_date(shape.start_date);
-  const std::uint64_t seconds = static_cast<std::uint64_t>(shape.days) * 86'400;
+  row_writer rows(out, "id,time,donor,project,amount,attr.flowers", std::string(shape.start_date) + "T00:00:00+08:00");
   const auto weight_of_second = [&](std::uint64_t s) {
     const auto day = static_cast<int>(s / 86'400);
     const std::size_t hour = s % 86'400 / 3'600;
     const bool matching = day >= shape.first_matching_day && day < shape.first_matching_day + shape.matching_days;
     return matching ? matching_hours[hour] : ordinary_hours[hour];
   };
-  std::uint64_t total_weight = 0;
-  for (std::uint64_t s = 0; s < seconds; s += 3'600) total_weight += weight_of_second(s) * 3'600;
-
   const tiered_zipf donor_law(donors);
   const tiered_zipf project_law(shape.projects);
-  const weighted_choice gift_law(gift_weight);
-  std::vector<std::string> gift_texts;
-  for (auto yuan : gift_yuan) gift_texts.push_back(yuan_text(yuan * shape.amount_scale));
+  std::vector<std::uint64_t> gift_fen;
+  for (auto yuan : gift_yuan) gift_fen.push_back(yuan * shape.amount_scale * 100);
+  const amount_law gift_law(gift_fen, gift_weight);
   std::vector<std::string> project_ids;
   for (std::uint64_t p = 0; p < shape.projects; ++p) project_ids.push_back(fmt::format("p{:05}", p));
 
-  const auto append_number = [&](std::uint64_t n) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-    buffer.append(digits, end);
-  };
   std::uint64_t written = 0;
-  std::uint64_t cumulative = 0;
-  std::vector<std::uint16_t> milliseconds;
-  std::string second_text;  // "YYYY-MM-DDTHH:MM:SS." of the current second
-  const utc_offset beijing = utc_offset::from_minutes(480);
-  const std::int64_t start_ms = at_local(start, local_clock::from_seconds(0), beijing).epoch_ms();
-  for (std::uint64_t s = 0; s < seconds && written < donations; ++s) {
-    cumulative += weight_of_second(s);
-    const auto due = static_cast<std::uint64_t>(detail::uint128{donations} * cumulative / total_weight);
-    if (due == written) continue;
-    milliseconds.resize(due - written);
-    for (auto& ms : milliseconds) ms = static_cast<std::uint16_t>(random.below(1000));
-    std::sort(milliseconds.begin(), milliseconds.end());
-    const std::string stamp = format_rfc3339(timestamp::from_epoch_ms(start_ms + static_cast<std::int64_t>(s) * 1000),
-                                             beijing);
-    second_text = stamp.substr(0, 20);  // "2021-09-07T10:00:00."
+  const auto emit = [&](std::uint64_t second, std::span<const std::uint16_t> milliseconds) {
     for (std::uint16_t ms : milliseconds) {
-      ++written;
-      buffer += "n-";
-      append_number(written);
-      buffer += ',';
-      buffer += second_text;
-      buffer += static_cast<char>('0' + ms / 100);
-      buffer += static_cast<char>('0' + ms / 10 % 10);
-      buffer += static_cast<char>('0' + ms % 10);
-      buffer += "+08:00,u";
-      append_number(donor_law.pick(random));
-      buffer += ',';
-      buffer += project_ids[project_law.pick(random)];
-      buffer += ',';
-      buffer += gift_texts[gift_law.pick(random)];
-      buffer += ',';
+      rows.text("n-").number(++written).comma().time(second, ms).text(",u").number(donor_law.pick(random)).comma();
+      rows.text(project_ids[project_law.pick(random)]).comma().text(gift_law.text(gift_law.pick(random))).comma();
       // 小红花: most donors have a few, some many.
-      append_number(random.below(4) == 0 ? random.below(300) : random.below(40));
-      buffer += '\n';
+      rows.number(random.below(4) == 0 ? random.below(300) : random.below(40));
+      rows.end_row();
     }
-    if (buffer.size() >= (8u << 20) - 4096) flush();
-  }
-  flush();
+  };
+  spread_over_seconds(donations, static_cast<std::uint64_t>(shape.days) * 86'400, weight_of_second, random, emit);
+  rows.finish();
+}
+
+generated_counts generate_shape(const workload_shape& shape, std::uint64_t donations, std::uint64_t seed,
+                                detail::output_set& files) {
+  // Donors scale with the donations (about 3.4 gifts per donor nationally), at least one.
+  const std::uint64_t donors = scaled(shape.donors, donations, shape.donations);
+  splitmix64 random(seed);
+  files.create("projects.csv").write(projects_csv(shape, random));
+  files.create("rules.yaml").write(rules_yaml(shape, donations));
+  write_events(shape, donations, donors, files.create("events.csv"), random);
+  return {donors, shape.projects, shape.organizations};
 }
 
 }  // namespace
 
-std::optional<workload_kind> workload_from_string(std::string_view name) {
-  if (name == national_2021.id) return workload_kind::national_2021;
-  if (name == chongqing_2021.id) return workload_kind::chongqing_2021;
-  return std::nullopt;
-}
+extern const definition national_2021{
+    {"national-2021", "99公益日 2021, the whole country: 68.7 million donations over 10 days, 3 matching days", 68'700'000},
+    0,
+    [](std::uint64_t donations, std::uint64_t seed, detail::output_set& files) {
+      return generate_shape(national_2021_shape, donations, seed, files);
+    },
+    nullptr};
 
-workload_summary generate_workload(const workload_options& options, const std::filesystem::path& directory) {
-  const workload_shape& shape = options.kind == workload_kind::national_2021 ? national_2021 : chongqing_2021;
-  const std::uint64_t donations = options.donations.value_or(shape.donations);
-  if (donations == 0) throw error("a workload needs at least one donation");
-  // Donors scale with the donations (about 3.4 gifts per donor nationally), at least one.
-  const auto donors = std::max<std::uint64_t>(
-      1, static_cast<std::uint64_t>(detail::uint128{shape.donors} * donations / shape.donations));
-  // All three files appear together, or none (output_files.hpp).
-  detail::output_set files(directory);
-  splitmix64 random(options.seed);
-  workload_summary summary{donations, donors, shape.projects, shape.organizations, directory / "rules.yaml",
-                           directory / "events.csv"};
-  files.create("projects.csv").write(projects_csv(shape, random));
-  files.create("rules.yaml").write(rules_yaml(shape, donations));
-  write_events(shape, donations, donors, files.create("events.csv"), random);
-  files.commit();
-  return summary;
-}
+extern const definition chongqing_2021_federation{
+    {"chongqing-2021-federation",
+     "the Chongqing federation's 99公益日 2021 alone, its pool sized to its published match (an input)", 3'260'000},
+    0,
+    [](std::uint64_t donations, std::uint64_t seed, detail::output_set& files) {
+      return generate_shape(chongqing_2021_shape, donations, seed, files);
+    },
+    nullptr};
 
-}  // namespace matchfund
+}  // namespace matchfund::calibrated

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -32,7 +33,8 @@ TEST_CASE("workload names", "[workload]") {
   std::vector<std::string> names;
   for (const auto& w : workloads()) names.emplace_back(w.name);
   CHECK(names == std::vector<std::string>{"national-2021", "chongqing-2021-federation", "chongqing-2019", "chongqing-2020",
-                                          "chongqing-2021"});
+                                          "chongqing-2021",
+                                          "ntgd-2015", "bigive-2024", "facebook-2017", "facebook-2018"});
   REQUIRE(find_workload("chongqing-2020") != nullptr);
   CHECK(find_workload("chongqing-2020")->donations == 57'800'000);
   CHECK(find_workload("national") == nullptr);
@@ -76,8 +78,12 @@ TEST_CASE("a workload is the same for the same seed and replays with every invar
     const auto report = replay(rules, files, first / "out", replay_options{});
     CHECK(report.donations == 20'000);
     for (const auto& invariant : report.invariants) CHECK(invariant.holds);
-    CHECK(report.outcome_counts.count("matched") == 1);
+    // A campaign whose only match is a close-out (a pro-rata bonus pool) matches nothing during
+    // the day: its close-out pays instead.
+    const bool closeout_paid = std::any_of(report.funds.begin(), report.funds.end(),
+                                           [](const fund_report& fund) { return fund.closeout.minor_units() > 0; });
+    CHECK((report.outcome_counts.count("matched") == 1 || closeout_paid));
     for (const auto& directory : {first, second, other_seed}) fs::remove_all(directory);
   }
-  CHECK(seen == 5);
+  CHECK(seen == 9);
 }

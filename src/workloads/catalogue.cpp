@@ -18,10 +18,14 @@ extern const definition ntgd_2015;
 extern const definition bigive_2024;
 extern const definition facebook_2017;
 extern const definition facebook_2018;
+extern const definition tencent_2017;
+extern const definition chongqing_2022;
 
 std::span<const definition* const> all_definitions() {
   static const std::vector<const definition*> all{
       &national_2021,  &chongqing_2021_federation, &chongqing_2019, &chongqing_2020, &chongqing_2021,
+      &tencent_2017,
+      &chongqing_2022,
       &ntgd_2015,
       &bigive_2024,
       &facebook_2017,

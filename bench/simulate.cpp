@@ -2,7 +2,7 @@
 // the demand stream alone and the whole simulation (generation, the engine, close-out, the
 // summaries). Prints its figures:
 //
-//   build/bench/matchfund_bench_simulate --workload chongqing-2021 rules/chongqing-2021-demand.yaml [--runs N] [--threads T]
+//   build/bench/matchfund_bench_simulate --workload chongqing-2021-federation rules/chongqing-2021-federation-demand.yaml [--runs N] [--threads T]
 //   build/bench/matchfund_bench_simulate RULES.yaml DEMAND.yaml [--runs N] [--threads T] [--seed S]
 //
 // A workload's rules are written by generate_workload (its full size, so that its pools are the

@@ -27,6 +27,7 @@ const std::map<std::string, std::set<std::string>> allowed = {
     {"engine", {"engine", "support"}},
     {"write", {"write", "support"}},
     {"synth", {"synth", "write", "support"}},
+    {"workloads", {"workloads", "synth", "write", "support"}},
     {"run", {"run", "load", "read", "engine", "write", "synth", "support"}},
     {"report", {"report", "support"}},
     {"cli", {"cli"}},

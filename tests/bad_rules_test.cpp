@@ -375,7 +375,7 @@ rules:
     rounding: half_even
     exclusive: true
     on_refund: forfeit
-    settle: { when: { field: project.raised, op: ">=", value: "10" } }
+    settle: { when: { field: project.raised, op: ">=", value: "10" }, payments: { min: 2, within_days: 30 } }
   - id: gift
     priority: 40
     sources: [rest]

@@ -252,7 +252,9 @@ TEST_CASE("a rule's defaults and every option", "[load_rules]") {
   CHECK(rule.windows[0].from == at("2021-09-08T00:00:00+08:00"));
   CHECK_FALSE(rule.windows[0].daily.has_value());
   REQUIRE(rule.settle.has_value());
-  CHECK(std::get<money>(rule.settle->leaf.operands[0]) == yuan("1000000.00"));
+  REQUIRE(rule.settle->when.has_value());
+  CHECK_FALSE(rule.settle->payments.has_value());
+  CHECK(std::get<money>(rule.settle->when->leaf.operands[0]) == yuan("1000000.00"));
   const cap_spec& cap = result.rules->cap(rule.own_caps[0]);
   CHECK(cap.per == cap_scope::field);
   CHECK(cap.scope_field->kind == field_kind::donor_attribute);

@@ -217,6 +217,22 @@ inline constexpr std::optional<refund_disposition> refund_disposition_from_strin
   return std::nullopt;
 }
 
+// `settle.payments` (docs/semantics.md, "Settlement on the donor's later payments"): a match
+// line stands at the close only if the matched donation's donor made at least `min` payments to
+// its project from the donation's time on, the donation itself included, before
+// `within_days` × 86,400 s had passed when that is given. GlobalGiving's recurring match keeps
+// the match of a first instalment only if the donor pays four times in all.
+struct payments_requirement {
+  std::int64_t min = 1;                     // at least 1
+  std::optional<std::int64_t> within_days;  // at least 1; none: any time before the close
+};
+
+// `settle`: what a rule's match lines must meet at the close to stand; at least one of the two.
+struct settle_spec {
+  std::optional<condition> when;  // on project and fund fields at the close
+  std::optional<payments_requirement> payments;
+};
+
 struct rule_spec {
   std::string id;
   std::string description;
@@ -235,7 +251,7 @@ struct rule_spec {
   rounding round = rounding::floor;
   bool exclusive = false;
   refund_disposition on_refund = refund_disposition::give_back;
-  std::optional<condition> settle;
+  std::optional<settle_spec> settle;
   source_position position;
 };
 

@@ -104,6 +104,17 @@ struct describer {
     return text + "]";
   }
 
+  // `when` as a condition; `payments` in words: the donor's payments the match waits for.
+  std::string describe_settle(const settle_spec& settle) const {
+    std::string text = settle.when ? describe_condition(*settle.when) : std::string();
+    if (const auto& payments = settle.payments) {
+      text += fmt::format("{}the donor made at least {} payment{} to the project from the donation on{}",
+                          text.empty() ? "" : " and ", payments->min, payments->min == 1 ? "" : "s",
+                          payments->within_days ? fmt::format(", within {} days", *payments->within_days) : "");
+    }
+    return text;
+  }
+
   std::string describe_cap(const cap_spec& cap) const {
     static constexpr const char* scopes[] = {"donation", "donor", "project", "organization", "region",
                                              "category", "donor and project", "donor and organization",
@@ -189,7 +200,7 @@ struct describer {
                                         to_string(rule.round), to_string(rule.on_refund));
       if (rule.exclusive) options += ", exclusive";
       line("       {}", options);
-      if (rule.settle) line("       settles if {}", describe_condition(*rule.settle));
+      if (rule.settle) line("       settles if {}", describe_settle(*rule.settle));
     }
   }
 

@@ -244,7 +244,8 @@ void engine::state::run_rematch(const closeout_spec& step, closeout_index index,
 }
 
 // Not refunded, none of its lines reversed, nothing of it revoked, its project eligible for the
-// step and passing the rule's settle (the verdict settlement reached at the close).
+// step and passing the rule's settle (the verdicts settlement reached at the close: the project's
+// `when`, the donor's payments counted then).
 bool engine::state::may_rematch(const rematch_candidate& candidate, const closeout_spec& step) const {
   const donation_record& donation = donations[candidate.donation];
   if (!donations.refunded_of(candidate.donation).is_zero()) return false;
@@ -253,7 +254,7 @@ bool engine::state::may_rematch(const rematch_candidate& candidate, const closeo
     if (donations.reversed_of(l) > money{}) return false;
   }
   if (revoked.cover(engine_detail::id_of(donation), ids.donor_name(donation.donor), donation.project)) return false;
-  return eligible_at_close(step.eligible, donation.project) && !fails_settlement(candidate.rule, donation.project);
+  return eligible_at_close(step.eligible, donation.project) && !fails_settlement(candidate.rule, candidate.donation);
 }
 
 std::span<const engine_detail::rematch_cap> engine::state::caps_of(const rematch_candidate& candidate) const {

@@ -178,28 +178,7 @@ void engine::state::close(timestamp t) {
     if (rules.funds()[f].expire_unused) funds.expire(f, t);
   }
   funds.release_due(t, true);
-  // Settlement: every settle condition is decided for every project on the state at close (the
-  // verdicts also decide rematch, SPEC §7), then the lines of rules whose project fails it are
-  // reversed with return, in processing order, as caused by the close event.
-  settles.assign(rules.rules().size(), {});
-  for (std::size_t r = 0; r < rules.rules().size(); ++r) {
-    const rule_spec& rule = rules.rules()[r];
-    if (!rule.settle) continue;
-    settles[r].resize(rules.projects().size());
-    for (std::size_t p = 0; p < rules.projects().size(); ++p) {
-      settles[r][p] = eligible_at_close(*rule.settle, index_at<project_index>(p));
-    }
-  }
-  std::vector<bool> failing(rules.rules().size());
-  for (const payment_record& payment : donations.payments()) {  // the donations that have anything to reverse
-    const project_index project = donations[payment.donation].project;
-    bool any = false;
-    for (std::size_t r = 0; r < rules.rules().size(); ++r) {
-      failing[r] = fails_settlement(index_at<rule_index>(r), project);
-      any = any || failing[r];
-    }
-    if (any) reverse_donation(payment.donation, true, refund_disposition::give_back, t, close_event_id, &failing);
-  }
+  settle(t);  // settlement.cpp
   run_closeout(t);
   is_closed = true;
 }
@@ -256,6 +235,9 @@ engine::event_result engine::state::process(const event& e, bool check_id, std::
       break;
   }
   if (!result.rejected) last_time = e.time;
+  // The time of the donation just recorded, when settlement will count payments by time: a
+  // single test per event otherwise, outside process_donation.
+  if (times.kept()) [[unlikely]] times.catch_up(donations.size(), e.time);
   return result;
 }
 

@@ -20,6 +20,7 @@
 #include "engine/cap_book.hpp"
 #include "engine/donation_book.hpp"
 #include "engine/donation_marks.hpp"
+#include "engine/donation_times.hpp"
 #include "engine/field_reader.hpp"
 #include "engine/fund_book.hpp"
 #include "engine/hold_book.hpp"
@@ -63,6 +64,7 @@ struct engine::state {
   engine_detail::rule_plan plan;
   engine_detail::day_ranking ranking;
   engine_detail::donation_marks marks;
+  engine_detail::donation_times times;  // only when a rule settles on the donor's later payments
   engine_detail::revocations revoked;
   engine_detail::hold_book holds;
   std::vector<project_totals> projects;
@@ -71,8 +73,12 @@ struct engine::state {
   std::vector<rematch_cap> rematch_caps;
   std::optional<timestamp> last_time;
   std::string_view close_event_id;  // the close event's id (kept in the arena); empty at end of input
-  // Per rule with `settle`: per project, whether it settles, decided once at the close.
+  // Per rule with `settle.when`: per project, whether it settles, decided once at the close.
   std::vector<std::vector<bool>> settles;
+  // Settlement on the donor's later payments (settlement.cpp): at the close, keyed by project
+  // << 32 | donor, the times of the payments that count, in order. Read by settlement and by the
+  // rematch steps of the same close, and by nothing after it: it is not saved.
+  boost::unordered_flat_map<std::uint64_t, std::vector<timestamp>> payments_at_close;
   bool is_closed = false;
   bool explaining = false;
   bool fed_ahead = false;  // engine::prefetch() is in use: process() need not prefetch for itself
@@ -89,6 +95,7 @@ struct engine::state {
         plan(rules, fields),
         ranking(rules, plan.rank_openings),
         marks(plan.marked_kinds),
+        times(rules),
         projects(rules.projects().size()),
         evaluations(rules.rules().size()),
         paid_by_rule(rules.rules().size()),
@@ -284,10 +291,14 @@ struct engine::state {
   event_result process_refund(const event& e, std::optional<std::uint32_t> refunded);
   event_result process_revoke(const event& e);
   void close(timestamp t);
-  [[nodiscard]] bool fails_settlement(rule_index rule, project_index project) const {
-    const auto& verdicts = settles[position(rule)];
-    return !verdicts.empty() && !verdicts[position(project)];
-  }
+
+  // ---- settlement at the close (settlement.cpp) ----------------------------------------------
+  void settle(timestamp t);
+  void count_payments_at_close();
+  // Whether the close reverses what `rule` paid the donation at position `donation`: its project
+  // fails the rule's `settle.when`, or its donor's payments fall short of `settle.payments`.
+  [[nodiscard]] bool fails_settlement(rule_index rule, std::uint32_t donation) const;
+  [[nodiscard]] bool payments_fall_short(const payments_requirement& required, std::uint32_t donation) const;
 
   // ---- close-out (closeout.cpp) ----------------------------------------------------------------
 

@@ -82,6 +82,7 @@ void engine::state::confirm_hold(std::uint32_t h, timestamp t, std::string_view 
   const campaign_spec& campaign = rules.campaign();
   donation.pending_hold = false;
   donation.inside_campaign = !is_closed && t >= campaign.start && t < campaign.end;
+  if (times.kept()) times.confirmed(hold.donation, t);  // a payment as of its confirm (settlement)
   const std::string_view hold_id = engine_detail::id_of(donation);
   const std::string_view donor = ids.donor_name(donation.donor);
   for (std::uint32_t k = 0; k < hold.line_count; ++k) {

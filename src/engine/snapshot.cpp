@@ -161,6 +161,7 @@ void engine::state::save_payload(binary_writer& out) const {
   out.boolean(ids_vouched);
   ranking.save(out);  // nothing unless a rule reads a day rank
   marks.save(out);    // nothing unless a close-out weight names qualifying or outside money
+  times.save(out);    // nothing unless a rule settles on the donor's later payments
 }
 
 void engine::state::restore_payload(binary_reader& in) {
@@ -204,12 +205,14 @@ void engine::state::restore_payload(binary_reader& in) {
   ids_vouched = in.boolean();
   ranking.restore(in);
   marks.restore(in);
+  times.restore(in);
   check_restored();
 }
 
 // What one part's records say of another's, checked once all are back.
 void engine::state::check_restored() {
   if (ids.restored_indexed() > donations.size()) binary_reader::fail("the indexed donations");
+  if (times.kept() && times.size() != donations.size()) binary_reader::fail("the donations' times");
   ids.index_restored_donations();
   const auto payments = donations.payments().size();
   for (std::uint32_t d = 0; d < ids.donor_count(); ++d) {

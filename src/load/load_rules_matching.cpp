@@ -71,14 +71,46 @@ void rules_loader::read_rule(const located_node& node, std::size_t file_index, r
     rule.on_refund = detail::read_choice<refund_disposition>(*on_refund, refund_disposition_spellings)
                          .value_or(refund_disposition::give_back);
   }
-  if (auto settle = reader.optional("settle")) {
-    map_reader settle_reader(*settle);
-    if (auto when = settle_reader.required("when")) {
-      rule.settle = read_condition(*when, field_context::project_at_close, std::nullopt);
-    }
-    settle_reader.finish();
-  }
+  if (auto settle = reader.optional("settle")) rule.settle = read_settle(*settle);
   reader.finish();
+}
+
+// `settle`: a condition on project and fund fields at the close (`when`), the donor's later
+// payments (`payments`), or both.
+std::optional<settle_spec> rules_loader::read_settle(const located_node& settle) {
+  map_reader settle_reader(settle);
+  settle_spec spec;
+  const auto when = settle_reader.optional("when");
+  const auto payments = settle_reader.optional("payments");
+  if (when) spec.when = read_condition(*when, field_context::project_at_close, std::nullopt);
+  if (payments) spec.payments = read_payments(*payments);
+  if (settle_reader.valid() && !when && !payments) {
+    settle.report("settle needs when, payments or both", diagnostic_code::missing_key);
+  }
+  settle_reader.finish();
+  return spec;
+}
+
+// `payments: {min, within_days?}`. `min` is at least 1 and at most the donations one run can
+// hold (a larger count could never be met); `within_days` at least 1 and at most 3,652,425
+// days, the 10,000 years in which event times can lie (a longer span is the same as none).
+std::optional<payments_requirement> rules_loader::read_payments(const located_node& payments) {
+  map_reader payments_reader(payments);
+  payments_requirement requirement;
+  bool ok = payments_reader.valid();
+  if (auto min = payments_reader.required("min")) {
+    const auto count = detail::read_integer(*min, 1, std::int64_t{1} << 31);
+    if (count) requirement.min = *count; else ok = false;
+  } else {
+    ok = false;
+  }
+  if (auto within = payments_reader.optional("within_days")) {
+    requirement.within_days = detail::read_integer(*within, 1, 3'652'425);
+    ok = ok && requirement.within_days.has_value();
+  }
+  payments_reader.finish();
+  if (!ok) return std::nullopt;
+  return requirement;
 }
 
 void rules_loader::read_windows(const located_node& windows, rule_spec& rule) {

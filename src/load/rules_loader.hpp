@@ -146,6 +146,8 @@ class rules_loader {
   void read_rule(const located_node& node, std::size_t file_index, rule_spec& rule);
   void read_windows(const located_node& windows, rule_spec& rule);
   std::optional<window_spec> read_window(const located_node& element);
+  std::optional<settle_spec> read_settle(const located_node& settle);
+  std::optional<payments_requirement> read_payments(const located_node& payments);
   void read_own_caps(const located_node& caps, std::size_t file_index, rule_index self, rule_spec& rule);
   std::optional<formula> read_formula(map_reader& reader, rule_index self);
   void require_seed(const located_node& random, std::string_view what);

@@ -35,8 +35,9 @@
 //     is available before it); then settlement. The close without a `close` event is at
 //     max(campaign end, time of the last accepted event).
 // 10. Settlement evaluates every `settle.when` on the state at close (after expiry and the
-//     pending releases) for every project first, then reverses, in processing order of the
-//     donations, every payment of a rule whose project fails, disposition `return`. Settlement
+//     pending releases) for every project first, and every `settle.payments` for every donation,
+//     then reverses, in processing order of the donations, every payment of a rule whose project
+//     fails or whose donation's donor paid too few times, disposition `return`. Settlement
 //     reversals carry the close event's id (empty at the end of input), as close-out lines do.
 // 11. A cap's `max_from` read from an integer attribute on a money cap is whole units; read from
 //     a money attribute on a count cap it is the whole units of the amount.
@@ -276,6 +277,7 @@ class model {
   void revoke(const event& e);
   [[nodiscard]] bool is_revoked(const event& donation) const;
   void settle(timestamp t, const std::string& event_id);
+  [[nodiscard]] bool settle_payments_fail(const donation_record& record, std::size_t rule) const;
   void reverse(donation_record& record, rule_payment& payment, bool in_full,
                std::optional<refund_disposition> disposition, const std::string& event_id, timestamp t);
 

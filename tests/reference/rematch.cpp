@@ -39,7 +39,8 @@ void model::rematch(const closeout_spec& step, step_purse& purse, timestamp t, c
 }
 
 // Evaluated up to a want and paid less than it. Skipped: any refund, any match line reversed,
-// revoked, or the project fails the step's eligible or the rule's settle.
+// revoked, or the project fails the step's eligible or the rule's settle (its `when` or its donor's
+// payments).
 bool model::may_rematch(const closeout_spec& step, const donation_record& record,
                         const rematch_memory& memory) const {
   const std::size_t project = position(*record.donation.project);
@@ -52,7 +53,7 @@ bool model::may_rematch(const closeout_spec& step, const donation_record& record
   }
   if (is_revoked(record.donation)) return false;
   if (!holds(step.eligible, context{nullptr, project, nullptr})) return false;
-  return !settle_fails_[position(*step.rule)][project];
+  return !settle_fails_[position(*step.rule)][project] && !settle_payments_fail(record, position(*step.rule));
 }
 
 // Donation caps re-clip min(amount, matchable_max) to their limit minus their counter without

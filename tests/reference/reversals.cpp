@@ -2,9 +2,12 @@
 // others in full) and give back what the donations held on the caps.
 #include <algorithm>
 #include <cstdint>
+#include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "matchfund/assert.hpp"
@@ -108,22 +111,52 @@ bool model::is_revoked(const event& donation) const {
          revoked_projects_.contains(position(*donation.project));
 }
 
-// Settlement (SPEC §6): every condition on the state at close first, then the reversals.
+// Settlement (SPEC §6): every condition on the state at close first, then the reversals. A
+// payment of a rule with `settle.payments` also needs its donor's payments (settle_payments_fail).
 void model::settle(timestamp t, const std::string& event_id) {
   settle_fails_.assign(rules_.rules().size(), std::vector<bool>(projects_.size(), false));
   std::vector<std::vector<bool>>& fails = settle_fails_;
   for (std::size_t r = 0; r < rules_.rules().size(); ++r) {
     const rule_spec& rule = rules_.rules()[r];
-    if (!rule.settle) continue;
-    for (std::size_t p = 0; p < projects_.size(); ++p) fails[r][p] = !holds(*rule.settle, context{nullptr, p, nullptr});
+    if (!rule.settle || !rule.settle->when) continue;
+    for (std::size_t p = 0; p < projects_.size(); ++p) fails[r][p] = !holds(*rule.settle->when, context{nullptr, p, nullptr});
+  }
+  std::set<std::pair<std::string, std::size_t>> short_of_payments;  // (donation id, rule), decided before any reversal
+  for (const std::string& id : donation_order_) {
+    for (std::size_t r = 0; r < rules_.rules().size(); ++r) {
+      if (settle_payments_fail(donations_.at(id), r)) short_of_payments.insert({id, r});
+    }
   }
   for (const std::string& id : donation_order_) {
     donation_record& record = donations_.at(id);
     for (rule_payment& payment : record.payments) {
-      if (!fails[payment.rule][position(*record.donation.project)]) continue;
+      if (!fails[payment.rule][position(*record.donation.project)] && !short_of_payments.contains({id, payment.rule})) continue;
       reverse(record, payment, true, refund_disposition::give_back, event_id, t);
     }
   }
+}
+
+// docs/semantics.md, "Settlement on the donor's later payments": the donations of the same donor
+// to the same project that count as payments, from the donation's own time (included) to
+// within_days later (excluded), must be at least `min`. A payment is a donation the model took
+// (a hold from its confirm on), not refunded in full and not revoked. No donor id: it fails.
+bool model::settle_payments_fail(const donation_record& record, std::size_t rule) const {
+  const std::optional<settle_spec>& settle = rules_.rules()[rule].settle;
+  if (!settle || !settle->payments) return false;
+  const event& d = record.donation;
+  if (d.donor.empty()) return true;
+  std::optional<timestamp> until;
+  if (settle->payments->within_days) until = record.since + std::chrono::days(*settle->payments->within_days);
+  std::int64_t payments = 0;
+  for (const std::string& id : donation_order_) {
+    const donation_record& other = donations_.at(id);
+    const event& o = other.donation;
+    if (o.donor != d.donor || o.project != d.project) continue;
+    if (other.since < record.since || (until && other.since >= *until)) continue;
+    if (other.refunded == *o.amount || is_revoked(o)) continue;
+    ++payments;
+  }
+  return payments < settle->payments->min;
 }
 
 }  // namespace matchfund::reference

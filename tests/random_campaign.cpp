@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "random_campaign_holds.hpp"
+#include "random_campaign_recurring.hpp"
 #include "synth/sampling.hpp"
 
 namespace matchfund::testing {
@@ -42,7 +43,7 @@ struct planned_step {
 class campaign_writer {
  public:
   explicit campaign_writer(std::uint64_t seed)
-      : seed_(seed), main_(seed), closeout_(seed ^ 0x9E3779B97F4A7C15ULL), order_(seed ^ 0xD1B54A32D192ED03ULL), holds_(seed) {}
+      : seed_(seed), main_(seed), closeout_(seed ^ 0x9E3779B97F4A7C15ULL), order_(seed ^ 0xD1B54A32D192ED03ULL), holds_(seed), recurring_(seed) {}
 
   random_campaign write() {
     write_campaign_and_projects();
@@ -52,6 +53,8 @@ class campaign_writer {
     write_rules();
     write_closeout();
     write_events();
+    c_.events_csv = recurring_.add_to(c_.events_csv);  // later instalments, when a rule settles on them
+    c_.features.settled_by_payments = recurring_.settled_by_payments();
     if (holds_.enabled()) c_.events_csv = holds_.add_to(c_.events_csv, projects_);  // SPEC §12
     c_.features.holds = holds_.enabled();
     reorder_events();
@@ -89,6 +92,7 @@ class campaign_writer {
   std::uint64_t seed_;
   draws main_, closeout_, order_;
   random_holds holds_;  // SPEC §12: a stream of its own (random_campaign_holds.hpp)
+  random_recurring recurring_;  // settle.payments: a stream of its own (random_campaign_recurring.hpp)
   random_campaign c_;
   int projects_ = 0, funds_ = 0, rules_ = 0;
   std::vector<bool> has_region_ = std::vector<bool>(2, false);
@@ -267,7 +271,9 @@ void campaign_writer::write_rule(int r) {
   if (main_.chance(20)) y += "    rounding: " + std::string(main_.chance(50) ? "half_up" : "half_even") + "\n";
   if (main_.chance(15)) y += "    exclusive: true\n";
   if (main_.chance(20)) y += "    on_refund: forfeit\n";
-  if (main_.chance(15)) y += "    settle: { when: { field: project.raised, op: \">=\", value: " + std::to_string(main_.pick(10, 200)) + " } }\n";
+  std::string when;
+  if (main_.chance(15)) when = "{ field: project.raised, op: \">=\", value: " + std::to_string(main_.pick(10, 200)) + " }";
+  y += recurring_.settle("r" + std::to_string(r), when);
 }
 
 std::string campaign_writer::eligibility() {
@@ -585,27 +591,5 @@ void campaign_writer::note_missing_text() {
 }  // namespace
 
 random_campaign make_random_campaign(std::uint64_t seed) { return campaign_writer(seed).write(); }
-
-std::vector<std::vector<std::string>> csv_cells(const std::string& csv) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream lines(csv);
-  for (std::string line; std::getline(lines, line);) {
-    std::vector<std::string>& cells = rows.emplace_back();
-    std::istringstream fields(line);
-    for (std::string field; std::getline(fields, field, ',');) cells.push_back(field);
-    if (!line.empty() && line.back() == ',') cells.emplace_back();  // getline drops an empty last cell
-  }
-  return rows;
-}
-
-std::set<std::string> kinds_paid(const random_campaign& campaign, const std::string& ledger_csv) {
-  std::set<std::string> kinds;
-  for (const auto& columns : csv_cells(ledger_csv)) {
-    if (columns.size() < 10 || columns[2] != "closeout" || columns[7].size() < 2) continue;
-    const auto step = static_cast<std::size_t>(std::stoi(columns[7].substr(1)));
-    if (step < campaign.step_kinds.size()) kinds.insert(campaign.step_kinds[step]);
-  }
-  return kinds;
-}
 
 }  // namespace matchfund::testing

@@ -22,6 +22,7 @@ struct campaign_features {
   std::set<std::string> recorded_rules;  // rules whose match is read from an attribute (ratio_from, amount_from)
   std::set<std::string> stepped_rules;   // rules with a stepped ratio
   std::set<std::string> ranked_rules;    // rules eligible by a day rank (the leader at the opening)
+  std::set<std::string> settled_by_payments;  // rules with settle.payments and no settle.when
 };
 
 struct random_campaign {
@@ -35,7 +36,8 @@ struct random_campaign {
 
 // 1-3 funds, 1-4 rules with random mechanics, a few projects and donors, 10-60 events over three
 // days (donations, refunds, revocations, sometimes a close), and most often close-out steps; in
-// about 40 % of campaigns, holds too (random_campaign_holds.hpp).
+// about 40 % of campaigns, holds too (random_campaign_holds.hpp); rules settled on the donor's
+// later payments, with later instalments in the events (random_campaign_recurring.hpp).
 random_campaign make_random_campaign(std::uint64_t seed);
 
 // The rows of an output CSV as its comma-separated cells, an empty last cell included (the

@@ -180,6 +180,7 @@ void engine::state::close(timestamp t) {
   funds.release_due(t, true);
   settle(t);  // settlement.cpp
   run_closeout(t);
+  payments_at_close = {};  // read by settlement and rematch only: its memory goes back now
   is_closed = true;
 }
 

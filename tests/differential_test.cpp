@@ -322,11 +322,12 @@ TEST_CASE("engine and reference model agree on random campaigns", "[differential
     INFO("close-out kind " << kind << " paid in " << counts.paid_by_kind[kind] << " seeds");
     CHECK(counts.paid_by_kind[kind] >= seeds / 30);
   }
-  // The weights of qualifying and outside-window money pay more rarely: the rule they name must
-  // have windows (outside) and the step must pay at all (out of 300: 2 each at the least).
+  // The weights of qualifying and outside-window money pay more rarely (the step must pay at all,
+  // and outside-window money needs a rule with windows and gifts outside them): out of 300, 3 each
+  // at the least (13 and 4 are seen).
   for (const char* kind : {"proportional/qualifying", "proportional/outside_windows"}) {
     INFO("close-out kind " << kind << " paid in " << counts.paid_by_kind[kind] << " seeds");
-    CHECK(counts.paid_by_kind[kind] >= seeds / 150);
+    CHECK(counts.paid_by_kind[kind] >= seeds / 100);
   }
   // SPEC §11.14, §11.17, §11.19 (out of 300: 20 each at the very least).
   INFO(counts.with_zero_release << " campaigns with a zero release, " << counts.with_empty_text_condition

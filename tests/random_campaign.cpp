@@ -96,6 +96,7 @@ class campaign_writer {
   random_campaign c_;
   int projects_ = 0, funds_ = 0, rules_ = 0;
   std::vector<bool> has_region_ = std::vector<bool>(2, false);
+  std::vector<int> rules_with_windows_;
   bool project_without_region_ = false, project_without_category_ = false;
   bool reads_empty_channel_ = false, reads_empty_region_ = false, reads_empty_category_ = false;
   std::vector<planned_step> steps_;
@@ -241,6 +242,7 @@ void campaign_writer::write_rule(int r) {
   y += "]\n";
   const bool windows = main_.chance(40);
   if (windows) y += "    windows: [ { daily: \"" + std::string(main_.chance(50) ? "10:00-24:00" : "08:00-20:00") + "\" } ]\n";
+  if (windows) rules_with_windows_.push_back(r);
   // Inside daily windows, sometimes only the day's leaders by the opening (project or organization).
   if (windows && closeout_.chance(35)) {
     y += std::string("    eligible: { field: project.") + (closeout_.chance(50) ? "day_rank" : "organization_day_rank") +
@@ -368,11 +370,15 @@ void campaign_writer::write_closeout() {
       static const char* weights[] = {"project.raised", "project.donors", "project.donations", "project.matched",
                                       "project.attr.pot", "project.attr.level"};
       static const char* rule_weights[] = {".total", ".qualifying", ".outside_windows"};
-      const int which = closeout_.pick(0, 11);
-      const int rule_weight = which < 6 ? -1 : (which - 6) / 2;  // total, qualifying, outside_windows
+      const int which = closeout_.pick(0, 20);
+      const int rule_weight = which < 6 ? -1 : (which - 6) / 5;  // total, qualifying, outside_windows
+      // Money outside a rule's windows needs a rule with windows: name one when there is one.
+      int rule = closeout_.pick(0, rules_ - 1);
+      if (rule_weight == 2 && !rules_with_windows_.empty()) {
+        rule = rules_with_windows_[static_cast<std::size_t>(closeout_.pick(0, static_cast<int>(rules_with_windows_.size()) - 1))];
+      }
       y += "    weight: " +
-           (rule_weight >= 0 ? "rule.r" + std::to_string(closeout_.pick(0, rules_ - 1)) + rule_weights[rule_weight]
-                             : std::string(weights[which])) +
+           (rule_weight >= 0 ? "rule.r" + std::to_string(rule) + rule_weights[rule_weight] : std::string(weights[which])) +
            "\n";
       if (rule_weight == 1) c_.step_kinds.back() = "proportional/qualifying";
       if (rule_weight == 2) c_.step_kinds.back() = "proportional/outside_windows";

@@ -1,55 +1,19 @@
 #include "random_campaign_holds.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
+
+#include "random_campaign_lines.hpp"
 
 namespace matchfund::testing {
 namespace {
 
-constexpr std::int64_t day = 86'400;
 constexpr std::int64_t campaign_end = 3 * day;  // 2021-09-10T00:00:00+08:00, in seconds from the start
 // The instants at which the random campaigns' funds may release (random_campaign.cpp): 10:00 of
 // each day, midnight of the first, and the pool's noon of the last.
 constexpr std::int64_t release_instants[] = {0, 10 * 3600, day + 10 * 3600, 2 * day + 10 * 3600, 2 * day + 12 * 3600};
-
-// Seconds since 2021-09-07T00:00:00+08:00 of a time written 2021-09-DDTHH:MM:SS+08:00.
-std::int64_t seconds_of(const std::string& time) {
-  const auto number = [&](std::size_t at) { return static_cast<std::int64_t>(std::stoi(time.substr(at, 2))); };
-  return (number(8) - 7) * day + number(11) * 3600 + number(14) * 60 + number(17);
-}
-
-std::string time_text(std::int64_t second) {
-  char text[64];
-  std::snprintf(text, sizeof text, "2021-09-%02dT%02d:%02d:%02d+08:00", static_cast<int>(7 + second / day),
-                static_cast<int>(second % day / 3600), static_cast<int>(second % 3600 / 60),
-                static_cast<int>(second % 60));
-  return text;
-}
-
-// The fields of a generated CSV line (the generator never quotes).
-std::vector<std::string> fields_of(const std::string& line) {
-  std::vector<std::string> fields;
-  std::size_t from = 0;
-  for (;;) {
-    const std::size_t comma = line.find(',', from);
-    fields.push_back(line.substr(from, comma - from));
-    if (comma == std::string::npos) return fields;
-    from = comma + 1;
-  }
-}
-
-// An event line and its place: by time, then band (0: before the campaign's own events at that
-// second, 1: those events, 2: after them), then the order it was made in.
-struct placed_line {
-  std::int64_t second = 0;
-  int band = 1;
-  std::size_t order = 0;
-  std::string text;
-};
 
 // Writes the hold scenarios of one campaign, each a hold (ids h0, h1, ...) and the events that
 // meet it (ids made from the hold's: h3c confirms h3, h3x cancels it, h3d is a donation, ...).
@@ -111,9 +75,7 @@ std::string hold_writer::write(const std::string& events_csv) {
   read(events_csv);
   const int holds = pick(5, 14);
   for (int n = 0; n < holds; ++n) scenario("h" + std::to_string(n));
-  std::stable_sort(lines_.begin(), lines_.end(), [](const placed_line& a, const placed_line& b) {
-    return std::tie(a.second, a.band, a.order) < std::tie(b.second, b.band, b.order);
-  });
+  sort_placed(lines_);
   std::string csv = events_csv.substr(0, events_csv.find('\n') + 1);
   for (const placed_line& line : lines_) csv += line.text + "\n";
   return csv;

@@ -1,51 +1,15 @@
 #include "random_campaign_recurring.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <string>
-#include <tuple>
 #include <vector>
+
+#include "random_campaign_lines.hpp"
 
 namespace matchfund::testing {
 namespace {
 
-constexpr std::int64_t day = 86'400;
 constexpr std::int64_t last_second = 24 * day - 1;  // 2021-09-30T23:59:59+08:00
-
-// Seconds since 2021-09-07T00:00:00+08:00 of a time written 2021-09-DDTHH:MM:SS+08:00.
-std::int64_t seconds_of(const std::string& time) {
-  const auto number = [&](std::size_t at) { return static_cast<std::int64_t>(std::stoi(time.substr(at, 2))); };
-  return (number(8) - 7) * day + number(11) * 3600 + number(14) * 60 + number(17);
-}
-
-std::string time_text(std::int64_t second) {
-  char text[64];
-  std::snprintf(text, sizeof text, "2021-09-%02dT%02d:%02d:%02d+08:00", static_cast<int>(7 + second / day),
-                static_cast<int>(second % day / 3600), static_cast<int>(second % 3600 / 60),
-                static_cast<int>(second % 60));
-  return text;
-}
-
-// The fields of a generated CSV line (the generator never quotes).
-std::vector<std::string> fields_of(const std::string& line) {
-  std::vector<std::string> fields;
-  std::size_t from = 0;
-  for (;;) {
-    const std::size_t comma = line.find(',', from);
-    fields.push_back(line.substr(from, comma - from));
-    if (comma == std::string::npos) return fields;
-    from = comma + 1;
-  }
-}
-
-// An event line and its place: by time, then the campaign's own lines before the instalments
-// of the same second, then the order it was made in.
-struct placed_line {
-  std::int64_t second = 0;
-  int band = 0;
-  std::size_t order = 0;
-  std::string text;
-};
 
 }  // namespace
 
@@ -98,9 +62,7 @@ std::string random_recurring::add_to(const std::string& events_csv) {
     }
   }
   lines.insert(lines.end(), added.begin(), added.end());
-  std::stable_sort(lines.begin(), lines.end(), [](const placed_line& a, const placed_line& b) {
-    return std::tie(a.second, a.band, a.order) < std::tie(b.second, b.band, b.order);
-  });
+  sort_placed(lines);
   std::string out = events_csv.substr(0, header_end);
   for (const placed_line& line : lines) out += line.text + "\n";
   return out;

@@ -269,7 +269,7 @@ TEST_CASE("a replay report needs the rules of the run", "[report]") {
                        (source_dir / "rules" / "spec-worked-example.yaml").string() +
                        " does not match the rules of the run (sha256 "
                        "b6dbf780a1dda03f5a71d917b2ec7a2023e5cdb01c1384e2159fc9c1cabd9360, the run's "
-                       "78131b07b8b3b7927e8f82fb036cf0b20f73c5effa6d34a6155c92ff3c5827f0)");
+                       "b29b173c6f824b0ae66a82154e20cfc2001b927b4c6239f5b91c8831b696179f)");
   const rule_set rules =
       load_rules_of_replay(replay_dir, source_dir / "rules" / "tencent-99-2018.yaml");
   CHECK(rules.campaign().id == bundled_rules("tencent-99-2018").campaign().id);
@@ -377,7 +377,7 @@ TEST_CASE("matchfund report writes the page of a replay or a simulation", "[repo
   const std::string page = testing::read_file(replay_page);
   CHECK(page.starts_with("<!DOCTYPE html>"));
   CHECK(contains(page, "rules <code>rules/tencent-99-2018.yaml</code>, sha256 "
-                       "<code>78131b07b8b3b7927e8f82fb036cf0b20f73c5effa6d34a6155c92ff3c5827f0</code>"));
+                       "<code>b29b173c6f824b0ae66a82154e20cfc2001b927b4c6239f5b91c8831b696179f</code>"));
   CHECK(contains(page, "<div class=\"label\">matched</div><div class=\"value\">2,607.86</div>"));
   const fs::path simulation_page = folder / "simulation.html";
   result = testing::run_cli("report tests/data/simulation-output/basic --out '" + simulation_page.string() + "'");

@@ -14,8 +14,8 @@ namespace matchfund::testing {
 // How many rules files rules/ holds, and how many of them come with events: a test that loops over them checks it saw this many, so that a loop that
 // finds none (a moved directory, a renamed file) fails instead of passing. Adding a campaign with
 // events means raising it.
-inline constexpr std::size_t bundled_rules_files = 22;
-inline constexpr std::size_t bundled_campaigns_with_events = 22;
+inline constexpr std::size_t bundled_rules_files = 23;
+inline constexpr std::size_t bundled_campaigns_with_events = 23;
 
 // How many demand models (rules/NAME-demand.yaml, docs/simulate.md) rules/ holds.
 inline constexpr std::size_t bundled_demand_files = 10;

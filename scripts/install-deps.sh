@@ -18,6 +18,14 @@ packages=(
     g++
     make
     pkg-config
+    # the Python module (docs/python.md) and its tests, for Debian's /usr/bin/python3
+    python3-dev
+    pybind11-dev
+    python3-numpy
+    python3-pandas
+    python3-pytest
+    python3-distributed
+    python3-matplotlib
     # scripts/render-report.sh (the browser tests): a headless browser, and a font with 万 and 亿
     chromium
     fonts-wqy-microhei

@@ -44,6 +44,8 @@ jobs="${JOBS:-$(nproc)}"
 configure_args=(-DMATCHFUND_WERROR=ON -DMATCHFUND_BUILD_TESTS=ON -DMATCHFUND_BUILD_BENCH=ON
                 -DMATCHFUND_BUILD_EXAMPLES=ON -DMATCHFUND_BUILD_CLI=ON -DMATCHFUND_INSTALL=ON)
 if [[ -n "$sanitize" ]]; then
+    # The Python module is left out: an interpreter would need the sanitizer's runtime preloaded.
+    configure_args+=(-DMATCHFUND_BUILD_PYTHON=OFF)
     # ThreadSanitizer cannot be combined with AddressSanitizer: a tree of its own.
     if [[ "$sanitize" == *thread* ]]; then build_dir=build-tsan; else build_dir=build-sanitize; fi
     # _GLIBCXX_ASSERTIONS adds bounds checks to the standard library containers.
@@ -54,6 +56,10 @@ if [[ -n "$sanitize" ]]; then
 else
     build_dir=build
     configure_args+=(-DCMAKE_BUILD_TYPE=Release -DMATCHFUND_SANITIZE=)
+    # The Python module, for Debian's interpreter (the one that sees python3-pandas and the rest,
+    # whatever `python3` on PATH is).
+    configure_args+=(-DMATCHFUND_BUILD_PYTHON=ON)
+    if [[ -x /usr/bin/python3 ]]; then configure_args+=(-DPython_EXECUTABLE=/usr/bin/python3); fi
 fi
 if [[ $use_clang -eq 1 ]]; then
     build_dir="${build_dir}-clang"

@@ -32,6 +32,7 @@ const std::map<std::string, std::set<std::string>> allowed = {
     {"report", {"report", "support"}},
     {"cli", {"cli"}},
     {"capi", {"capi"}},
+    {"python", {"python"}},
 };
 
 // The `#include "FOLDER/..."` lines of a file that name a folder of src/ (public headers start

@@ -14,6 +14,7 @@
 #ifndef MATCHFUND_READ_EVENTS_HPP
 #define MATCHFUND_READ_EVENTS_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -85,6 +86,26 @@ void read_event_files(const rule_set& rules, std::span<const std::filesystem::pa
 void read_event_text(const rule_set& rules, std::string_view text, event_format format, const std::string& file_name,
                      std::uint32_t file_index, const event_handler& on_event,
                      const rejected_event_handler& on_rejected);
+
+// Events held in memory as a table (a pandas DataFrame, a database result) rather than a
+// file: named columns, as an event file's header names them (the fields and attr.NAME), and the
+// text of each cell as that file would hold it (empty: absent).
+class event_table {
+ public:
+  virtual ~event_table() = default;
+  [[nodiscard]] virtual std::size_t rows() const = 0;
+  [[nodiscard]] virtual std::span<const std::string> columns() const = 0;
+  // The text of cell (column, row); it may view a buffer of the table valid until the next call.
+  // Throws event_file_error for a cell that cannot be written as text (e.g. a fraction).
+  [[nodiscard]] virtual std::string_view cell(std::size_t column, std::size_t row) = 0;
+};
+
+// Reads every row of `table` in order, with the same checks as a file. An event's `line` and a
+// rejection's is the row's position from 0 (df.iloc). Throws event_file_error naming
+// `table_name`, line 0 and the column's position from 1, for an unknown column or one given
+// twice.
+void read_event_table(const rule_set& rules, event_table& table, const std::string& table_name,
+                      std::uint32_t file_index, const event_handler& on_event, const rejected_event_handler& on_rejected);
 
 // One event from field texts, as an embedded test gives them (SPEC §3.4): names "kind", "id",
 // "time", "donor", "project", "amount", "ref", "scope", "disposition", "channel" and

@@ -83,6 +83,11 @@ class invariant_error : public error {
 std::vector<event> load_events(const rule_set& rules, std::span<const std::filesystem::path> event_files,
                                const std::function<void(rejected_event&&)>& on_rejected);
 
+// The second half of load_events: `events` as read (in input order, each with the file_index of
+// its source in `source_names`), a repeated id refused, sorted stably by time.
+std::vector<event> order_events(std::vector<event> events, std::span<const std::string> source_names,
+                                const std::function<void(rejected_event&&)>& on_rejected);
+
 // Reads `event_files` (in order), replays them and writes ledger.csv, projects.csv, funds.csv,
 // holds.csv (when some hold was accepted), outcomes.csv (trace), rejected.csv (lenient) and
 // summary.json to `output_directory`.

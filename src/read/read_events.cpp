@@ -277,6 +277,43 @@ std::string list_of_fields() {
   return list;
 }
 
+// What each column of a header holds: an event field, a donation attribute slot, or an
+// attribute no rule reads.
+struct column_role {
+  enum class holds : std::uint8_t { event_field, attribute, ignored } what;
+  std::size_t index;
+
+  void place(field_texts& texts, std::string_view text) const noexcept {
+    switch (what) {
+      case holds::event_field: texts.fields[index] = text; break;
+      case holds::attribute: texts.attributes[index] = text; break;
+      case holds::ignored: break;
+    }
+  }
+};
+
+// The roles of `count` columns named name(i); an unknown name is the error fail(i, message)
+// makes.
+template <class Name, class Fail>
+std::vector<column_role> column_roles(const event_context& context, std::size_t count, Name name, Fail fail) {
+  std::vector<column_role> columns;
+  columns.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string_view column = name(i);
+    if (const auto known = find_field(column)) {
+      columns.push_back({column_role::holds::event_field, *known});
+    } else if (column.starts_with("attr.")) {
+      if (column.size() == 5) throw fail(i, "column \"attr.\" has no attribute name");
+      const auto slot = context.attribute_slot(column.substr(5));
+      columns.push_back({slot ? column_role::holds::attribute : column_role::holds::ignored, slot.value_or(0)});
+    } else {
+      throw fail(i, "unknown column \"" + std::string(column) + "\" (the columns are " + list_of_fields() +
+                        "and attr.NAME)");
+    }
+  }
+  return columns;
+}
+
 // ---------------------------------------------------------------------------------------------
 // CSV
 
@@ -291,26 +328,10 @@ void read_csv_events(const event_context& context, std::string_view text, const 
     if (!reader.next(record)) throw file_error({1, 1}, "the file is empty: a header row is required");
     const detail::csv_header header(record);
 
-    // What each column holds: a field, a donation attribute slot, or an attribute no rule reads.
-    struct column {
-      enum class holds : std::uint8_t { event_field, attribute, ignored } what;
-      std::size_t index;
-    };
-    std::vector<column> columns;
-    columns.reserve(header.size());
-    for (std::size_t i = 0; i < header.size(); ++i) {
-      const std::string_view name = header.name(i);
-      if (const auto known = find_field(name)) {
-        columns.push_back({column::holds::event_field, *known});
-      } else if (name.starts_with("attr.")) {
-        if (name.size() == 5) throw file_error(record.position(i), "column \"attr.\" has no attribute name");
-        const auto slot = context.attribute_slot(name.substr(5));
-        columns.push_back({slot ? column::holds::attribute : column::holds::ignored, slot.value_or(0)});
-      } else {
-        throw file_error(record.position(i), "unknown column \"" + std::string(name) + "\" (the columns are " +
-                                                 list_of_fields() + "and attr.NAME)");
-      }
-    }
+    const std::vector<column_role> columns = column_roles(context, header.size(), [&](std::size_t i) { return header.name(i); },
+                                                           [&](std::size_t i, std::string message) {
+                                                             return file_error(record.position(i), std::move(message));
+                                                           });
 
     field_texts texts;
     texts.attributes.resize(context.attributes().size());
@@ -321,13 +342,7 @@ void read_csv_events(const event_context& context, std::string_view text, const 
                                  std::to_string(record.size()));
       }
       texts.clear();
-      for (std::size_t i = 0; i < columns.size(); ++i) {
-        switch (columns[i].what) {
-          case column::holds::event_field: texts.fields[columns[i].index] = record[i]; break;
-          case column::holds::attribute: texts.attributes[columns[i].index] = record[i]; break;
-          case column::holds::ignored: break;
-        }
-      }
+      for (std::size_t i = 0; i < columns.size(); ++i) columns[i].place(texts, record[i]);
       sink(texts, record.line());
       sink.reached(record.begin_offset());
     }
@@ -448,6 +463,37 @@ void read_event_files(const rule_set& rules, std::span<const std::filesystem::pa
                       const event_handler& on_event, const rejected_event_handler& on_rejected) {
   for (std::size_t i = 0; i < files.size(); ++i) {
     read_event_file(rules, files[i], static_cast<std::uint32_t>(i), on_event, on_rejected);
+  }
+}
+
+void read_event_table(const rule_set& rules, event_table& table, const std::string& table_name,
+                      std::uint32_t file_index, const event_handler& on_event, const rejected_event_handler& on_rejected) {
+  const event_context context(rules);
+  const std::span<const std::string> names = table.columns();
+  const auto fail = [&](std::size_t i, std::string message) {
+    return event_file_error(table_name, 0, i + 1, std::move(message));
+  };
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) != names.begin() + static_cast<std::ptrdiff_t>(i)) {
+      throw fail(i, "column \"" + names[i] + "\" given twice");
+    }
+  }
+  const std::vector<column_role> columns =
+      column_roles(context, names.size(), [&](std::size_t i) { return std::string_view(names[i]); }, fail);
+  const event_sink sink(context, table_name, file_index, on_event, on_rejected);
+  // A cell's text may view a buffer the next cell() call reuses: each is copied into `cells`
+  // before the row is checked.
+  std::vector<std::string> cells(columns.size());
+  field_texts texts;
+  texts.attributes.resize(context.attributes().size());
+  for (std::size_t row = 0; row < table.rows(); ++row) {
+    texts.clear();
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].what == column_role::holds::ignored) continue;
+      cells[i].assign(table.cell(i, row));
+      columns[i].place(texts, cells[i]);
+    }
+    sink(texts, row);
   }
 }
 

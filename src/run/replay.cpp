@@ -18,6 +18,7 @@
 #include "write/summary_json.hpp"
 #include "write/tables.hpp"
 #include "support/string_maps.hpp"
+#include "run/replay_checks.hpp"
 #include "run/replay_state.hpp"
 
 namespace matchfund {
@@ -25,6 +26,7 @@ namespace matchfund {
 namespace {
 
 using detail::csv_writer;
+using detail::rejection_message;
 
 // About how many events the files hold, from the length of the lines at the head of each (one
 // read of 64 KiB per file): enough to size the table of id hashes once instead of doubling it
@@ -45,12 +47,6 @@ std::size_t estimated_events(std::span<const std::filesystem::path> event_files)
     events += static_cast<std::size_t>(bytes / (read / lines));
   }
   return events;
-}
-
-// A bad event as a strict run reports it.
-std::string rejection_message(const rejected_event& bad) {
-  return bad.file + ":" + std::to_string(bad.line) + ": event " + (bad.id.empty() ? std::string("without id") : bad.id) +
-         ": " + to_string(bad.reason);
 }
 
 // One run of the engine over events in processing order, writing the outputs as it goes.
@@ -237,6 +233,13 @@ std::vector<event> load_events(const rule_set& rules, std::span<const std::files
       },
       [&](rejected_event&& bad) { on_rejected(std::move(bad)); });
 
+  std::vector<std::string> names;
+  for (const auto& file : event_files) names.push_back(file.generic_string());
+  return order_events(std::move(events), std::span<const std::string>(names), on_rejected);
+}
+
+std::vector<event> order_events(std::vector<event> events, std::span<const std::string> source_names,
+                                const std::function<void(rejected_event&&)>& on_rejected) {
   // Duplicate ids: the later in input order is bad (SPEC §11.8), whatever the times say. The
   // set holds views of the events' ids, which stay put until the events are compacted below.
   std::vector<bool> repeated(events.size());
@@ -246,7 +249,7 @@ std::vector<event> load_events(const rule_set& rules, std::span<const std::files
     for (std::size_t i = 0; i < events.size(); ++i) {
       if (seen.insert(std::string_view(events[i].id)).second) continue;
       repeated[i] = true;
-      on_rejected({event_files[events[i].file_index].generic_string(), events[i].line, events[i].id,
+      on_rejected({source_names[events[i].file_index], events[i].line, events[i].id,
                    bad_event_reason{bad_event_code::duplicate_id}});
     }
   }
@@ -304,12 +307,8 @@ replay_report replay_run::finish() {
 
   // SPEC §8: the engine's invariants, and every input event accounted for.
   report.invariants = matcher_.check_invariants();
-  const bool accounted = report.events_read == report.events_processed + report.events_rejected;
-  report.invariants.push_back({"every_event_accounted", accounted,
-                               accounted ? std::string()
-                                         : std::to_string(report.events_read) + " read, " +
-                                               std::to_string(report.events_processed) + " processed, " +
-                                               std::to_string(report.events_rejected) + " rejected"});
+  report.invariants.push_back(
+      detail::every_event_accounted(report.events_read, report.events_processed, report.events_rejected));
   for (const auto& invariant : report.invariants) {
     if (!invariant.holds) throw invariant_error("invariant " + invariant.name + " does not hold: " + invariant.detail);
   }

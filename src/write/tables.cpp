@@ -7,24 +7,11 @@
 
 namespace matchfund::detail {
 
-namespace {
-
-// Positions of `specs` by id in byte order.
-template <class Specs>
-std::vector<std::size_t> by_id(const Specs& specs) {
-  std::vector<std::size_t> order(specs.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return specs[a].id < specs[b].id; });
-  return order;
-}
-
-}  // namespace
-
 projects_table write_projects_table(const rule_set& rules, const engine& matcher) {
   const auto amount = [&](money value) { return format_money(value, rules.minor_digits()); };
   csv_writer projects("project,organization,donations,donors,raised,refunded,matched,closeout,total");
   projects_table table;
-  for (std::size_t p : by_id(rules.projects())) {
+  for (std::size_t p : positions_by_id(rules.projects())) {
     const project_spec& spec = rules.projects()[p];
     const project_totals& totals = matcher.project(index_at<project_index>(p));
     projects.field(spec.id)
@@ -51,7 +38,7 @@ projects_table write_projects_table(const rule_set& rules, const engine& matcher
 std::string write_funds_table(const rule_set& rules, const engine& matcher, std::vector<fund_report>& reports) {
   const auto amount = [&](money value) { return format_money(value, rules.minor_digits()); };
   csv_writer funds("fund,budget,released,drawn,returned,forfeited,expired,closeout,unallocated,available_end,exhausted_at");
-  for (std::size_t f : by_id(rules.funds())) {
+  for (std::size_t f : positions_by_id(rules.funds())) {
     const fund_spec& spec = rules.funds()[f];
     const fund_totals& totals = matcher.fund(index_at<fund_index>(f));
     const std::string exhausted =

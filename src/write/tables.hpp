@@ -5,6 +5,8 @@
 #ifndef MATCHFUND_SRC_TABLES_HPP
 #define MATCHFUND_SRC_TABLES_HPP
 
+#include <algorithm>
+#include <cstddef>
 #include <span>
 #include <string>
 #include <utility>
@@ -17,6 +19,15 @@
 #include "matchfund/rule_set.hpp"
 
 namespace matchfund::detail {
+
+// Positions of `specs` (projects, funds, ...) by id in byte order: the order of the tables' rows.
+template <class Specs>
+std::vector<std::size_t> positions_by_id(const Specs& specs) {
+  std::vector<std::size_t> order(specs.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return specs[a].id < specs[b].id; });
+  return order;
+}
 
 struct projects_table {
   std::string csv;

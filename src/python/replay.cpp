@@ -1,0 +1,77 @@
+// matchfund.replay: events from files and DataFrames replayed in memory (replay_tables.hpp), and
+// the tables handed to Python as columns. The GIL is released while files are read and while the
+// engine works.
+#include <pybind11/stl.h>
+
+#include <string>
+#include <vector>
+
+#include "matchfund/replay_tables.hpp"
+#include "python/bindings.hpp"
+#include "python/event_columns.hpp"
+#include "python/tables.hpp"
+
+namespace matchfund::python {
+
+namespace {
+
+// The events of every source in order: a path (str), or a DataFrame's columns as a tuple
+// (name, columns) made by matchfund/_events.py.
+event_input read_sources(const rule_set& rules, const py::list& sources) {
+  event_input input;
+  const auto on_event = [&](event&& e) { input.events.push_back(std::move(e)); };
+  const auto on_rejected = [&](rejected_event&& bad) { input.rejected.push_back(std::move(bad)); };
+  for (const py::handle source : sources) {
+    const auto index = static_cast<std::uint32_t>(input.source_names.size());
+    if (py::isinstance<py::str>(source)) {
+      const std::filesystem::path file(source.cast<std::string>());
+      input.source_names.push_back(file.generic_string());
+      py::gil_scoped_release unlocked;
+      read_event_file(rules, file, index, on_event, on_rejected);
+    } else {
+      const auto table = source.cast<py::tuple>();
+      const auto name = table[0].cast<std::string>();
+      input.source_names.push_back(name);
+      frame_event_table frame(rules, name, table[1].cast<py::list>());
+      read_event_table(rules, frame, name, index, on_event, on_rejected);
+    }
+  }
+  return input;
+}
+
+py::dict replay_columns(const python_rules& self, const py::list& sources, bool trace, bool lenient) {
+  const rule_set& rules = self.rules;
+  event_input input = read_sources(rules, sources);
+  replay_tables tables;
+  {
+    py::gil_scoped_release unlocked;
+    tables = replay_to_tables(rules, std::move(input), {.trace = trace, .lenient = lenient});
+  }
+  py::dict result;
+  result["ledger"] = ledger_columns(rules, tables.ledger);
+  result["outcomes"] = outcome_columns(rules, tables.outcomes);
+  result["projects"] = project_columns(rules, tables.projects);
+  result["funds"] = fund_columns(rules, tables.funds);
+  result["holds"] = hold_columns(rules, tables.holds);
+  result["rejected"] = rejected_columns(tables.rejected);
+  result["invariants"] = invariant_list(tables.invariants);
+  py::dict counts;
+  counts["events_read"] = tables.events_read;
+  counts["events_processed"] = tables.events_processed;
+  counts["events_rejected"] = tables.events_rejected;
+  counts["donations"] = tables.donations;
+  counts["holds"] = tables.holds_accepted;
+  for (std::size_t code = 0; code < outcome_code_count; ++code) {
+    counts[py::str("outcome." + std::string(to_string(static_cast<outcome>(code))))] = tables.outcome_counts[code];
+  }
+  result["counts"] = counts;
+  return result;
+}
+
+}  // namespace
+
+void bind_replay(py::module_& module) {
+  module.def("_replay", &replay_columns, py::arg("rules"), py::arg("sources"), py::arg("trace"), py::arg("lenient"));
+}
+
+}  // namespace matchfund::python

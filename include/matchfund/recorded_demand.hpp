@@ -64,6 +64,12 @@ struct recorded_demand_options {
 [[nodiscard]] demand_model load_recorded_demand(std::span<const std::filesystem::path> files, const rule_set& rules,
                                                 const recorded_demand_options& options);
 
+// The same for events already read and checked (read_events.hpp: a DataFrame's rows, say), in
+// input order; `source_name` and `source_sha256` stand for them in simulation.json.
+[[nodiscard]] demand_model recorded_demand_of_events(std::vector<event> events, std::string source_name,
+                                                     std::string source_sha256, const rule_set& rules,
+                                                     const recorded_demand_options& options);
+
 }  // namespace matchfund
 
 #endif

@@ -2,8 +2,8 @@
 // (the Python module's matchfund.replay): the same processing order, refusals, decisions, close
 // and invariants as replay() (replay.hpp), whose files hold the same values written as text.
 //
-//   matchfund::event_input input = matchfund::read_event_input(rules, files);
-//   matchfund::replay_tables tables = matchfund::replay_to_tables(rules, std::move(input), {});
+//   std::vector<matchfund::event_source> sources = {{"events.csv", "events.csv"}};
+//   matchfund::replay_tables tables = matchfund::replay_to_tables(rules, sources, {});
 //   tables.ledger.amount[0];   // minor units of the first ledger line
 #ifndef MATCHFUND_REPLAY_TABLES_HPP
 #define MATCHFUND_REPLAY_TABLES_HPP
@@ -103,16 +103,13 @@ struct hold_row {
 void append_ledger_lines(ledger_table& ledger, std::span<const ledger_line> lines, const rule_set& rules);
 void append_outcome(outcome_table& outcomes, std::string_view event_id, const rule_evaluation& evaluation);
 
-// Events to replay, read from files and tables in the order given (read_event_file,
-// read_event_table), with those that did not read.
-struct event_input {
-  std::vector<std::string> source_names;  // a file's path as given, or a table's name
-  std::vector<event> events;              // in input order; file_index: position in source_names
-  std::vector<rejected_event> rejected;   // in input order
+// Where replay_to_tables reads events: a file (CSV or JSON Lines), or a table held in memory
+// (read_events.hpp), named `name` in rejections. A table may be read twice (see replay_to_tables).
+struct event_source {
+  std::string name;
+  std::filesystem::path file;      // read when `table` is null
+  event_table* table = nullptr;
 };
-
-// The events of `files`, as replay() reads them.
-[[nodiscard]] event_input read_event_input(const rule_set& rules, std::span<const std::filesystem::path> files);
 
 struct replay_table_options {
   bool trace = true;     // fill `outcomes`
@@ -131,10 +128,15 @@ struct replay_tables {
   std::vector<invariant_result> invariants;
 };
 
-// Replays `input`: repeated ids refused, sorted stably by time (order_events), processed, closed.
-// Throws bad_event_error in strict mode ("FILE:LINE: event ID: REASON" for the first bad event,
-// as replay() does) and invariant_error when an invariant does not hold.
-[[nodiscard]] replay_tables replay_to_tables(const rule_set& rules, event_input input, const replay_table_options& options);
+// Replays the events of `sources`, read in the order given: repeated ids refused, sorted stably by
+// time, processed, closed. Events whose times never decrease are matched as they are read,
+// without holding them; at the first that goes back in time, the sources are read again, every
+// event loaded and sorted first (order_events). The tables are the same either way. Throws what
+// reading throws (event_file_error), bad_event_error in strict mode (the first bad event ranked
+// as replay() ranks them: a field that does not read, then a repeated id, then a refusal) and
+// invariant_error when an invariant does not hold.
+[[nodiscard]] replay_tables replay_to_tables(const rule_set& rules, std::span<const event_source> sources,
+                                             const replay_table_options& options);
 
 }  // namespace matchfund
 

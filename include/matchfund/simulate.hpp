@@ -43,6 +43,16 @@ struct simulation_setup {
   std::vector<std::pair<std::string, std::string>> overrides;
 };
 
+// The points of a simulation as the command line's --set and --sweep make them: `rules` with
+// every override ("KEY=VALUE") applied, then one point per value of `sweep` ("KEY=FROM:TO:STEP"
+// or "KEY=V1,V2,...", rule_override.hpp), or one point without a sweep. Throws
+// matchfund::error naming the argument as the caller calls it: "--set KEY=VALUE: ..." with the
+// default names.
+[[nodiscard]] simulation_setup simulation_points(const rule_set& rules, const std::vector<std::string>& overrides,
+                                                 const std::optional<std::string>& sweep,
+                                                 const std::string& set_name = "--set",
+                                                 const std::string& sweep_name = "--sweep");
+
 struct simulation_options {
   std::uint64_t runs = 100;
   std::uint64_t seed = 1;
@@ -144,6 +154,21 @@ struct simulation_result {
 // when a run breaks an invariant of the engine (a bug in matchfund).
 [[nodiscard]] simulation_result simulate(const simulation_setup& setup, const demand_model& demand,
                                          const simulation_options& options);
+
+// A simulation in parts, for spreading its runs over processes or machines (the Python module's
+// matchfund.dask): simulate_part() runs runs first_run .. first_run + count - 1 (1-based) of
+// point `point` (1-based) and returns what the summaries need of them as bytes, a format for
+// handing between processes of the same matchfund version; assemble_simulation() makes the result
+// of the parts, which must cover every run of every point once, in any order. Every part and the
+// assembly are given the same setup, demand and options (runs, seed). The result is the one
+// simulate() gives, whatever the split. Throws matchfund::error for a part out of range, parts
+// that overlap or leave a run out, and bytes that are not a part of this simulation.
+[[nodiscard]] std::string simulate_part(const simulation_setup& setup, const demand_model& demand,
+                                        const simulation_options& options, std::uint64_t point,
+                                        std::uint64_t first_run, std::uint64_t count);
+[[nodiscard]] simulation_result assemble_simulation(const simulation_setup& setup, const demand_model& demand,
+                                                    const simulation_options& options,
+                                                    const std::vector<std::string>& parts);
 
 // Writes runs.csv, funds.csv, releases.csv, projects.csv, curves.csv and simulation.json into `directory`
 // (created when missing), all or none.

@@ -57,40 +57,6 @@ class progress_bar {
   std::uint64_t last_tenth_ = 0;
 };
 
-// The points of the simulation: the rules with --set applied, then each point of --sweep.
-simulation_setup setup_of(const rule_set& loaded, const simulate_arguments& arguments) {
-  simulation_setup setup;
-  std::vector<rule_override> overrides;
-  for (const auto& text : arguments.overrides) {
-    auto parsed = parse_override(text);
-    if (!parsed) throw error("--set " + parsed.error());
-    overrides.push_back(*parsed);
-    setup.overrides.emplace_back(parsed->key, parsed->value);
-  }
-  rule_set rules = loaded;
-  try {
-    if (!overrides.empty()) rules = apply_overrides(loaded, overrides);
-  } catch (const error& e) {
-    throw error(std::string("--set ") + e.what());
-  }
-  if (!arguments.sweep) {
-    setup.points.push_back({"", std::move(rules)});
-    return setup;
-  }
-  sweep points;
-  try {
-    points = parse_sweep(*arguments.sweep, rules);
-  } catch (const error& e) {
-    throw error(std::string("--sweep ") + e.what());
-  }
-  setup.sweep_key = points.key;
-  for (std::size_t i = 0; i < points.values.size(); ++i) {
-    const rule_override point = points.point(i);
-    setup.points.push_back({point.value, apply_overrides(rules, std::vector<rule_override>{point})});
-  }
-  return setup;
-}
-
 std::string usage_problem(const simulate_arguments& arguments) {
   if (arguments.rules_files.size() != 1) return "give one rules file";
   const bool recorded = !arguments.event_files.empty();
@@ -152,7 +118,7 @@ int simulate_command(const simulate_arguments& arguments) {
   simulation_result result;
   try {
     const rule_set loaded = load_rules(arguments.rules_files.front());
-    const simulation_setup setup = setup_of(loaded, arguments);
+    const simulation_setup setup = simulation_points(loaded, arguments.overrides, arguments.sweep);
     const demand_model demand = demand_of(arguments, setup.points.front().rules);
     simulation_options options;
     options.runs = *arguments.runs;

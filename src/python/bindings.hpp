@@ -23,6 +23,8 @@ void bind_errors(py::module_& module);
 void bind_rules(py::module_& module);
 void bind_replay(py::module_& module);
 void bind_engine(py::module_& module);
+void bind_simulate(py::module_& module);
+void bind_events(py::module_& module);
 
 }  // namespace matchfund::python
 

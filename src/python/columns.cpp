@@ -24,6 +24,13 @@ py::array text_array(const text_column& texts, bool empty_is_none) {
   return result;
 }
 
+py::array_t<bool> bool_array(const std::vector<bool>& flags) {
+  py::array_t<bool> result(static_cast<py::ssize_t>(flags.size()));
+  bool* cells = result.mutable_data();
+  for (std::size_t i = 0; i < flags.size(); ++i) cells[i] = flags[i];
+  return result;
+}
+
 py::dict categorical(std::vector<std::int32_t> codes, const std::vector<std::string>& labels) {
   std::vector<std::string> categories;
   std::vector<std::int32_t> merged(labels.size());

@@ -28,6 +28,9 @@ py::array_t<T> owned_array(std::vector<T>&& values) {
   return py::array_t<T>(static_cast<py::ssize_t>(owner->size()), owner->data(), free_owner);
 }
 
+// A numpy bool array of `flags`.
+py::array_t<bool> bool_array(const std::vector<bool>& flags);
+
 // An object array of str, one per row; an empty text is None where `empty_is_none`.
 py::array text_array(const text_column& texts, bool empty_is_none = true);
 

@@ -24,6 +24,17 @@ frame_event_table::frame_event_table(const rule_set& rules, const std::string& n
     names_.push_back(column_name);
     data_.push_back(std::move(data));
   }
+  // The texts of object columns are copied out now, with the GIL, so that the table can be read
+  // without it; the other columns are numpy arrays, read in place.
+  for (std::size_t column = 0; column < data_.size(); ++column) {
+    column_data& data = data_[column];
+    if (data.kind != form::object && data.kind != form::object_minor) continue;
+    data.ends.reserve(rows_);
+    for (std::size_t row = 0; row < rows_; ++row) {
+      data.texts.append(object_cell(column, row));
+      data.ends.push_back(data.texts.size());
+    }
+  }
 }
 
 std::string_view frame_event_table::cell(std::size_t column, std::size_t row) {
@@ -31,7 +42,10 @@ std::string_view frame_event_table::cell(std::size_t column, std::size_t row) {
   if (data.missing.size() > 0 && static_cast<const bool*>(data.missing.data())[row]) return {};
   switch (data.kind) {
     case form::object:
-    case form::object_minor: return object_cell(column, row);
+    case form::object_minor: {
+      const std::size_t begin = row == 0 ? 0 : data.ends[row - 1];
+      return std::string_view(data.texts).substr(begin, data.ends[row] - begin);
+    }
     case form::integer: buffer_ = std::to_string(static_cast<const std::int64_t*>(data.values.data())[row]); break;
     case form::minor: buffer_ = minor_units_text(static_cast<const std::int64_t*>(data.values.data())[row]); break;
     case form::boolean: buffer_ = static_cast<const bool*>(data.values.data())[row] ? "true" : "false"; break;

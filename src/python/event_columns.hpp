@@ -24,9 +24,12 @@ namespace py = pybind11;
 //   "minor"   values an int64 array of minor units, written as money in the campaign's digits;
 //   "boolean" values a bool array, written true or false;
 // and missing a bool array (True: absent) or None.
+//
+// The object columns' texts are copied when the table is made (with the GIL); it is then read
+// without the GIL, as many times as needed, while the DataFrame's arrays stay unchanged. It must
+// be destroyed with the GIL held (it holds references to the arrays).
 class frame_event_table final : public event_table {
  public:
-  // Needs the GIL for as long as it is read.
   frame_event_table(const rule_set& rules, const std::string& name, const py::list& columns);
 
   [[nodiscard]] std::size_t rows() const override { return rows_; }
@@ -39,6 +42,8 @@ class frame_event_table final : public event_table {
     form kind = form::object;
     py::array values;
     py::array missing;  // empty: none missing
+    std::string texts;               // object columns: every cell's text back to back
+    std::vector<std::size_t> ends;   // where each row's text ends in `texts`
   };
 
   std::string_view object_cell(std::size_t column, std::size_t row);

@@ -11,4 +11,6 @@ PYBIND11_MODULE(_matchfund, module) {
   matchfund::python::bind_rules(module);
   matchfund::python::bind_replay(module);
   matchfund::python::bind_engine(module);
+  matchfund::python::bind_simulate(module);
+  matchfund::python::bind_events(module);
 }

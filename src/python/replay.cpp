@@ -3,6 +3,7 @@
 // engine works.
 #include <pybind11/stl.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,37 +16,36 @@ namespace matchfund::python {
 
 namespace {
 
-// The events of every source in order: a path (str), or a DataFrame's columns as a tuple
-// (name, columns) made by matchfund/_events.py.
-event_input read_sources(const rule_set& rules, const py::list& sources) {
-  event_input input;
-  const auto on_event = [&](event&& e) { input.events.push_back(std::move(e)); };
-  const auto on_rejected = [&](rejected_event&& bad) { input.rejected.push_back(std::move(bad)); };
-  for (const py::handle source : sources) {
-    const auto index = static_cast<std::uint32_t>(input.source_names.size());
+// Every source in order: a path (str), or a DataFrame's columns as a tuple (name, columns) made by
+// matchfund/_events.py, copied into a table that reads without the GIL.
+struct source_list {
+  std::vector<std::unique_ptr<frame_event_table>> frames;
+  std::vector<event_source> sources;
+};
+
+source_list sources_of(const rule_set& rules, const py::list& given) {
+  source_list list;
+  for (const py::handle source : given) {
     if (py::isinstance<py::str>(source)) {
       const std::filesystem::path file(source.cast<std::string>());
-      input.source_names.push_back(file.generic_string());
-      py::gil_scoped_release unlocked;
-      read_event_file(rules, file, index, on_event, on_rejected);
+      list.sources.push_back({file.generic_string(), file, nullptr});
     } else {
       const auto table = source.cast<py::tuple>();
       const auto name = table[0].cast<std::string>();
-      input.source_names.push_back(name);
-      frame_event_table frame(rules, name, table[1].cast<py::list>());
-      read_event_table(rules, frame, name, index, on_event, on_rejected);
+      list.frames.push_back(std::make_unique<frame_event_table>(rules, name, table[1].cast<py::list>()));
+      list.sources.push_back({name, {}, list.frames.back().get()});
     }
   }
-  return input;
+  return list;
 }
 
 py::dict replay_columns(const python_rules& self, const py::list& sources, bool trace, bool lenient) {
   const rule_set& rules = self.rules;
-  event_input input = read_sources(rules, sources);
+  const source_list list = sources_of(rules, sources);
   replay_tables tables;
   {
     py::gil_scoped_release unlocked;
-    tables = replay_to_tables(rules, std::move(input), {.trace = trace, .lenient = lenient});
+    tables = replay_to_tables(rules, list.sources, {.trace = trace, .lenient = lenient});
   }
   py::dict result;
   result["ledger"] = ledger_columns(rules, tables.ledger);

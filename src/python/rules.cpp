@@ -92,7 +92,7 @@ py::dict funds_of(const python_rules& self) {
   columns["funder"] = text_array(funder);
   columns["budget"] = owned_array(std::move(budget));
   columns["releases"] = owned_array(std::move(releases));
-  columns["expire_unused"] = py::cast(expire_unused);
+  columns["expire_unused"] = bool_array(expire_unused);
   return columns;
 }
 
@@ -115,7 +115,7 @@ py::dict rules_of(const python_rules& self) {
   columns["description"] = text_array(description);
   columns["priority"] = owned_array(std::move(priority));
   columns["funds"] = text_array(sources);
-  columns["exclusive"] = py::cast(exclusive);
+  columns["exclusive"] = bool_array(exclusive);
   return columns;
 }
 

@@ -114,7 +114,7 @@ py::dict fund_columns(const rule_set& rules, const std::vector<fund_row>& rows) 
   columns["closeout"] = owned_array(std::move(closeout));
   columns["unallocated"] = owned_array(std::move(unallocated));
   columns["available_end"] = owned_array(std::move(available));
-  columns["exhausted_at"] = py::make_tuple(owned_array(std::move(exhausted)), py::cast(never_exhausted));
+  columns["exhausted_at"] = py::make_tuple(owned_array(std::move(exhausted)), bool_array(never_exhausted));
   return columns;
 }
 
@@ -142,7 +142,7 @@ py::dict hold_columns(const rule_set& rules, const std::vector<hold_row>& rows) 
   columns["amount"] = owned_array(std::move(amount));
   columns["held"] = owned_array(std::move(held));
   columns["status"] = categorical_of_enum(status, 4, [](hold_status s) { return to_string(s); });
-  columns["resolved_at"] = py::make_tuple(owned_array(std::move(resolved_at)), py::cast(unresolved));
+  columns["resolved_at"] = py::make_tuple(owned_array(std::move(resolved_at)), bool_array(unresolved));
   columns["resolved_by"] = text_array(resolved_by);
   return columns;
 }

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "run/replay_checks.hpp"
+#include "support/huge_pages.hpp"
+#include "support/string_maps.hpp"
 #include "write/tables.hpp"
 
 namespace matchfund {
@@ -19,34 +21,55 @@ std::int32_t index_or_none(const std::optional<Index>& index) {
 
 class table_run {
  public:
-  table_run(const rule_set& rules, const replay_table_options& options, std::vector<std::string> source_names)
-      : rules_(rules), options_(options), names_(std::move(source_names)), matcher_(rules) {}
+  // How a repeated id or a refusal by the engine is met in strict mode: at once (events loaded
+  // and sorted first, every bad field already met), or kept until every event has been read (a
+  // field that does not read, further on, must still win).
+  enum class strict_errors { throw_at_once, throw_at_finish };
 
-  // A bad event: kept (lenient) or the run's error (strict).
-  void reject(rejected_event&& bad) {
+  table_run(const rule_set& rules, const replay_table_options& options, std::vector<std::string> source_names,
+            strict_errors when)
+      : rules_(rules), options_(options), when_(when), names_(std::move(source_names)), matcher_(rules) {}
+
+  // An event that did not read: kept (lenient) or the run's error at once (strict).
+  void reject_unread(rejected_event&& bad) {
     ++tables_.events_read;
     if (!options_.lenient) throw bad_event_error(detail::rejection_message(bad));
     tables_.rejected.push_back(std::move(bad));
   }
 
+  // An event that read but repeats an id, or that the engine refused.
+  void reject(rejected_event&& bad) {
+    ++tables_.events_read;
+    if (options_.lenient) {
+      tables_.rejected.push_back(std::move(bad));
+    } else if (when_ == strict_errors::throw_at_once) {
+      throw bad_event_error(detail::rejection_message(bad));
+    } else {
+      auto& first = bad.reason.code() == bad_event_code::duplicate_id ? first_repeated_ : first_refused_;
+      if (!first) first = detail::rejection_message(bad);
+    }
+  }
+
   void prefetch(const event& e) noexcept { matcher_.prefetch(e); }
 
-  // The events come from order_events, which refused every repeated id: each id left is new.
-  void process(const event& e) {
-    auto result = matcher_.process_unchecked_new_id(e);
+  // Processes one event; false when the engine refused it. `id_is_new`: the caller has made
+  // sure no event before had its id (the engine then need not look it up).
+  bool process(const event& e, bool id_is_new) {
+    auto result = id_is_new ? matcher_.process_unchecked_new_id(e) : matcher_.process(e);
     if (result.rejected) {
       reject({names_[e.file_index], e.line, e.id, std::move(*result.rejected)});
-      return;
+      return false;
     }
     ++tables_.events_read;
     ++tables_.events_processed;
     keep_ledger();
-    if (e.kind != event_kind::donation && e.kind != event_kind::hold) return;
+    if (e.kind != event_kind::donation && e.kind != event_kind::hold) return true;
     ++(e.kind == event_kind::donation ? tables_.donations : tables_.holds_accepted);
     for (const auto& evaluation : result.evaluations) {
       ++tables_.outcome_counts[position(evaluation.code)];
       if (options_.trace) append_outcome(tables_.outcomes, e.id, evaluation);
     }
+    return true;
   }
 
   replay_tables finish();
@@ -57,9 +80,11 @@ class table_run {
 
   const rule_set& rules_;
   const replay_table_options& options_;
+  strict_errors when_;
   std::vector<std::string> names_;
   engine matcher_;
   replay_tables tables_;
+  std::optional<std::string> first_repeated_, first_refused_;  // strict errors kept to the end
 };
 
 void table_run::keep_ledger() {
@@ -79,6 +104,8 @@ void table_run::keep_totals() {
 }
 
 replay_tables table_run::finish() {
+  if (first_repeated_) throw bad_event_error(*first_repeated_);
+  if (first_refused_) throw bad_event_error(*first_refused_);
   matcher_.finish();
   keep_ledger();
   keep_totals();
@@ -90,6 +117,92 @@ replay_tables table_run::finish() {
     if (!invariant.holds) throw invariant_error("invariant " + invariant.name + " does not hold: " + invariant.detail);
   }
   return std::move(tables_);
+}
+
+std::vector<std::string> names_of(std::span<const event_source> sources) {
+  std::vector<std::string> names;
+  for (const event_source& source : sources) names.push_back(source.name);
+  return names;
+}
+
+void read_source(const rule_set& rules, const event_source& source, std::uint32_t index, const event_handler& on_event,
+                 const rejected_event_handler& on_rejected) {
+  if (source.table != nullptr) {
+    read_event_table(rules, *source.table, source.name, index, on_event, on_rejected);
+  } else {
+    read_event_file(rules, source.file, index, on_event, on_rejected);
+  }
+}
+
+// Thrown from the reading callbacks to stop reading at the first event out of time order.
+struct out_of_time_order {};
+
+constexpr std::size_t batch_size = 1024;
+
+// The streaming path, for events whose times never decrease in input order (processing order is
+// then input order, SPEC §3.3): each event matched as it is read. A repeated id is the engine's
+// duplicate_id, or the id of an event the engine refused before. nullopt at the first event
+// earlier than the one before it.
+std::optional<replay_tables> replay_in_time_order(const rule_set& rules, std::span<const event_source> sources,
+                                                  const replay_table_options& options) {
+  table_run run(rules, options, names_of(sources), table_run::strict_errors::throw_at_finish);
+  detail::string_set refused;  // ids of events the engine refused
+  std::optional<timestamp> last;
+  // Events are matched in small batches, so that the engine can prefetch what the next ones touch.
+  std::vector<event> batch;
+  batch.reserve(batch_size);
+  const auto match_batch = [&] {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (i + engine::prefetch_distance < batch.size()) run.prefetch(batch[i + engine::prefetch_distance]);
+      const event& e = batch[i];
+      if (!refused.empty() && refused.contains(std::string_view(e.id))) {
+        run.reject({sources[e.file_index].name, e.line, e.id, bad_event_reason{bad_event_code::duplicate_id}});
+      } else if (!run.process(e, false)) {
+        refused.insert(e.id);
+      }
+    }
+    batch.clear();
+  };
+  const event_handler on_event = [&](event&& e) {
+    if (last && e.time < *last) throw out_of_time_order{};
+    last = e.time;
+    batch.push_back(std::move(e));
+    if (batch.size() == batch_size) match_batch();
+  };
+  const rejected_event_handler on_rejected = [&](rejected_event&& bad) {
+    match_batch();  // the events read before it come first
+    run.reject_unread(std::move(bad));
+  };
+  try {
+    for (std::size_t i = 0; i < sources.size(); ++i) read_source(rules, sources[i], static_cast<std::uint32_t>(i), on_event, on_rejected);
+  } catch (const out_of_time_order&) {
+    return std::nullopt;
+  }
+  match_batch();
+  return run.finish();
+}
+
+// The loading path: every event read, repeated ids refused, sorted (order_events), then matched.
+replay_tables replay_loaded(const rule_set& rules, std::span<const event_source> sources,
+                            const replay_table_options& options) {
+  const std::vector<std::string> names = names_of(sources);
+  table_run run(rules, options, names, table_run::strict_errors::throw_at_once);
+  std::vector<event> events;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    read_source(
+        rules, sources[i], static_cast<std::uint32_t>(i),
+        [&](event&& e) {
+          detail::grow_on_huge_pages(events);
+          events.push_back(std::move(e));
+        },
+        [&](rejected_event&& bad) { run.reject_unread(std::move(bad)); });
+  }
+  events = order_events(std::move(events), names, [&](rejected_event&& bad) { run.reject(std::move(bad)); });
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i + engine::prefetch_distance < events.size()) run.prefetch(events[i + engine::prefetch_distance]);
+    run.process(events[i], true);  // order_events refused every repeated id: each id left is new
+  }
+  return run.finish();
 }
 
 }  // namespace
@@ -150,25 +263,10 @@ void append_outcome(outcome_table& outcomes, std::string_view event_id, const ru
   outcomes.limited_by.push_back(evaluation.limit);
 }
 
-event_input read_event_input(const rule_set& rules, std::span<const std::filesystem::path> files) {
-  event_input input;
-  for (const auto& file : files) input.source_names.push_back(file.generic_string());
-  read_event_files(
-      rules, files, [&](event&& e) { input.events.push_back(std::move(e)); },
-      [&](rejected_event&& bad) { input.rejected.push_back(std::move(bad)); });
-  return input;
-}
-
-replay_tables replay_to_tables(const rule_set& rules, event_input input, const replay_table_options& options) {
-  table_run run(rules, options, input.source_names);
-  for (rejected_event& bad : input.rejected) run.reject(std::move(bad));
-  const std::vector<event> events = order_events(std::move(input.events), input.source_names,
-                                                 [&](rejected_event&& bad) { run.reject(std::move(bad)); });
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (i + engine::prefetch_distance < events.size()) run.prefetch(events[i + engine::prefetch_distance]);
-    run.process(events[i]);
-  }
-  return run.finish();
+replay_tables replay_to_tables(const rule_set& rules, std::span<const event_source> sources,
+                               const replay_table_options& options) {
+  if (auto tables = replay_in_time_order(rules, sources, options)) return std::move(*tables);
+  return replay_loaded(rules, sources, options);
 }
 
 }  // namespace matchfund

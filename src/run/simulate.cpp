@@ -15,13 +15,14 @@
 
 namespace matchfund {
 
-namespace {
+namespace detail {
 
-// Runs 1..runs of one point on `threads` threads; traces[r - 1] is run r's, whichever thread ran it.
-std::vector<detail::run_trace> run_point(const simulation_point& point, std::uint64_t point_number,
-                                         const demand_model& demand, const simulation_options& options,
-                                         const detail::curve_grid& grid, std::uint64_t& done, std::uint64_t total) {
-  std::vector<detail::run_trace> traces(options.runs);
+// Runs first_run .. first_run + count - 1 of one point on `threads` threads; traces[i] is run
+// first_run + i's, whichever thread ran it.
+std::vector<run_trace> run_point(const simulation_point& point, std::uint64_t point_number, const demand_model& demand,
+                                 const simulation_options& options, const curve_grid& grid, std::uint64_t first_run,
+                                 std::uint64_t count, std::uint64_t& done, std::uint64_t total) {
+  std::vector<run_trace> traces(count);
   std::atomic<std::uint64_t> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr failure;
@@ -29,9 +30,9 @@ std::vector<detail::run_trace> run_point(const simulation_point& point, std::uin
   const auto work = [&] {
     while (!failed) {
       const std::uint64_t index = next++;
-      if (index >= options.runs) return;
+      if (index >= count) return;
       try {
-        traces[index] = detail::simulate_run(point.rules, demand, options.seed, point_number, index + 1, grid);
+        traces[index] = simulate_run(point.rules, demand, options.seed, point_number, first_run + index, grid);
       } catch (...) {
         const std::lock_guard lock(progress_mutex);
         if (!failed.exchange(true)) failure = std::current_exception();
@@ -42,7 +43,7 @@ std::vector<detail::run_trace> run_point(const simulation_point& point, std::uin
       if (options.progress) options.progress(done, total);
     }
   };
-  const auto threads = static_cast<unsigned>(std::min<std::uint64_t>(options.threads, options.runs));
+  const auto threads = static_cast<unsigned>(std::min<std::uint64_t>(options.threads, count));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
@@ -51,7 +52,19 @@ std::vector<detail::run_trace> run_point(const simulation_point& point, std::uin
   return traces;
 }
 
-void check(const simulation_setup& setup, const demand_model& demand, const simulation_options& options) {
+simulation_result empty_result(const simulation_setup& setup, const demand_model& demand,
+                               const simulation_options& options) {
+  simulation_result result;
+  result.setup = setup;
+  result.demand_file = demand.source_file;
+  result.demand_sha256 = demand.source_sha256;
+  result.runs = options.runs;
+  result.seed = options.seed;
+  result.curve_step_seconds = grid_for(setup.points.front().rules).step_ms / 1000;
+  return result;
+}
+
+void check_simulation(const simulation_setup& setup, const demand_model& demand, const simulation_options& options) {
   if (setup.points.empty()) throw error("a simulation needs at least one point");
   if (options.runs == 0 || options.runs > 1'000'000) throw error("the number of runs is 1 to 1,000,000");
   if (options.threads == 0 || options.threads > 256) throw error("the number of threads is 1 to 256");
@@ -64,8 +77,6 @@ void check(const simulation_setup& setup, const demand_model& demand, const simu
   if (demand.donations == 0) throw error("the demand model expects no donation");
 }
 
-// The point's rules, with the model's donors listed when it gives them attributes: as many as
-// the largest run has.
 rule_set rules_for_runs(const rule_set& rules, const demand_model& demand, const simulation_options& options) {
   if (demand.donor_attributes.empty() || demand.recorded) return rules;
   std::uint64_t donors = 0;
@@ -75,23 +86,17 @@ rule_set rules_for_runs(const rule_set& rules, const demand_model& demand, const
   return detail::with_synthetic_donors(rules, demand, options.seed, donors);
 }
 
-}  // namespace
+}  // namespace detail
 
 simulation_result simulate(const simulation_setup& setup, const demand_model& demand, const simulation_options& options) {
-  check(setup, demand, options);
-  simulation_result result;
-  result.setup = setup;
-  result.demand_file = demand.source_file;
-  result.demand_sha256 = demand.source_sha256;
-  result.runs = options.runs;
-  result.seed = options.seed;
+  detail::check_simulation(setup, demand, options);
+  simulation_result result = detail::empty_result(setup, demand, options);
   const detail::curve_grid grid = detail::grid_for(setup.points.front().rules);
-  result.curve_step_seconds = grid.step_ms / 1000;
   std::uint64_t done = 0;
   const std::uint64_t total = options.runs * setup.points.size();
   for (std::size_t p = 0; p < setup.points.size(); ++p) {
-    const simulation_point point{setup.points[p].value, rules_for_runs(setup.points[p].rules, demand, options)};
-    auto traces = run_point(point, p + 1, demand, options, grid, done, total);
+    const simulation_point point{setup.points[p].value, detail::rules_for_runs(setup.points[p].rules, demand, options)};
+    auto traces = detail::run_point(point, p + 1, demand, options, grid, 1, options.runs, done, total);
     detail::summarize_point(setup.points[p].rules, p + 1, traces, grid, result);
   }
   return result;

@@ -37,6 +37,24 @@ struct run_trace {
 run_trace simulate_run(const rule_set& rules, const demand_model& demand, std::uint64_t seed, std::uint64_t point,
                        std::uint64_t run, const curve_grid& grid);
 
+// Runs first_run .. first_run + count - 1 (1-based) of one point on options.threads threads;
+// traces[i] is run first_run + i's. `done` counts runs for options.progress, of `total`.
+std::vector<run_trace> run_point(const simulation_point& point, std::uint64_t point_number, const demand_model& demand,
+                                 const simulation_options& options, const curve_grid& grid, std::uint64_t first_run,
+                                 std::uint64_t count, std::uint64_t& done, std::uint64_t total);
+
+// Throws matchfund::error for options out of range (no run, no point, points that differ in funds
+// or projects, a model that expects no donation).
+void check_simulation(const simulation_setup& setup, const demand_model& demand, const simulation_options& options);
+
+// The point's rules, with the model's donors listed when it gives them attributes: as many as
+// the largest run (of all options.runs) has.
+rule_set rules_for_runs(const rule_set& rules, const demand_model& demand, const simulation_options& options);
+
+// A result with what describes the simulation set and no table filled.
+simulation_result empty_result(const simulation_setup& setup, const demand_model& demand,
+                               const simulation_options& options);
+
 // Appends the point's funds, projects and curves to `result`, then moves the runs' records into
 // result.runs_table (in run order).
 void summarize_point(const rule_set& rules, std::uint64_t point, std::vector<run_trace>& traces,

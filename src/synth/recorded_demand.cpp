@@ -30,28 +30,37 @@ void check_options(const recorded_demand_options& options) {
   }
 }
 
-// The donations of the files, in file order, with their donors interned.
+// Donations in input order, with their donors interned.
+class donation_recorder {
+ public:
+  void add(event&& e) {
+    if (e.kind != event_kind::donation) {
+      ++recorded_.not_donations;
+      return;
+    }
+    const auto [found, added] = donor_of_.try_emplace(e.donor, static_cast<std::uint32_t>(recorded_.donors.size()));
+    if (added) recorded_.donors.push_back(e.donor);
+    recorded_.donations.push_back({e.time.epoch_ms(), found->second, *e.project, *e.amount, std::move(e.channel),
+                                   std::move(e.attributes)});
+  }
+  recorded_donations take() { return std::move(recorded_); }
+
+ private:
+  recorded_donations recorded_;
+  std::unordered_map<std::string, std::uint32_t> donor_of_;  // lookups only: nothing iterates it
+};
+
+// The donations of the files, in file order.
 recorded_donations read_donations(std::span<const std::filesystem::path> files, const rule_set& rules) {
-  recorded_donations recorded;
-  std::unordered_map<std::string, std::uint32_t> donor_of;  // lookups only: nothing iterates it
+  donation_recorder recorder;
   read_event_files(
-      rules, files,
-      [&](event&& e) {
-        if (e.kind != event_kind::donation) {
-          ++recorded.not_donations;
-          return;
-        }
-        const auto [found, added] = donor_of.try_emplace(e.donor, static_cast<std::uint32_t>(recorded.donors.size()));
-        if (added) recorded.donors.push_back(e.donor);
-        recorded.donations.push_back({e.time.epoch_ms(), found->second, *e.project, *e.amount, std::move(e.channel),
-                                      std::move(e.attributes)});
-      },
+      rules, files, [&](event&& e) { recorder.add(std::move(e)); },
       [&](rejected_event&& rejected) {
         throw event_file_error(rejected.file, rejected.line, 0,
                                "event " + rejected.id + ": " + to_string(rejected.reason) +
                                    " (recorded events must be valid for the rules simulated)");
       });
-  return recorded;
+  return recorder.take();
 }
 
 // Moves the donations by whole days onto the campaign, keeps those inside it, orders them by time.
@@ -89,18 +98,13 @@ demand_law normal_around_one(ratio sd) {
   return demand_law{law_kind::normal, 1'000'000, sd.millionths()};
 }
 
-}  // namespace
-
-demand_model load_recorded_demand(std::span<const std::filesystem::path> files, const rule_set& rules,
-                                  const recorded_demand_options& options) {
-  check_options(options);
-  if (files.empty()) throw error("give at least one event file to resample");
-  auto recorded = std::make_shared<recorded_donations>(read_donations(files, rules));
-  if (recorded->donations.empty()) throw error("the event files hold no donation");
+// A model that resamples `donations` (options checked), without its source named.
+demand_model resampling(recorded_donations&& donations, const rule_set& rules, const recorded_demand_options& options) {
+  auto recorded = std::make_shared<recorded_donations>(std::move(donations));
+  if (recorded->donations.empty()) throw error("the recorded events hold no donation");
   move_onto_campaign(*recorded, rules);
   if (recorded->donations.empty()) throw error("no recorded donation falls inside the campaign once moved onto its days");
   demand_model model;
-  name_sources(model, files);
   const auto scaled = [&](std::uint64_t count) {
     return static_cast<std::uint64_t>((static_cast<detail::int128>(count) * options.scale.millionths() + 500'000) / 1'000'000);
   };
@@ -111,6 +115,28 @@ demand_model load_recorded_demand(std::span<const std::filesystem::path> files, 
   model.amount_scale = normal_around_one(options.gift_sd);
   model.amount_round = money::from_minor(1);
   model.recorded = std::move(recorded);
+  return model;
+}
+
+}  // namespace
+
+demand_model load_recorded_demand(std::span<const std::filesystem::path> files, const rule_set& rules,
+                                  const recorded_demand_options& options) {
+  check_options(options);
+  if (files.empty()) throw error("give at least one event file to resample");
+  demand_model model = resampling(read_donations(files, rules), rules, options);
+  name_sources(model, files);
+  return model;
+}
+
+demand_model recorded_demand_of_events(std::vector<event> events, std::string source_name, std::string source_sha256,
+                                       const rule_set& rules, const recorded_demand_options& options) {
+  check_options(options);
+  donation_recorder recorder;
+  for (event& e : events) recorder.add(std::move(e));
+  demand_model model = resampling(recorder.take(), rules, options);
+  model.source_file = std::move(source_name);
+  model.source_sha256 = std::move(source_sha256);
   return model;
 }
 

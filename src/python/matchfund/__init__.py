@@ -12,12 +12,25 @@ campaign does. See docs/python.md.
 from ._matchfund import __version__
 from ._frames import format_money
 from .engine import BatchResult, Decision, Engine, RuleDecision
+from .events import Workload, generate, generate_workload, read_events, workloads
 from .errors import (BadEventError, Diagnostic, Error, EventFileError, InvariantError, RulesError,
                      SnapshotError)
 from .replay import Invariant, ReplayResult, replay
 from .rules import Campaign, Rules, load_rules
+from .simulate import SimulationResult, simulate
 
 __all__ = [
-    "BadEventError", "BatchResult", "Campaign", "Decision", "Engine", "RuleDecision", "Diagnostic", "Error", "EventFileError", "Invariant", "InvariantError",
-    "ReplayResult", "Rules", "RulesError", "SnapshotError", "__version__", "format_money", "load_rules", "replay",
+    "BadEventError", "BatchResult", "Campaign", "Decision", "Diagnostic", "Engine", "Error", "EventFileError",
+    "Invariant", "InvariantError", "ReplayResult", "RuleDecision", "Rules", "RulesError", "SimulationResult",
+    "SnapshotError", "Workload", "__version__", "dask", "format_money", "generate", "generate_workload", "load_rules",
+    "read_events", "replay", "simulate", "workloads",
 ]
+
+
+def __getattr__(name):
+    # matchfund.dask imports Dask only when it is used: the rest of the module does not need it.
+    if name == "dask":
+        import importlib
+
+        return importlib.import_module(".dask", __name__)
+    raise AttributeError(f"module 'matchfund' has no attribute {name!r}")

@@ -96,6 +96,25 @@ py::dict funds_of(const python_rules& self) {
   return columns;
 }
 
+py::dict releases_of(const python_rules& self) {
+  text_column fund;
+  std::vector<std::int64_t> release, at, amount;
+  for (const fund_spec& spec : self.rules.funds()) {
+    for (std::size_t k = 0; k < spec.releases.size(); ++k) {
+      fund.push_back(spec.id);
+      release.push_back(static_cast<std::int64_t>(k));
+      at.push_back(spec.releases[k].at.epoch_ms());
+      amount.push_back(spec.releases[k].amount.minor_units());
+    }
+  }
+  py::dict columns;
+  columns["fund"] = text_array(fund);
+  columns["release"] = owned_array(std::move(release));
+  columns["at"] = owned_array(std::move(at));
+  columns["amount"] = owned_array(std::move(amount));
+  return columns;
+}
+
 py::dict rules_of(const python_rules& self) {
   const rule_set& rules = self.rules;
   text_column id, description, sources;
@@ -138,6 +157,7 @@ void bind_rules(py::module_& module) {
       .def("campaign", &campaign_of)
       .def("projects", &projects_of)
       .def("funds", &funds_of)
+      .def("releases", &releases_of)
       .def("rules", &rules_of)
       .def("closeout", [](const python_rules& self) {
         std::vector<std::string> ids;

@@ -31,7 +31,7 @@ class Campaign:
 class Rules:
     """A loaded, checked rules file (immutable). Make one with load_rules(path).
 
-    Attributes: path, sha256, campaign (Campaign), projects, funds, rules (DataFrames),
+    Attributes: path, sha256, campaign (Campaign), projects, funds, releases, rules (DataFrames),
     closeout (the close-out steps' ids), overrides (what with_overrides applied)."""
 
     def __init__(self, compiled: "_matchfund._Rules", overrides: tuple = (), original_sha256: str = ""):
@@ -71,6 +71,13 @@ class Rules:
         many tranches), expire_unused."""
         return _frames.frame(self._compiled.funds(), ["fund", "funder", "budget", "releases", "expire_unused"],
                              self.campaign.timezone)
+
+    @property
+    def releases(self) -> pd.DataFrame:
+        """Every release (tranche) of every fund in time order: fund, release (0-based), at (a
+        timestamp in the campaign's offset), amount (minor units)."""
+        return _frames.frame(self._compiled.releases(), ["fund", "release", "at", "amount"], self.campaign.timezone,
+                             ["at"])
 
     @property
     def rules(self) -> pd.DataFrame:

@@ -52,13 +52,14 @@ TEST_CASE("the event pipe names every repeated id, across batches and files", "[
   std::ofstream(directory / "b.csv", std::ios::app | std::ios::binary) << "bad-row,2021-09-07T10:00:00+08:00,A,p1,1.00\n";
   expected_ids.push_back("bad-row");
 
-  const std::vector<fs::path> files{directory / "a.csv", directory / "b.csv"};
+  const std::vector<matchfund::event_source> sources{{"a.csv", directory / "a.csv", nullptr},
+                                                     {"b.csv", directory / "b.csv", nullptr}};
   std::vector<std::string> rejected;
   std::vector<std::string> ids;
   std::set<std::string> repeats;
   std::size_t batches = 0;
   {
-    event_pipe pipe(rules, files, 100, [&](rejected_event&& bad) { rejected.push_back(bad.id); });
+    event_pipe pipe(rules, sources, 100, [&](rejected_event&& bad) { rejected.push_back(bad.id); });
     for (auto batch = pipe.next(); !batch.empty(); batch = pipe.next()) {
       ++batches;
       std::size_t previous = 0;

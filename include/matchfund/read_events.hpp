@@ -107,6 +107,18 @@ class event_table {
 void read_event_table(const rule_set& rules, event_table& table, const std::string& table_name,
                       std::uint32_t file_index, const event_handler& on_event, const rejected_event_handler& on_rejected);
 
+// Where events are read from: a file (CSV or JSON Lines), or a table held in memory, named
+// `name` in rejections (a file's rejections name it as read_event_file does).
+struct event_source {
+  std::string name;
+  std::filesystem::path file;      // read when `table` is null
+  event_table* table = nullptr;
+};
+
+// Reads every source in the order given; file_index is the position in `sources`.
+void read_event_sources(const rule_set& rules, std::span<const event_source> sources, const event_handler& on_event,
+                        const rejected_event_handler& on_rejected);
+
 // One event from field texts, as an embedded test gives them (SPEC §3.4): names "kind", "id",
 // "time", "donor", "project", "amount", "ref", "scope", "disposition", "channel" and
 // "attr.NAME"; an empty text is an absent field. The same checks as in a file. Returns the

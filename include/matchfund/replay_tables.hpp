@@ -62,6 +62,13 @@ struct ledger_table {
   std::vector<std::int32_t> fund;
   std::vector<std::int64_t> amount;       // minor units; negative for reversals
   std::vector<std::int8_t> disposition;   // refund_disposition of a reversal
+  // The event a line's event_id names, where known: (source position << 40) + its line (a file's
+  // line, a table's row); -1 for lines of the close and of events not given.
+  std::vector<std::int64_t> source_row;
+
+  // Room for about `lines` lines with ids of about `id_bytes` each: a table grown by doubling
+  // moves every column each time.
+  void reserve(std::size_t lines, std::size_t id_bytes);
 };
 
 // outcomes.csv as columns: one row per donation (or hold) and rule.
@@ -100,16 +107,10 @@ struct hold_row {
 [[nodiscard]] std::vector<project_row> project_rows(const engine& matcher);
 [[nodiscard]] std::vector<fund_row> fund_rows(const engine& matcher);
 [[nodiscard]] std::vector<hold_row> hold_rows(const engine& matcher);
-void append_ledger_lines(ledger_table& ledger, std::span<const ledger_line> lines, const rule_set& rules);
+// `cause`: the event just processed, whose source row the lines it made are given (source_row).
+void append_ledger_lines(ledger_table& ledger, std::span<const ledger_line> lines, const rule_set& rules,
+                         const event* cause = nullptr);
 void append_outcome(outcome_table& outcomes, std::string_view event_id, const rule_evaluation& evaluation);
-
-// Where replay_to_tables reads events: a file (CSV or JSON Lines), or a table held in memory
-// (read_events.hpp), named `name` in rejections. A table may be read twice (see replay_to_tables).
-struct event_source {
-  std::string name;
-  std::filesystem::path file;      // read when `table` is null
-  event_table* table = nullptr;
-};
 
 struct replay_table_options {
   bool trace = true;     // fill `outcomes`
@@ -128,7 +129,8 @@ struct replay_tables {
   std::vector<invariant_result> invariants;
 };
 
-// Replays the events of `sources`, read in the order given: repeated ids refused, sorted stably by
+// Replays the events of `sources` (read_events.hpp; a table may be read twice), read in the order
+// given: repeated ids refused, sorted stably by
 // time, processed, closed. Events whose times never decrease are matched as they are read,
 // without holding them; at the first that goes back in time, the sources are read again, every
 // event loaded and sorted first (order_events). The tables are the same either way. Throws what

@@ -34,6 +34,16 @@ py::array_t<bool> bool_array(const std::vector<bool>& flags);
 // An object array of str, one per row; an empty text is None where `empty_is_none`.
 py::array text_array(const text_column& texts, bool empty_is_none = true);
 
+// text_array(texts), reusing the str objects of `same_as` (made by text_array from `reference`)
+// where a row's text is the same: a match line's donation is its event, one object for both.
+py::array text_array_sharing(const text_column& texts, const text_column& reference, const py::array& same_as);
+
+// text_array(texts), reusing the str objects the input already holds: row r's text is looked up
+// at source_rows[r] ((source << 40) + row, -1: none) in inputs[source] (an object array of the
+// sources' column, or None), and that object is taken when it is a str of the same text.
+py::array text_array_reusing(const text_column& texts, const std::vector<std::int64_t>& source_rows,
+                             const std::vector<py::object>& inputs);
+
 // An object array of str from any sequence of texts.
 template <class Texts>
 py::array text_array_of(const Texts& texts) {

@@ -1,5 +1,7 @@
 #include "python/event_columns.hpp"
 
+#include <pybind11/stl.h>
+
 namespace matchfund::python {
 
 frame_event_table::frame_event_table(const rule_set& rules, const std::string& name, const py::list& columns)
@@ -14,16 +16,31 @@ frame_event_table::frame_event_table(const rule_set& rules, const std::string& n
                 : form_name == "minor"        ? form::minor
                 : form_name == "boolean"      ? form::boolean
                 : form_name == "object_minor" ? form::object_minor
+                : form_name == "category"     ? form::category
+                : form_name == "absent"       ? form::absent
                                               : form::object;
-    data.values = spec[2].cast<py::array>();
-    if (!spec[3].is_none()) data.missing = spec[3].cast<py::array_t<bool>>();
-    const auto length = static_cast<std::size_t>(data.values.size());
+    std::size_t length = 0;
+    if (data.kind == form::absent) {
+      length = spec[2].cast<std::size_t>();
+    } else {
+      data.values = spec[2].cast<py::array>();
+      length = static_cast<std::size_t>(data.values.size());
+    }
+    if (data.kind == form::category) {
+      data.values = spec[2].cast<py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>>();
+      data.categories = spec[3].cast<std::vector<std::string>>();
+    } else if (!spec[3].is_none()) {
+      data.missing = spec[3].cast<py::array_t<bool>>();
+    }
     if (first) rows_ = length;
     if (length != rows_) throw std::invalid_argument("column " + column_name + " has another length");
     first = false;
     names_.push_back(column_name);
     data_.push_back(std::move(data));
   }
+  const py::module_ pandas = py::module_::import("pandas");
+  not_available_ = pandas.attr("NA");
+  not_a_time_ = pandas.attr("NaT");
   // The texts of object columns are copied out now, with the GIL, so that the table can be read
   // without it; the other columns are numpy arrays, read in place.
   for (std::size_t column = 0; column < data_.size(); ++column) {
@@ -49,8 +66,23 @@ std::string_view frame_event_table::cell(std::size_t column, std::size_t row) {
     case form::integer: buffer_ = std::to_string(static_cast<const std::int64_t*>(data.values.data())[row]); break;
     case form::minor: buffer_ = minor_units_text(static_cast<const std::int64_t*>(data.values.data())[row]); break;
     case form::boolean: buffer_ = static_cast<const bool*>(data.values.data())[row] ? "true" : "false"; break;
+    case form::category: {
+      const std::int32_t code = static_cast<const std::int32_t*>(data.values.data())[row];
+      if (code < 0 || static_cast<std::size_t>(code) >= data.categories.size()) return {};
+      return data.categories[static_cast<std::size_t>(code)];
+    }
+    case form::absent: return {};
   }
   return buffer_;
+}
+
+py::object frame_event_table::object_column(std::string_view name) const {
+  for (std::size_t column = 0; column < names_.size(); ++column) {
+    if (names_[column] == name && (data_[column].kind == form::object || data_[column].kind == form::object_minor)) {
+      return data_[column].values;
+    }
+  }
+  return py::none();
 }
 
 // Minor units as money text in the campaign's digits ("1250" -> "12.50"), also beyond the money
@@ -72,7 +104,7 @@ std::string frame_event_table::minor_units_text(std::int64_t minor) const {
 // fraction, a date without its offset) has no exact text and is an error naming the cell.
 std::string_view frame_event_table::object_cell(std::size_t column, std::size_t row) {
   PyObject* value = static_cast<PyObject* const*>(data_[column].values.data())[row];
-  if (value == nullptr || value == Py_None) return {};
+  if (value == nullptr || value == Py_None || value == not_available_.ptr() || value == not_a_time_.ptr()) return {};
   if (PyUnicode_Check(value)) {
     Py_ssize_t size = 0;
     const char* text = PyUnicode_AsUTF8AndSize(value, &size);

@@ -18,11 +18,14 @@ namespace matchfund::python {
 namespace py = pybind11;
 
 // One column as _events.py hands it over: (name, form, values, missing), where form is
-//   "object"  values an object array of str, None or NaN (absent), int or bool;
+//   "object"  values an object array of str, None, NaN, NaT or pd.NA (absent), int or bool;
 //   "object_minor"  the same, an int being minor units (the amount column);
 //   "integer" values an int64 array, written as the integer;
 //   "minor"   values an int64 array of minor units, written as money in the campaign's digits;
 //   "boolean" values a bool array, written true or false;
+//   "category" values an int32 array of codes (-1: absent), and in place of `missing` the list of
+//             the categories' texts;
+//   "absent"  values the number of rows, every field absent;
 // and missing a bool array (True: absent) or None.
 //
 // The object columns' texts are copied when the table is made (with the GIL); it is then read
@@ -36,14 +39,18 @@ class frame_event_table final : public event_table {
   [[nodiscard]] std::span<const std::string> columns() const override { return names_; }
   [[nodiscard]] std::string_view cell(std::size_t column, std::size_t row) override;
 
+  // The object array of column `name` when it is one (its cells may be str objects), else None.
+  [[nodiscard]] py::object object_column(std::string_view name) const;
+
  private:
-  enum class form : std::uint8_t { object, object_minor, integer, minor, boolean };
+  enum class form : std::uint8_t { object, object_minor, integer, minor, boolean, category, absent };
   struct column_data {
     form kind = form::object;
     py::array values;
     py::array missing;  // empty: none missing
     std::string texts;               // object columns: every cell's text back to back
     std::vector<std::size_t> ends;   // where each row's text ends in `texts`
+    std::vector<std::string> categories;  // category columns
   };
 
   std::string_view object_cell(std::size_t column, std::size_t row);
@@ -55,6 +62,7 @@ class frame_event_table final : public event_table {
   std::vector<column_data> data_;
   std::size_t rows_ = 0;
   std::string buffer_;
+  py::object not_available_, not_a_time_;  // pd.NA and pd.NaT: absent fields
 };
 
 }  // namespace matchfund::python

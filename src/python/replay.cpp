@@ -48,7 +48,15 @@ py::dict replay_columns(const python_rules& self, const py::list& sources, bool 
     tables = replay_to_tables(rules, list.sources, {.trace = trace, .lenient = lenient});
   }
   py::dict result;
-  result["ledger"] = ledger_columns(rules, tables.ledger);
+  source_texts inputs;
+  std::size_t frame = 0;
+  for (const event_source& source : list.sources) {
+    const bool is_frame = source.table != nullptr;
+    inputs.ids.push_back(is_frame ? list.frames[frame]->object_column("id") : py::none());
+    inputs.donors.push_back(is_frame ? list.frames[frame]->object_column("donor") : py::none());
+    if (is_frame) ++frame;
+  }
+  result["ledger"] = ledger_columns(rules, tables.ledger, inputs);
   result["outcomes"] = outcome_columns(rules, tables.outcomes);
   result["projects"] = project_columns(rules, tables.projects);
   result["funds"] = fund_columns(rules, tables.funds);

@@ -94,18 +94,24 @@ py::dict runs_columns(const simulation_result& result, const rule_set& rules) {
   return table.take();
 }
 
+// The columns funds and releases share: in how many runs the money ran out, and when.
+template <typename Summary>
+void exhaustion(table_builder& table, const Summary& summary) {
+  table.integer("runs", static_cast<std::int64_t>(summary.runs));
+  table.integer("exhausted_runs", static_cast<std::int64_t>(summary.exhausted_runs));
+  table.share("exhausted_share", summary.exhausted_runs, summary.runs);
+  table.time("exhausted_p5", summary.exhausted_p5);
+  table.time("exhausted_p50", summary.exhausted_p50);
+  table.time("exhausted_p95", summary.exhausted_p95);
+}
+
 py::dict funds_columns(const simulation_result& result, const rule_set& rules) {
   table_builder table;
   for (const fund_summary& fund : result.funds) {
     leading(table, result, fund.point);
     table.text("fund", rules.fund(fund.fund).id);
     table.amount("budget", fund.budget);
-    table.integer("runs", static_cast<std::int64_t>(fund.runs));
-    table.integer("exhausted_runs", static_cast<std::int64_t>(fund.exhausted_runs));
-    table.share("exhausted_share", fund.exhausted_runs, fund.runs);
-    table.time("exhausted_p5", fund.exhausted_p5);
-    table.time("exhausted_p50", fund.exhausted_p50);
-    table.time("exhausted_p95", fund.exhausted_p95);
+    exhaustion(table, fund);
     for (const auto& [name, band] : {std::pair{"drawn", &fund.drawn}, std::pair{"left", &fund.left}}) {
       table.amount(std::string(name) + "_p5", band->p5);
       table.amount(std::string(name) + "_p50", band->p50);
@@ -123,12 +129,7 @@ py::dict releases_columns(const simulation_result& result, const rule_set& rules
     table.integer("release", static_cast<std::int64_t>(release.release));
     table.time("at", release.at);
     table.amount("amount", release.amount);
-    table.integer("runs", static_cast<std::int64_t>(release.runs));
-    table.integer("exhausted_runs", static_cast<std::int64_t>(release.exhausted_runs));
-    table.share("exhausted_share", release.exhausted_runs, release.runs);
-    table.time("exhausted_p5", release.exhausted_p5);
-    table.time("exhausted_p50", release.exhausted_p50);
-    table.time("exhausted_p95", release.exhausted_p95);
+    exhaustion(table, release);
   }
   return table.take();
 }

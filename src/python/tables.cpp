@@ -24,7 +24,7 @@ void push_time(std::vector<std::int64_t>& times, std::vector<bool>& missing, con
 
 }  // namespace
 
-py::dict ledger_columns(const rule_set& rules, ledger_table& ledger) {
+py::dict ledger_columns(const rule_set& rules, ledger_table& ledger, const source_texts& inputs) {
   std::vector<std::string> rule_labels = ids_of(rules.rules());
   for (const closeout_spec& step : rules.closeout()) rule_labels.push_back(step.id);
   std::vector<std::string> dispositions;
@@ -34,9 +34,10 @@ py::dict ledger_columns(const rule_set& rules, ledger_table& ledger) {
   columns["seq"] = owned_array(std::move(ledger.seq));
   columns["time"] = owned_array(std::move(ledger.time_ms));
   columns["kind"] = categorical_of_enum(ledger.kind, 4, [](ledger_kind k) { return to_string(k); });
-  columns["event_id"] = text_array(ledger.event_id);
-  columns["donation_id"] = text_array(ledger.donation_id);
-  columns["donor"] = text_array(ledger.donor);
+  const py::array event_ids = text_array_reusing(ledger.event_id, ledger.source_row, inputs.ids);
+  columns["event_id"] = event_ids;
+  columns["donation_id"] = text_array_sharing(ledger.donation_id, ledger.event_id, event_ids);
+  columns["donor"] = text_array_reusing(ledger.donor, ledger.source_row, inputs.donors);
   columns["project"] = categorical(std::move(ledger.project), ids_of(rules.projects()));
   columns["rule"] = categorical(std::move(ledger.rule), rule_labels);
   columns["fund"] = categorical(std::move(ledger.fund), ids_of(rules.funds()));

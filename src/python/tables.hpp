@@ -7,6 +7,7 @@
 #include <pybind11/pybind11.h>
 
 #include <span>
+#include <string>
 #include <vector>
 
 #include "matchfund/invariant.hpp"
@@ -17,8 +18,14 @@ namespace matchfund::python {
 
 namespace py = pybind11;
 
+// The object arrays of the sources' id and donor columns, by source (None where a source is a
+// file or the column is not one of str objects): ledger texts equal to them reuse their objects.
+struct source_texts {
+  std::vector<py::object> ids, donors;
+};
+
 // Each moves the table's vectors into the arrays it returns.
-py::dict ledger_columns(const rule_set& rules, ledger_table& ledger);
+py::dict ledger_columns(const rule_set& rules, ledger_table& ledger, const source_texts& inputs = {});
 py::dict outcome_columns(const rule_set& rules, outcome_table& outcomes);
 py::dict project_columns(const rule_set& rules, const std::vector<project_row>& rows);
 py::dict fund_columns(const rule_set& rules, const std::vector<fund_row>& rows);

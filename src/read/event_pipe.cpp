@@ -4,10 +4,10 @@
 
 namespace matchfund::detail {
 
-event_pipe::event_pipe(const rule_set& rules, std::span<const std::filesystem::path> files,
-                       std::size_t expected_events, rejected_event_handler on_rejected)
+event_pipe::event_pipe(const rule_set& rules, std::span<const event_source> sources, std::size_t expected_events,
+                       rejected_event_handler on_rejected)
     : on_rejected_(std::move(on_rejected)), novelty_(expected_events) {
-  reader_ = std::thread([this, &rules, files] { read(rules, files); });
+  reader_ = std::thread([this, &rules, sources] { read(rules, sources); });
 }
 
 event_pipe::~event_pipe() {
@@ -20,12 +20,12 @@ event_pipe::~event_pipe() {
   huge_page_pool::instance().drain();  // what the reading thread faulted in for the engine
 }
 
-void event_pipe::read(const rule_set& rules, std::span<const std::filesystem::path> files) {
+void event_pipe::read(const rule_set& rules, std::span<const event_source> sources) {
   batch current;
   current.events.reserve(batch_size);
   try {
-    read_event_files(
-        rules, files,
+    read_event_sources(
+        rules, sources,
         [&](event&& e) {
           current.events.push_back(std::move(e));
           if (current.events.size() == batch_size) {

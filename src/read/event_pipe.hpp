@@ -1,11 +1,11 @@
-// Event files read on a thread of their own and handed over in batches, in file order, so that
+// Events read on a thread of their own and handed over in batches, in file order, so that
 // parsing one batch overlaps matching the previous one. Internal (run/replay.cpp).
 //
 // The reading thread also decides which events have an id that is new for sure (id_novelty.hpp):
 // the engine need not look those up (engine::process_unchecked_new_id); the rest, repeats among them, are
 // named by maybe_repeated() for an exact check.
 //
-//   detail::event_pipe pipe(rules, files, expected_events, on_rejected);
+//   detail::event_pipe pipe(rules, sources, expected_events, on_rejected);   // files or tables
 //   for (auto batch = pipe.next(); !batch.empty(); batch = pipe.next()) {
 //     for (const event& e : batch) ...   // pipe.maybe_repeated(): positions in batch
 //   }
@@ -35,8 +35,9 @@ namespace matchfund::detail {
 
 class event_pipe {
  public:
-  // `expected_events`: about how many events the files hold (sizes a table of id hashes).
-  event_pipe(const rule_set& rules, std::span<const std::filesystem::path> files, std::size_t expected_events,
+  // `expected_events`: about how many events the sources hold (sizes a table of id hashes).
+  // The sources (and the tables they name) must outlive the pipe.
+  event_pipe(const rule_set& rules, std::span<const event_source> sources, std::size_t expected_events,
              rejected_event_handler on_rejected);
   ~event_pipe();
   event_pipe(const event_pipe&) = delete;
@@ -57,7 +58,7 @@ class event_pipe {
   };
   struct cancelled {};  // thrown inside the reading thread when the pipe is destroyed early
 
-  void read(const rule_set& rules, std::span<const std::filesystem::path> files);
+  void read(const rule_set& rules, std::span<const event_source> sources);
   void hand_over(batch&& full);
   void find_repeated_ids(batch& full);
 

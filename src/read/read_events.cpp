@@ -497,6 +497,18 @@ void read_event_table(const rule_set& rules, event_table& table, const std::stri
   }
 }
 
+void read_event_sources(const rule_set& rules, std::span<const event_source> sources, const event_handler& on_event,
+                        const rejected_event_handler& on_rejected) {
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const auto index = static_cast<std::uint32_t>(i);
+    if (sources[i].table != nullptr) {
+      read_event_table(rules, *sources[i].table, sources[i].name, index, on_event, on_rejected);
+    } else {
+      read_event_file(rules, sources[i].file, index, on_event, on_rejected);
+    }
+  }
+}
+
 std::variant<event, bad_event_reason> event_from_fields(const rule_set& rules,
                                                         std::span<const std::pair<std::string, std::string>> fields) {
   const event_context context(rules);

@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "write/csv_writer.hpp"
-#include "read/event_pipe.hpp"
 #include "matchfund/bad_event.hpp"
 #include "matchfund/engine.hpp"
 #include "matchfund/read_events.hpp"
@@ -20,6 +19,7 @@
 #include "support/string_maps.hpp"
 #include "run/replay_checks.hpp"
 #include "run/replay_state.hpp"
+#include "run/stream_replay.hpp"
 
 namespace matchfund {
 
@@ -27,27 +27,6 @@ namespace {
 
 using detail::csv_writer;
 using detail::rejection_message;
-
-// About how many events the files hold, from the length of the lines at the head of each (one
-// read of 64 KiB per file): enough to size the table of id hashes once instead of doubling it
-// as the replay goes. Only a size: a wrong guess costs memory or a doubling, never a result.
-std::size_t estimated_events(std::span<const std::filesystem::path> event_files) {
-  std::size_t events = 0;
-  std::string head(std::size_t{64} << 10, '\0');
-  for (const auto& file : event_files) {
-    std::error_code code;
-    const std::uintmax_t bytes = std::filesystem::file_size(file, code);
-    if (code) continue;
-    std::FILE* stream = std::fopen(file.c_str(), "rb");
-    if (stream == nullptr) continue;
-    const std::size_t read = std::fread(head.data(), 1, head.size(), stream);
-    std::fclose(stream);
-    const auto lines = static_cast<std::size_t>(std::count(head.begin(), head.begin() + static_cast<std::ptrdiff_t>(read), '\n'));
-    if (lines < 16) continue;  // too few to judge; a small file needs no sizing anyway
-    events += static_cast<std::size_t>(bytes / (read / lines));
-  }
-  return events;
-}
 
 // One run of the engine over events in processing order, writing the outputs as it goes.
 class replay_run {
@@ -92,13 +71,10 @@ class replay_run {
     for (auto& bad : already_read) reject(std::move(bad));
   }
 
-  // Whether the run has made sure an event's id is new (the engine then need not look it up).
-  enum class id_check { done, by_engine };
-
   // Processes one event; false when the engine refused it (it is rejected then).
-  bool process(const event& e, id_check ids) {
+  bool process(const event& e, detail::id_check ids) {
     ++events_read_;
-    auto result = ids == id_check::done ? matcher_.process_unchecked_new_id(e) : matcher_.process(e);
+    auto result = ids == detail::id_check::done ? matcher_.process_unchecked_new_id(e) : matcher_.process(e);
     if (result.rejected) {
       rejected_event bad{file_names_[e.file_index], e.line, e.id, std::move(*result.rejected)};
       if (options_.stop_after) refused_.emplace_back(e.file_index, bad);
@@ -339,49 +315,18 @@ replay_report replay_run::finish() {
 
 namespace {
 
-// The streaming path, for events whose times never decrease in input order (then processing
-// order is input order, SPEC §3.3): a second thread reads the files while the engine matches,
-// and no event is held after it is processed. Returns nullopt at the first event earlier than
-// the one before it; the caller then replays from the start, loading every event first.
-//
-// It decides exactly as loading does. A repeated id is the engine's duplicate_id, or the id of
-// an event the engine refused before; only events whose id the reading thread could not vouch
-// for as new (id_novelty.hpp) are looked up. Strict errors rank as when loading: a bad
-// field (thrown by the reading thread, whatever was processed before), then the first repeated
-// id, then the first refusal, so the last two wait until every event is read.
+// The streaming path (run/stream_replay.hpp); nullopt at the first event out of time order.
 std::optional<replay_report> replay_in_time_order(const rule_set& rules,
                                                   std::span<const std::filesystem::path> event_files,
                                                   const std::filesystem::path& output_directory,
                                                   const replay_options& options) {
-  std::vector<rejected_event> read_rejections;  // lenient; filled by the reading thread
   replay_run run(rules, event_files, output_directory, options, replay_run::strict_errors::throw_at_finish);
-  detail::event_pipe pipe(rules, event_files, estimated_events(event_files), [&](rejected_event&& bad) {
-    if (!options.lenient) throw bad_event_error(rejection_message(bad));
-    read_rejections.push_back(std::move(bad));
-  });
-  const auto& names = run.file_names();
-  detail::string_set refused;  // ids of events the engine refused
-  std::optional<timestamp> last;
-  std::uint64_t done = 0;
-  for (auto batch = pipe.next(); !batch.empty(); batch = pipe.next()) {
-    const auto maybe_repeated = pipe.maybe_repeated();
-    std::size_t next_doubt = 0;  // the next of maybe_repeated
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (i + engine::prefetch_distance < batch.size()) run.prefetch(batch[i + engine::prefetch_distance]);
-      const event& e = batch[i];
-      if (last && e.time < *last) return std::nullopt;
-      last = e.time;
-      if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, 0);
-      const bool doubted = next_doubt < maybe_repeated.size() && maybe_repeated[next_doubt] == i;
-      if (doubted) ++next_doubt;
-      if (doubted && !refused.empty() && refused.contains(std::string_view(e.id))) {
-        run.reject({names[e.file_index], e.line, e.id, bad_event_reason{bad_event_code::duplicate_id}});
-      } else if (!run.process(e, doubted ? replay_run::id_check::by_engine : replay_run::id_check::done)) {
-        refused.insert(e.id);
-      }
-    }
+  std::vector<event_source> sources;
+  for (const auto& file : event_files) sources.push_back({file.generic_string(), file, nullptr});
+  if (!detail::match_in_time_order(rules, sources, detail::expected_events(sources), options.lenient, options.on_progress,
+                                   run)) {
+    return std::nullopt;
   }
-  run.read_rejected(std::move(read_rejections));  // the reading thread is done with them
   return run.finish();
 }
 
@@ -396,7 +341,7 @@ replay_report replay_loaded(const rule_set& rules, std::span<const std::filesyst
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (options.on_progress && ++done % 65'536 == 0) options.on_progress(done, events.size());
     if (i + engine::prefetch_distance < events.size()) run.prefetch(events[i + engine::prefetch_distance]);
-    run.process(events[i], replay_run::id_check::done);
+    run.process(events[i], detail::id_check::done);
   }
   return run.finish();
 }
@@ -429,7 +374,7 @@ replay_report replay_in_parts(const rule_set& rules, std::span<const std::filesy
   if (end < i) throw error("--stop-after " + std::to_string(end) + " is before the resumed state's position " + std::to_string(i));
   for (; i < end; ++i) {
     if (i + engine::prefetch_distance < end) run.prefetch(events[i + engine::prefetch_distance]);
-    run.process(events[i], replay_run::id_check::done);
+    run.process(events[i], detail::id_check::done);
     if (options.stop_after) digest = detail::events_digest_step(digest, events[i]);
   }
   if (!options.stop_after) return run.finish();

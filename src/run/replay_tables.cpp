@@ -7,7 +7,7 @@
 
 #include "run/replay_checks.hpp"
 #include "support/huge_pages.hpp"
-#include "support/string_maps.hpp"
+#include "run/stream_replay.hpp"
 #include "write/tables.hpp"
 
 namespace matchfund {
@@ -26,9 +26,13 @@ class table_run {
   // field that does not read, further on, must still win).
   enum class strict_errors { throw_at_once, throw_at_finish };
 
+  // `expected_events`: about how many events come (a size, not a limit): the ledger is given room
+  // for a line per event, which untouched costs address space only.
   table_run(const rule_set& rules, const replay_table_options& options, std::vector<std::string> source_names,
-            strict_errors when)
-      : rules_(rules), options_(options), when_(when), names_(std::move(source_names)), matcher_(rules) {}
+            strict_errors when, std::size_t expected_events)
+      : rules_(rules), options_(options), when_(when), names_(std::move(source_names)), matcher_(rules) {
+    tables_.ledger.reserve(expected_events, 16);
+  }
 
   // An event that did not read: kept (lenient) or the run's error at once (strict).
   void reject_unread(rejected_event&& bad) {
@@ -52,17 +56,21 @@ class table_run {
 
   void prefetch(const event& e) noexcept { matcher_.prefetch(e); }
 
-  // Processes one event; false when the engine refused it. `id_is_new`: the caller has made
-  // sure no event before had its id (the engine then need not look it up).
-  bool process(const event& e, bool id_is_new) {
-    auto result = id_is_new ? matcher_.process_unchecked_new_id(e) : matcher_.process(e);
+  // Events that did not read, kept by a lenient run (the streaming path hands them over at the end).
+  void read_rejected(std::vector<rejected_event>&& already_read) {
+    for (auto& bad : already_read) reject_unread(std::move(bad));
+  }
+
+  // Processes one event; false when the engine refused it.
+  bool process(const event& e, detail::id_check ids) {
+    auto result = ids == detail::id_check::done ? matcher_.process_unchecked_new_id(e) : matcher_.process(e);
     if (result.rejected) {
       reject({names_[e.file_index], e.line, e.id, std::move(*result.rejected)});
       return false;
     }
     ++tables_.events_read;
     ++tables_.events_processed;
-    keep_ledger();
+    keep_ledger(&e);
     if (e.kind != event_kind::donation && e.kind != event_kind::hold) return true;
     ++(e.kind == event_kind::donation ? tables_.donations : tables_.holds_accepted);
     for (const auto& evaluation : result.evaluations) {
@@ -75,7 +83,7 @@ class table_run {
   replay_tables finish();
 
  private:
-  void keep_ledger();
+  void keep_ledger(const event* cause = nullptr);
   void keep_totals();
 
   const rule_set& rules_;
@@ -87,8 +95,8 @@ class table_run {
   std::optional<std::string> first_repeated_, first_refused_;  // strict errors kept to the end
 };
 
-void table_run::keep_ledger() {
-  append_ledger_lines(tables_.ledger, matcher_.ledger(), rules_);
+void table_run::keep_ledger(const event* cause) {
+  append_ledger_lines(tables_.ledger, matcher_.ledger(), rules_, cause);
   matcher_.discard_ledger();
 }
 
@@ -125,60 +133,14 @@ std::vector<std::string> names_of(std::span<const event_source> sources) {
   return names;
 }
 
-void read_source(const rule_set& rules, const event_source& source, std::uint32_t index, const event_handler& on_event,
-                 const rejected_event_handler& on_rejected) {
-  if (source.table != nullptr) {
-    read_event_table(rules, *source.table, source.name, index, on_event, on_rejected);
-  } else {
-    read_event_file(rules, source.file, index, on_event, on_rejected);
-  }
-}
-
-// Thrown from the reading callbacks to stop reading at the first event out of time order.
-struct out_of_time_order {};
-
-constexpr std::size_t batch_size = 1024;
-
-// The streaming path, for events whose times never decrease in input order (processing order is
-// then input order, SPEC §3.3): each event matched as it is read. A repeated id is the engine's
-// duplicate_id, or the id of an event the engine refused before. nullopt at the first event
-// earlier than the one before it.
+// The streaming path (run/stream_replay.hpp); nullopt at the first event out of time order.
 std::optional<replay_tables> replay_in_time_order(const rule_set& rules, std::span<const event_source> sources,
                                                   const replay_table_options& options) {
-  table_run run(rules, options, names_of(sources), table_run::strict_errors::throw_at_finish);
-  detail::string_set refused;  // ids of events the engine refused
-  std::optional<timestamp> last;
-  // Events are matched in small batches, so that the engine can prefetch what the next ones touch.
-  std::vector<event> batch;
-  batch.reserve(batch_size);
-  const auto match_batch = [&] {
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (i + engine::prefetch_distance < batch.size()) run.prefetch(batch[i + engine::prefetch_distance]);
-      const event& e = batch[i];
-      if (!refused.empty() && refused.contains(std::string_view(e.id))) {
-        run.reject({sources[e.file_index].name, e.line, e.id, bad_event_reason{bad_event_code::duplicate_id}});
-      } else if (!run.process(e, false)) {
-        refused.insert(e.id);
-      }
-    }
-    batch.clear();
-  };
-  const event_handler on_event = [&](event&& e) {
-    if (last && e.time < *last) throw out_of_time_order{};
-    last = e.time;
-    batch.push_back(std::move(e));
-    if (batch.size() == batch_size) match_batch();
-  };
-  const rejected_event_handler on_rejected = [&](rejected_event&& bad) {
-    match_batch();  // the events read before it come first
-    run.reject_unread(std::move(bad));
-  };
-  try {
-    for (std::size_t i = 0; i < sources.size(); ++i) read_source(rules, sources[i], static_cast<std::uint32_t>(i), on_event, on_rejected);
-  } catch (const out_of_time_order&) {
+  const std::size_t expected = detail::expected_events(sources);
+  table_run run(rules, options, names_of(sources), table_run::strict_errors::throw_at_finish, expected);
+  if (!detail::match_in_time_order(rules, sources, expected, options.lenient, {}, run)) {
     return std::nullopt;
   }
-  match_batch();
   return run.finish();
 }
 
@@ -186,26 +148,38 @@ std::optional<replay_tables> replay_in_time_order(const rule_set& rules, std::sp
 replay_tables replay_loaded(const rule_set& rules, std::span<const event_source> sources,
                             const replay_table_options& options) {
   const std::vector<std::string> names = names_of(sources);
-  table_run run(rules, options, names, table_run::strict_errors::throw_at_once);
+  table_run run(rules, options, names, table_run::strict_errors::throw_at_once, detail::expected_events(sources));
   std::vector<event> events;
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    read_source(
-        rules, sources[i], static_cast<std::uint32_t>(i),
-        [&](event&& e) {
-          detail::grow_on_huge_pages(events);
-          events.push_back(std::move(e));
-        },
-        [&](rejected_event&& bad) { run.reject_unread(std::move(bad)); });
-  }
+  read_event_sources(
+      rules, sources,
+      [&](event&& e) {
+        detail::grow_on_huge_pages(events);
+        events.push_back(std::move(e));
+      },
+      [&](rejected_event&& bad) { run.reject_unread(std::move(bad)); });
   events = order_events(std::move(events), names, [&](rejected_event&& bad) { run.reject(std::move(bad)); });
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (i + engine::prefetch_distance < events.size()) run.prefetch(events[i + engine::prefetch_distance]);
-    run.process(events[i], true);  // order_events refused every repeated id: each id left is new
+    run.process(events[i], detail::id_check::done);  // order_events refused every repeated id
   }
   return run.finish();
 }
 
 }  // namespace
+
+void ledger_table::reserve(std::size_t lines, std::size_t id_bytes) {
+  seq.reserve(lines);
+  time_ms.reserve(lines);
+  kind.reserve(lines);
+  for (text_column* ids : {&event_id, &donation_id, &donor}) ids->reserve(lines, lines * id_bytes);
+  limited_by.reserve(lines, lines * 8);
+  project.reserve(lines);
+  rule.reserve(lines);
+  fund.reserve(lines);
+  amount.reserve(lines);
+  disposition.reserve(lines);
+  source_row.reserve(lines);
+}
 
 std::vector<project_row> project_rows(const engine& matcher) {
   std::vector<project_row> rows;
@@ -236,9 +210,13 @@ std::vector<hold_row> hold_rows(const engine& matcher) {
   return rows;
 }
 
-void append_ledger_lines(ledger_table& ledger, std::span<const ledger_line> lines, const rule_set& rules) {
+void append_ledger_lines(ledger_table& ledger, std::span<const ledger_line> lines, const rule_set& rules,
+                         const event* cause) {
   const auto rule_count = static_cast<std::int32_t>(rules.rules().size());
+  const std::int64_t cause_row =
+      cause != nullptr ? (static_cast<std::int64_t>(cause->file_index) << 40) + static_cast<std::int64_t>(cause->line) : -1;
   for (const ledger_line& line : lines) {
+    ledger.source_row.push_back(cause != nullptr && line.event_id == cause->id ? cause_row : -1);
     ledger.seq.push_back(line.seq);
     ledger.time_ms.push_back(line.time.epoch_ms());
     ledger.kind.push_back(line.kind);

@@ -21,8 +21,8 @@ def test_the_installed_package_imports(tmp_path):
         platlib = platlib.replace("site-packages", "dist-packages")
     installed = tmp_path / platlib / "matchfund"
     assert sorted(p.name for p in installed.glob("*.py")) == [
-        "__init__.py", "_events.py", "_frames.py", "dask.py", "engine.py", "errors.py", "events.py", "replay.py",
-        "rules.py", "simulate.py"]
+        "__init__.py", "_engine.py", "_events.py", "_frames.py", "_replay.py", "_rules.py", "_simulate.py",
+        "_streams.py", "dask.py", "errors.py"]
     assert (installed / "_matchfund.pyi").exists() and (installed / "py.typed").exists()
     environment = {**os.environ, "PYTHONPATH": str(tmp_path / platlib)}
     finished = subprocess.run([sys.executable, "-c", "import matchfund; print(matchfund.__file__, matchfund.__version__)"],

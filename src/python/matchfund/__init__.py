@@ -9,15 +9,15 @@ Every amount is an exact integer of minor units (int64); format_money writes it 
 campaign does. See docs/python.md.
 """
 
-from ._matchfund import __version__
+from ._engine import BatchResult, Decision, Engine, RuleDecision
 from ._frames import format_money
-from .engine import BatchResult, Decision, Engine, RuleDecision
-from .events import Workload, generate, generate_workload, read_events, workloads
+from ._matchfund import __version__
+from ._replay import Invariant, ReplayResult, replay
+from ._rules import Campaign, Rules, load_rules
+from ._simulate import SimulationResult, simulate
+from ._streams import Workload, generate, generate_workload, read_events, workloads
 from .errors import (BadEventError, Diagnostic, Error, EventFileError, InvariantError, RulesError,
                      SnapshotError)
-from .replay import Invariant, ReplayResult, replay
-from .rules import Campaign, Rules, load_rules
-from .simulate import SimulationResult, simulate
 
 __all__ = [
     "BadEventError", "BatchResult", "Campaign", "Decision", "Diagnostic", "Engine", "Error", "EventFileError",

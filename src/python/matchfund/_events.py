@@ -32,7 +32,12 @@ def frame_source(frame: pd.DataFrame, name: str) -> tuple:
         if not isinstance(label, str):
             raise EventFileError(f"{name}: column {position + 1}: the name {label!r} is not a str",
                                  name, 0, position + 1, f"the name {label!r} is not a str")
-        columns.append(_plain_column(name, position, label, frame.iloc[:, position]))
+        series = frame.iloc[:, position]
+        if series.dtype != object and len(series) > 0 and series.isna().all():
+            # Every field of the column absent: as if it were not there (its name is still checked).
+            columns.append((label, "absent", len(series), None))
+            continue
+        columns.append(_plain_column(name, position, label, series))
     return (name, columns)
 
 
@@ -47,6 +52,11 @@ def _missing(series: pd.Series):
 
 def _plain_column(name: str, position: int, label: str, series: pd.Series) -> tuple:
     dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and types.is_string_dtype(dtype.categories.dtype) and \
+            all(isinstance(c, str) for c in dtype.categories):
+        # The codes, and each category's text once: no object per row.
+        codes = series.cat.codes.to_numpy().astype(np.int32)
+        return (label, "category", codes, list(dtype.categories))
     if isinstance(dtype, pd.DatetimeTZDtype):
         return _time_column(name, position, label, series)
     if types.is_datetime64_dtype(dtype):
@@ -59,7 +69,12 @@ def _plain_column(name: str, position: int, label: str, series: pd.Series) -> tu
         return (label, "minor" if label == "amount" else "integer", values, _missing(series))
     if types.is_float_dtype(dtype):
         return _float_column(name, position, label, series)
-    values = series.to_numpy(dtype=object, na_value=None)
+    if dtype == object:
+        # The column's own array, not a copy: the compiled reader takes None, NaN, NaT and pd.NA
+        # for absent fields itself.
+        values = series.to_numpy(copy=False)
+    else:
+        values = series.to_numpy(dtype=object, na_value=None)
     return (label, "object_minor" if label == "amount" else "object", values, None)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
-from .simulate import SimulationArguments, SimulationResult, simulation_arguments
+from ._simulate import SimulationArguments, SimulationResult, simulation_arguments
 
 
 def _run_block(arguments: SimulationArguments, point: int, first_run: int, count: int) -> bytes:

@@ -11,8 +11,8 @@ import pandas as pd
 
 from . import _frames, _matchfund
 from .errors import BadEventError
-from .replay import REJECTED_COLUMNS
-from .rules import Rules, as_rules, load_rules
+from ._replay import REJECTED_COLUMNS
+from ._rules import Rules, as_rules, load_rules
 
 PathLike = Union[str, os.PathLike]
 EVENT_COLUMNS = ["kind", "id", "time", "donor", "project", "amount", "ref", "scope", "disposition", "channel"]

@@ -12,7 +12,7 @@ from typing import Iterable, Mapping, Optional, Sequence, Tuple, Union
 import pandas as pd
 
 from . import _events, _frames, _matchfund
-from .rules import Rules, _setting_texts, as_rules
+from ._rules import Rules, _setting_texts, as_rules
 
 PathLike = Union[str, os.PathLike]
 TABLES = ("runs", "funds", "releases", "projects", "curves")

@@ -10,7 +10,7 @@ from typing import Dict, List, Sequence, Union
 import pandas as pd
 
 from . import _events, _frames, _matchfund
-from .rules import Rules, as_rules
+from ._rules import Rules, as_rules
 
 LEDGER_COLUMNS = ["seq", "time", "kind", "event_id", "donation_id", "donor", "project", "rule", "fund", "amount",
                   "limited_by", "disposition"]

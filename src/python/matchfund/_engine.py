@@ -12,9 +12,9 @@ import pandas as pd
 
 from . import _events, _frames, _matchfund
 from .errors import EventFileError
-from .replay import (FUND_COLUMNS, HOLD_COLUMNS, LEDGER_COLUMNS, OUTCOME_COLUMNS, PROJECT_COLUMNS, REJECTED_COLUMNS,
+from ._replay import (FUND_COLUMNS, HOLD_COLUMNS, LEDGER_COLUMNS, OUTCOME_COLUMNS, PROJECT_COLUMNS, REJECTED_COLUMNS,
                      Invariant)
-from .rules import Rules, as_rules
+from ._rules import Rules, as_rules
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 //
 //   build/bench/matchfund_bench_replay --workload national-2021 [donations] [seed]
 //   build/bench/matchfund_bench_replay RULES.yaml [donations] [seed]
-//   ... [--phases engine,checked,live,floor,replay,snapshot] [--rounds N]
+//   ... [--phases engine,checked,live,floor,replay,snapshot] [--rounds N] [--floor-distance D]
 //
 // A workload (workload.hpp) writes its own rules, projects and events; a rules file gets a
 // generated stream (`matchfund generate`). Phases: generating the events, reading and ordering
@@ -13,11 +13,11 @@
 // it (percentiles), a floor over the same events, and the whole `matchfund replay` (read, match,
 // write every output, check the invariants).
 //
-// The floor is a bare loop doing only the per-donor and per-project state work any engine
-// needs: the donor id looked up in a hash table (interned when new), a per-donor-per-day counter
-// and a per-project total updated. engine / floor says how much the rules cost on top.
-#include <boost/unordered/unordered_flat_map.hpp>
-
+// The floor (floor.hpp) is the per-donor and per-project state work any engine needs and
+// nothing else, in the engine's own structures, done two ways: one donation after the other
+// (`floor, one at a time`: each lookup waits on the last) and pipelined (the lookups of later
+// donations under way while one is decided, as a host feeding a stream allows). engine / floor
+// is against the pipelined floor: how much the rules cost on top of what the memory allows.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -38,7 +38,7 @@
 #include "matchfund/load_rules.hpp"
 #include "matchfund/replay.hpp"
 #include "matchfund/workload.hpp"
-#include "support/string_maps.hpp"
+#include "floor.hpp"
 
 namespace {
 
@@ -60,28 +60,11 @@ long status_mib(std::string_view field) {
   return -1;
 }
 
-// The floor: per donation, the donor interned by id, a donor-day counter, a project total.
-std::uint64_t floor_loop(const std::vector<matchfund::event>& events, std::size_t projects) {
-  matchfund::detail::string_map<std::uint32_t> donors;
-  boost::unordered_flat_map<std::uint64_t, std::int64_t> donor_days;
-  std::vector<std::int64_t> project_totals(projects);
-  for (const auto& e : events) {
-    if (e.kind != matchfund::event_kind::donation) continue;
-    auto found = donors.find(std::string_view(e.donor));
-    if (found == donors.end()) found = donors.emplace(e.donor, static_cast<std::uint32_t>(donors.size())).first;
-    const auto day = static_cast<std::uint64_t>(e.time.epoch_ms() / 86'400'000);
-    donor_days[std::uint64_t{found->second} << 20 | day] += e.amount->minor_units();
-    project_totals[matchfund::position(*e.project)] += e.amount->minor_units();
-  }
-  std::uint64_t check = donor_days.size();
-  for (auto total : project_totals) check += static_cast<std::uint64_t>(total);
-  return check;
-}
-
 // What the command line asks for.
 struct bench_options {
   std::string phases = "engine,checked,live,floor,replay,snapshot";
   std::size_t rounds = 1;
+  std::size_t floor_distance = 8;  // the pipelined floor's stages are this many donations apart
   std::optional<std::string> workload;
   std::string rules_argument;  // without a workload
   std::optional<std::uint64_t> donations;
@@ -109,6 +92,12 @@ std::optional<bench_options> parse_arguments(std::vector<std::string> args, cons
     options.rounds = std::max<std::size_t>(1, std::strtoull((flag + 1)->c_str(), nullptr, 10));
     args.erase(flag, flag + 2);
   }
+  // --floor-distance D: the pipelined floor starts donation i + 3D's lookups, then i + 2D's,
+  // then i + D's, while donation i is decided.
+  if (const auto flag = std::find(args.begin(), args.end(), "--floor-distance"); flag != args.end() && flag + 1 != args.end()) {
+    options.floor_distance = std::clamp<std::size_t>(std::strtoull((flag + 1)->c_str(), nullptr, 10), 1, 256);
+    args.erase(flag, flag + 2);
+  }
   for (std::size_t at = 0; at <= options.phases.size();) {
     const std::size_t end = std::min(options.phases.find(',', at), options.phases.size());
     const std::string_view phase = std::string_view(options.phases).substr(at, end - at);
@@ -127,7 +116,7 @@ std::optional<bench_options> parse_arguments(std::vector<std::string> args, cons
     }
     args.erase(args.begin(), args.begin() + 2);
   } else if (args.empty()) {
-    fmt::print(stderr, "usage: {} (--workload NAME | RULES.yaml) [donations] [seed] [--phases engine,checked,live,floor,replay,snapshot] [--rounds N]\n",
+    fmt::print(stderr, "usage: {} (--workload NAME | RULES.yaml) [donations] [seed] [--phases engine,checked,live,floor,replay,snapshot] [--rounds N] [--floor-distance D]\n",
                program);
     return std::nullopt;
   } else {
@@ -277,8 +266,8 @@ snapshot_figures time_snapshot(const matchfund::rule_set& rules, const std::vect
 
 // What the timed phases measured.
 struct measured {
-  std::vector<double> engine_runs, checked_runs, floor_runs;
-  std::uint64_t matched = 0, matched_checked = 0, floor_check = 0;
+  std::vector<double> engine_runs, checked_runs, floor_runs, serial_floor_runs;
+  std::uint64_t matched = 0, matched_checked = 0, floor_check = 0, serial_floor_check = 0;
   long engine_state_mib = 0;
   std::vector<std::uint32_t> call_ns;  // sorted
   double load_s = 0;
@@ -300,9 +289,13 @@ void time_phases(const bench_options& options, const matchfund::rule_set& rules,
     }
     if (options.wanted("checked")) m.checked_runs.push_back(time_checked(rules, events, m.matched_checked));
     if (options.wanted("floor")) {
-      const auto begin = clock_type::now();
-      m.floor_check = floor_loop(events, rules.projects().size());
+      auto begin = clock_type::now();
+      m.floor_check = matchfund_bench::floor_pipelined(events, rules.projects().size(), options.floor_distance);
       m.floor_runs.push_back(seconds_since(begin));
+      begin = clock_type::now();
+      m.serial_floor_check = matchfund_bench::floor_one_at_a_time(events, rules.projects().size());
+      m.serial_floor_runs.push_back(seconds_since(begin));
+      if (m.floor_check != m.serial_floor_check) throw std::logic_error("the two floors ended in different states");
     }
   }
   if (options.wanted("live")) m.call_ns = time_live_calls(rules, events, donors);
@@ -330,6 +323,7 @@ void print_figures(const bench_options& options, const generated_stream& stream,
   const double engine_s = median(m.engine_runs);
   const double checked_s = median(m.checked_runs);
   const double floor_s = median(m.floor_runs);
+  const double serial_floor_s = median(m.serial_floor_runs);
   fmt::print("rules: {}\n", options.workload ? fmt::format("workload (seed {})", options.seed) : options.rules_argument);
   fmt::print("events: {} donations by {} donors, {:.0f} MiB of CSV\n", stream.donations, stream.donors, stream.file_mib);
   fmt::print("generate:             {:7.2f} s  {:10.0f} rows/s\n", stream.generate_s, per_second(stream.donations, stream.generate_s));
@@ -348,8 +342,11 @@ void print_figures(const bench_options& options, const generated_stream& stream,
                percentile(0.50), percentile(0.99), percentile(0.999), m.call_ns.empty() ? 0 : m.call_ns.back());
   }
   if (options.wanted("floor")) {
-    fmt::print("floor:                {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation (check {}{})\n", floor_s,
-               per_second(stream.donations, floor_s), ns_each(floor_s), m.floor_check % 1000, range(m.floor_runs));
+    fmt::print("floor, pipelined:     {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation (up to {} ahead{})\n", floor_s,
+               per_second(stream.donations, floor_s), ns_each(floor_s), 3 * options.floor_distance, range(m.floor_runs));
+    fmt::print("floor, one at a time: {:7.2f} s  {:10.0f} donations/s  {:6.0f} ns/donation (check {}{})\n", serial_floor_s,
+               per_second(stream.donations, serial_floor_s), ns_each(serial_floor_s), m.floor_check % 1000,
+               range(m.serial_floor_runs));
   }
   if (options.wanted("engine") && options.wanted("floor")) fmt::print("engine / floor:       {:7.1f}\n", engine_s / floor_s);
   if (options.wanted("checked") && options.wanted("floor")) fmt::print("checked / floor:      {:7.1f}\n", checked_s / floor_s);

@@ -24,6 +24,7 @@
 #include "matchfund/event.hpp"
 #include "support/id_index.hpp"
 #include "support/key_set.hpp"
+#include "support/prefetch.hpp"
 
 namespace matchfund_bench {
 
@@ -60,10 +61,10 @@ class floor_state {
 
   // Stage 2 (the slot loaded): the donor's id text, counter slot and pair slot, and the project.
   void start_donor_state(std::uint32_t bits, const matchfund::event& e) const noexcept {
-    __builtin_prefetch(&project_totals_[project_of(e)]);
+    matchfund::detail::prefetch_line(&project_totals_[project_of(e)]);
     const std::optional<std::uint32_t> donor = donors_.candidate(bits);
     if (!donor || *donor >= texts_.size()) return;
-    __builtin_prefetch(&texts_[*donor]);
+    matchfund::detail::prefetch_line(&texts_[*donor]);
     counters_.prefetch(counter_key(*donor, e));
     pairs_.prefetch(std::uint64_t{project_of(e)} << 32 | *donor);
   }
@@ -73,7 +74,7 @@ class floor_state {
     const std::optional<std::uint32_t> donor = donors_.candidate(bits);
     if (!donor || *donor >= texts_.size()) return;
     const std::optional<std::uint32_t> counter = counters_.find(counter_key(*donor, e));
-    if (counter) __builtin_prefetch(&counter_totals_[*counter]);
+    if (counter) matchfund::detail::prefetch_line(&counter_totals_[*counter]);
   }
 
   // A digest of the state, equal whichever way the donations went through.

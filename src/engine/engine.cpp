@@ -9,6 +9,7 @@
 #include "engine/engine_state.hpp"
 #include "matchfund/random_draw.hpp"
 #include "matchfund/rounding.hpp"
+#include "support/prefetch.hpp"
 
 namespace matchfund {
 
@@ -263,7 +264,7 @@ void engine::state::prefetch_donor_state(const prefetched_donation& donation) co
   const std::uint32_t donor = ids.prefetch_donor_state(donation.donor_bits, donation.project);
   if (donor == engine_detail::id_registry::no_donor) return;
   if (donation.project >= projects.size()) return;
-  __builtin_prefetch(&projects[donation.project]);  // ten thousand projects outgrow the caches too
+  detail::prefetch_line(&projects[donation.project]);  // ten thousand projects outgrow the caches too
   const campaign_spec& campaign = rules.campaign();
   if (donation.time < campaign.start || donation.time >= campaign.end) return;
   const std::uint32_t organization = plan.organization_of_project[donation.project];

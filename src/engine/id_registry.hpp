@@ -17,6 +17,7 @@
 #include "matchfund/engine.hpp"
 #include "support/id_index.hpp"
 #include "support/key_set.hpp"
+#include "support/prefetch.hpp"
 #include "support/string_arena.hpp"
 
 namespace matchfund::detail {
@@ -138,7 +139,7 @@ class id_registry {
     const auto candidate = donor_ids_.candidate(bits);
     const std::uint32_t d = candidate.value_or(no_donor);
     if (d >= donors_.size()) return no_donor;
-    __builtin_prefetch(&donors_[d]);
+    detail::prefetch_line(&donors_[d]);
     project_donors_.prefetch(std::uint64_t{project} << 32 | d);
     return d;
   }

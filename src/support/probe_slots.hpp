@@ -8,6 +8,7 @@
 #include <cstddef>
 
 #include "support/huge_pages.hpp"
+#include "support/prefetch.hpp"
 
 namespace matchfund::detail {
 
@@ -30,7 +31,7 @@ class probe_slots {
   [[nodiscard]] std::size_t after(std::size_t i) const noexcept { return (i + 1) & (capacity_ - 1); }
 
   // Starts loading slot `i` (of a non-empty array); changes nothing.
-  void prefetch(std::size_t i) const noexcept { __builtin_prefetch(&slots_[i]); }
+  void prefetch(std::size_t i) const noexcept { detail::prefetch_line(&slots_[i]); }
 
   // Stores `slot` in the first free slot from `hash` on; the array must have room (make_room).
   template <class IsFree>

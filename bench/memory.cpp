@@ -6,6 +6,10 @@
 //     flight than the window alone keeps, which is what a pipelined engine can have),
 //   - a dependent chain (each read's address comes from the read before: misses one at a time,
 //     which is what an engine pays when one donation's lookups wait for each other),
+//   - serialised reads whose addresses are known ahead (each read waits for the one before, as a
+//     donation's work waits for the last donation's, but the address is computed from a list):
+//     without prefetch they cost what the chain costs; with a prefetch d ahead they show what
+//     a pipeline that starts later donations' lookups early gets back,
 // and the pages the table actually got (the share of it on 2 MiB transparent huge pages, from
 // /proc/self/smaps, and the kernel's THP mode).
 //
@@ -144,6 +148,25 @@ double independent_ns(const table& t, const std::vector<std::uint64_t>& at, std:
   return ns / static_cast<double>(n);
 }
 
+// Serialised reads of known addresses: read i's address is made to depend on read i - 1's value
+// (by a zero the compiler cannot see), so the processor cannot start it early; only a prefetch
+// `distance` ahead can.
+double serialised_ns(const table& t, const std::vector<std::uint64_t>& at, std::size_t distance) {
+  const std::uint64_t* data = t.data();
+  static volatile std::uint64_t volatile_zero = 0;
+  const std::uint64_t zero = volatile_zero;
+  const std::size_t n = chained_reads;
+  std::uint64_t last = 0;
+  const auto start = clock_type::now();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (distance != 0) __builtin_prefetch(&data[at[i + distance]]);
+    last = data[at[i] ^ (last & zero)];
+  }
+  const double ns = std::chrono::duration<double, std::nano>(clock_type::now() - start).count();
+  if (last == 42) fmt::print("");
+  return ns / static_cast<double>(n);
+}
+
 // A dependent chain: the next address is a hash of the word just read and the step (the step
 // keeps the walk from falling into a short cycle that would fit in a cache).
 double chained_ns(const table& t) {
@@ -173,15 +196,21 @@ void measure(std::size_t mebibytes, bool huge, int rounds) {
              thp_mode());
   const std::vector<std::uint64_t> at = random_indexes(independent_reads, t.words());
   const std::vector<std::size_t> distances = {0, 4, 8, 16, 32, 64};
-  std::vector<rounds_of> independent(distances.size());
+  const std::vector<std::size_t> serial_distances = {0, 4, 16};
+  std::vector<rounds_of> independent(distances.size()), serialised(serial_distances.size());
   rounds_of chained;
   for (int round = 0; round < rounds; ++round) {  // the kinds in turn, so drift hits all alike
     for (std::size_t d = 0; d < distances.size(); ++d) independent[d].ns.push_back(independent_ns(t, at, distances[d]));
+    for (std::size_t d = 0; d < serial_distances.size(); ++d) serialised[d].ns.push_back(serialised_ns(t, at, serial_distances[d]));
     chained.ns.push_back(chained_ns(t));
   }
   for (std::size_t d = 0; d < distances.size(); ++d) {
     const std::string kind = distances[d] == 0 ? std::string("plain loop") : fmt::format("prefetch {:2} ahead", distances[d]);
     fmt::print("  independent reads, {:17}  {}\n", kind, independent[d].text());
+  }
+  for (std::size_t d = 0; d < serial_distances.size(); ++d) {
+    const std::string kind = serial_distances[d] == 0 ? std::string("no prefetch") : fmt::format("prefetch {:2} ahead", serial_distances[d]);
+    fmt::print("  serialised reads,  {:17}  {}\n", kind, serialised[d].text());
   }
   fmt::print("  dependent chain                       {}\n", chained.text());
 }

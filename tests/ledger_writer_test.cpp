@@ -4,10 +4,13 @@
 
 #include "file_text.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "write/csv_writer.hpp"
+#include "write/ledger_rows.hpp"
 #include "write/ledger_writer.hpp"
 #include "matchfund/load_rules.hpp"
 #include "write/output_files.hpp"
@@ -131,4 +134,92 @@ TEST_CASE("a ledger writer dropped without finish stops and leaves no file", "[o
   CHECK(fs::is_directory(directory));
   CHECK(fs::directory_iterator(directory) == fs::directory_iterator{});
   fs::remove_all(directory);
+}
+
+namespace {
+
+// A row as SPEC §8 spells it, a field at a time with the library's own formatters.
+std::string row_by_fields(const matchfund::rule_set& rules, const ledger_line& line) {
+  matchfund::detail::csv_writer csv("");
+  csv.field(std::to_string(line.seq))
+      .field(matchfund::format_rfc3339(line.time, rules.campaign().timezone))
+      .field(matchfund::to_string(line.kind))
+      .field(line.event_id)
+      .field(line.donation_id)
+      .field(line.donor)
+      .field(line.project ? std::string_view(rules.project(*line.project).id) : std::string_view())
+      .field(line.step   ? std::string_view(rules.closeout()[matchfund::position(*line.step)].id)
+             : line.rule ? std::string_view(rules.rule(*line.rule).id)
+                         : std::string_view())
+      .field(line.fund ? std::string_view(rules.fund(*line.fund).id) : std::string_view())
+      .field(matchfund::format_money(line.amount, rules.minor_digits()))
+      .field(line.limited_by)
+      .field(line.disposition ? matchfund::to_string(*line.disposition) : std::string_view());
+  csv.end_row();
+  return csv.text().substr(1);  // after the empty header's line break
+}
+
+}  // namespace
+
+TEST_CASE("ledger rows written in place are the rows written a field at a time", "[output][ledger]") {
+  // East and west of UTC; times from the year 0000 to 9999, many within one second.
+  const std::vector<std::string> files = {"spec-worked-example.yaml", "facebook-givingtuesday-2017.yaml"};
+  const std::vector<std::string_view> texts = {"d-1", "", "a,b", "q\"q", "line\nbreak", "十元", "x"};
+  std::uint64_t state = 12345;
+  const auto next = [&state] {  // splitmix64: the test's own, fixed sequence
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  };
+  std::size_t compared = 0;
+  for (const std::string& file : files) {
+    const auto rules = matchfund::load_rules(std::string(MATCHFUND_SOURCE_DIR) + "/rules/" + file);
+    const std::int64_t offset = rules.campaign().timezone.milliseconds();
+    matchfund::detail::ledger_rows rows(rules);
+    std::string written;
+    std::string expected;
+    std::int64_t previous_ms = 0;
+    for (int i = 0; i < 20'000; ++i) {
+      ledger_line line;
+      line.seq = i % 3 == 0 ? next() : next() % 1000;
+      // Anywhere in the writable range, or a few seconds after the line before.
+      const std::int64_t first = matchfund::earliest_epoch_ms - offset;
+      const std::int64_t last = matchfund::latest_epoch_ms - offset;
+      const std::int64_t ms = i % 2 == 0 ? first + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(last - first + 1))
+                                         : std::min(last, previous_ms + static_cast<std::int64_t>(next() % 3000));
+      line.time = matchfund::timestamp::from_epoch_ms(ms);
+      previous_ms = ms;
+      line.kind = static_cast<ledger_kind>(next() % 4);
+      line.event_id = texts[next() % texts.size()];
+      line.donation_id = texts[next() % texts.size()];
+      line.donor = texts[next() % texts.size()];
+      if (next() % 4 != 0) line.project = matchfund::index_at<matchfund::project_index>(next() % rules.projects().size());
+      if (next() % 4 != 0) line.rule = matchfund::index_at<matchfund::rule_index>(next() % rules.rules().size());
+      if (next() % 4 != 0) line.fund = matchfund::index_at<matchfund::fund_index>(next() % rules.funds().size());
+      if (next() % 4 == 0) line.disposition = matchfund::refund_disposition::forfeit;
+      line.limited_by = texts[next() % texts.size()];
+      const auto magnitude = static_cast<std::int64_t>(next() % (i % 5 == 0 ? 1'000'000'000'000'000ULL : 1000ULL));
+      line.amount = money::from_minor(next() % 2 == 0 ? magnitude : -magnitude);
+      rows.append(written, line);
+      expected += row_by_fields(rules, line);
+      ++compared;
+    }
+    CHECK(written == expected);
+  }
+  CHECK(compared == 40'000);
+}
+
+TEST_CASE("money written in place is format_money's text, for every number of minor digits", "[output][ledger]") {
+  const std::vector<std::int64_t> amounts = {0, 1, -1, 9, 10, 99, 100, 12345, -12345, 1'000'000'000'000'000, -1'000'000'000'000'000};
+  std::size_t compared = 0;
+  for (matchfund::minor_digits_t digits = 0; digits <= matchfund::max_minor_digits; ++digits) {
+    for (const std::int64_t minor : amounts) {
+      char text[32];
+      const std::size_t length = matchfund::detail::write_money(text, money::from_minor(minor), digits);
+      CHECK(std::string(text, length) == matchfund::format_money(money::from_minor(minor), digits));
+      ++compared;
+    }
+  }
+  CHECK(compared == 10 * amounts.size());
 }

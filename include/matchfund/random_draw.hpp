@@ -40,9 +40,10 @@ inline constexpr std::string_view draw_for_ratio = "r";
 inline constexpr std::string_view draw_for_amount = "a";
 
 // h: FNV-1a 64 over `decimal(seed) 0x1F rule 0x1F donation 0x1F purpose`, then SplitMix64's
-// finalizer.
-inline std::uint64_t draw_hash(std::int64_t seed, std::string_view rule, std::string_view donation,
-                               std::string_view purpose) noexcept {
+// finalizer. FNV-1a reads its bytes in order, so the hash is computed in two parts: the
+// prefix `decimal(seed) 0x1F rule 0x1F`, the same for every draw of one rule (draw_prefix), and
+// the rest (draw_hash_after). An engine computes each rule's prefix once.
+inline std::uint64_t draw_prefix(std::int64_t seed, std::string_view rule) noexcept {
   constexpr std::string_view separator = "\x1F";
   char digits[24];
   // decimal(seed): the shortest decimal text, '-' for negatives (no locale, no allocation).
@@ -57,11 +58,20 @@ inline std::uint64_t draw_hash(std::int64_t seed, std::string_view rule, std::st
   hash = detail::fnv1a_append(hash, std::string_view(digits + sizeof digits - length, length));
   hash = detail::fnv1a_append(hash, separator);
   hash = detail::fnv1a_append(hash, rule);
-  hash = detail::fnv1a_append(hash, separator);
-  hash = detail::fnv1a_append(hash, donation);
+  return detail::fnv1a_append(hash, separator);
+}
+
+inline std::uint64_t draw_hash_after(std::uint64_t prefix, std::string_view donation, std::string_view purpose) noexcept {
+  constexpr std::string_view separator = "\x1F";
+  std::uint64_t hash = detail::fnv1a_append(prefix, donation);
   hash = detail::fnv1a_append(hash, separator);
   hash = detail::fnv1a_append(hash, purpose);
   return detail::splitmix64_finalize(hash);
+}
+
+inline std::uint64_t draw_hash(std::int64_t seed, std::string_view rule, std::string_view donation,
+                               std::string_view purpose) noexcept {
+  return draw_hash_after(draw_prefix(seed, rule), donation, purpose);
 }
 
 // U(n) = (h x n) >> 64: a value in [0, n) from the hash, exactly (128-bit product).

@@ -26,7 +26,6 @@ struct engine::state::donation_run {
   bool excluded = false;  // an exclusive rule paid it
   bool holding = false;   // a hold (SPEC §12) or a quote: what it draws is held, not written
   bool quoting = false;   // a quote: its id is not kept
-  std::int64_t seed = 0;
 };
 
 // One rule's evaluation of the donation, from the base to the payment.
@@ -105,7 +104,6 @@ void engine::state::record_donation(donation_run& d) {
   const campaign_spec& campaign = rules.campaign();
   d.revoked = revoked.cover(e.id, e.donor, d.context.project);
   d.outside = is_closed || e.time < campaign.start || e.time >= campaign.end;
-  d.seed = campaign.seed.value_or(0);
   donation.inside_campaign = !d.outside && !d.holding;  // a hold is a donation once confirmed
   donation.pending_hold = d.holding;
 }
@@ -193,7 +191,7 @@ outcome engine::state::outcome_before_the_formula(std::size_t r, const rule_spec
   if (!eligible) return outcome::not_eligible;
   if (rule.min_donation && *d.e.amount < *rule.min_donation) return outcome::below_minimum;
   if (rule.chance) {
-    const auto drawn = uniform_draw(d.seed, rule.id, d.e.id, draw_for_probability, probability::denominator);
+    const auto drawn = uniform_below(draw_hash_after(plan.draw_prefix[r], d.e.id, draw_for_probability), probability::denominator);
     if (!rule.chance->is_drawn(drawn)) return outcome::not_drawn;
   }
   return goes_on;
@@ -262,7 +260,7 @@ bool engine::state::apply_formula(rule_run& run, const donation_run& d) {
         if constexpr (std::is_same_v<F, fixed_ratio_formula>) {
           return by_ratio(f.value);
         } else if constexpr (std::is_same_v<F, random_ratio_formula>) {
-          const auto k = uniform_draw(d.seed, rule.id, d.e.id, draw_for_ratio, f.choices);
+          const auto k = uniform_below(draw_hash_after(plan.draw_prefix[run.r], d.e.id, draw_for_ratio), f.choices);
           return by_ratio(ratio::from_millionths(f.min.millionths() + static_cast<std::int64_t>(k) * f.step.millionths()));
         } else if constexpr (std::is_same_v<F, tiered_ratio_formula>) {
           return by_ratio(pick_tier(f));
@@ -271,7 +269,7 @@ bool engine::state::apply_formula(rule_run& run, const donation_run& d) {
           return true;
         } else if constexpr (std::is_same_v<F, random_amount_formula>) {
           const auto span = static_cast<std::uint64_t>((f.max - f.min).minor_units()) + 1;
-          const auto k = uniform_draw(d.seed, rule.id, d.e.id, draw_for_amount, span);
+          const auto k = uniform_below(draw_hash_after(plan.draw_prefix[run.r], d.e.id, draw_for_amount), span);
           run.want = run.full = f.min + money::from_minor(static_cast<std::int64_t>(k));
           return true;
         } else if constexpr (std::is_same_v<F, stepped_ratio_formula>) {

@@ -1,5 +1,7 @@
 #include "engine/rule_plan.hpp"
 
+#include "matchfund/random_draw.hpp"
+
 #include <algorithm>
 
 namespace matchfund::engine_detail {
@@ -74,6 +76,7 @@ rule_plan::rule_plan(const rule_set& rules, const field_reader& fields)
     while (group < k && !same_windows(rule.windows, rules.rules()[group].windows)) ++group;
     window_group.push_back(static_cast<std::uint32_t>(group));
     collect_required(rule, required_attributes);
+    draw_prefix.push_back(matchfund::draw_prefix(rules.campaign().seed.value_or(0), rule.id));
   }
   for (const project_spec& project : rules.projects()) {
     organization_of_project.push_back(static_cast<std::uint32_t>(position(project.organization)));

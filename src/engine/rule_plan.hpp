@@ -33,6 +33,9 @@ struct rule_plan {
   // and rule.ID.outside_windows; -1 when no weight names them. `marked_kinds` counts the kinds.
   std::vector<std::int32_t> qualifying_kind, outside_kind;
   std::size_t marked_kinds = 0;
+  // Per rule: the hash of `decimal(seed) 0x1F rule id 0x1F` that every draw of the rule starts
+  // from (random_draw.hpp, draw_prefix).
+  std::vector<std::uint64_t> draw_prefix;
   // The attribute leaves without default of every condition: values every donation must have.
   std::vector<field_ref> required_attributes;
   // Per project: its organization, and the caps per donor (donor, donor_project,

@@ -65,6 +65,14 @@ class csv_writer {
     at_row_start_ = true;
     if (file_ != nullptr && text_.size() >= block_size) flush();
   }
+  // A whole row the caller writes itself: `write(text)` appends it, with its line break, to the
+  // table's text (ledger_rows.hpp writes ledger rows so).
+  template <class Write>
+  void row(Write&& write) {
+    write(text_);
+    at_row_start_ = true;
+    if (file_ != nullptr && text_.size() >= block_size) flush();
+  }
   void flush() {
     if (file_ == nullptr) return;
     file_->write(text_);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "write/csv_writer.hpp"
+#include "write/ledger_rows.hpp"
 
 namespace matchfund::detail {
 
@@ -86,6 +87,7 @@ void ledger_writer::write_batches() {
                          ? csv_writer("seq,time,kind,event_id,donation_id,donor,project,rule,fund,amount,limited_by,disposition",
                                       &file_)
                          : csv_writer::continuing(std::move(written_), &file_);
+    ledger_rows rows(rules_);
     bool completed = false;
     for (;;) {
       batch full;
@@ -101,21 +103,7 @@ void ledger_writer::write_batches() {
       }
       changed_.notify_all();
       for (const ledger_line& line : full.lines) {
-        csv.field(std::to_string(line.seq))
-            .field(format_rfc3339(line.time, rules_.campaign().timezone))
-            .field(to_string(line.kind))
-            .field(line.event_id)
-            .field(line.donation_id)
-            .field(line.donor)
-            .field(line.project ? std::string_view(rules_.project(*line.project).id) : std::string_view())
-            .field(line.step   ? std::string_view(rules_.closeout()[position(*line.step)].id)
-                   : line.rule ? std::string_view(rules_.rule(*line.rule).id)
-                               : std::string_view())
-            .field(line.fund ? std::string_view(rules_.fund(*line.fund).id) : std::string_view())
-            .field(format_money(line.amount, rules_.minor_digits()))
-            .field(line.limited_by)
-            .field(line.disposition ? to_string(*line.disposition) : std::string_view());
-        csv.end_row();
+        csv.row([&](std::string& text) { rows.append(text, line); });
       }
       std::lock_guard lock(mutex_);
       spare_.push_back(std::move(full));

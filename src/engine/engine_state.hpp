@@ -139,9 +139,12 @@ struct engine::state {
   // Per rule: its match lines net of reversals, plus what open holds hold for it: where a stepped
   // ratio stands (stepped_ratio.hpp). Not saved: a restore adds it up again from the lines.
   std::vector<money> rule_running_totals;
-  // Per rule group (rule_plan::window_group): whether this donation is inside its windows (-1:
-  // not decided yet).
-  std::vector<std::int8_t> window_verdicts;
+  // Per rule group (rule_plan::window_group): whether a donation is inside its windows, as
+  // serial << 1 | inside, valid for the donation whose window_serial it names. A serial per
+  // donation instead of clearing the verdicts: a byte load right after the clearing store missed
+  // store forwarding and stalled every donation.
+  std::vector<std::uint64_t> window_verdicts;
+  std::uint64_t window_serial = 0;
   std::vector<applied_cap> applied;
   std::vector<draw> draws;
 

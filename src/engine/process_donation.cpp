@@ -69,7 +69,7 @@ engine::event_result engine::state::process_donation(const event& e, donation_mo
   const std::uint32_t first_charge = donations.charge_count();
   const std::uint32_t first_line_limit = holding ? holds.line_limit_count() : 0;
   const std::uint32_t first_candidate = holding ? holds.candidate_count() : 0;
-  std::fill(window_verdicts.begin(), window_verdicts.end(), std::int8_t{-1});
+  ++window_serial;  // every window verdict is undecided
   for (std::size_t r = 0; r < rules.rules().size(); ++r) evaluate_rule(r, d);
   result.evaluations = evaluations;
   if (mode == donation_mode::quote) [[unlikely]] return result;  // quote() takes it all back
@@ -177,14 +177,15 @@ outcome engine::state::outcome_before_the_formula(std::size_t r, const rule_spec
     // A rule that reads a day rank reads it as of the opening of the window the donation is in.
     if (!plan.rank_opening_of_window[r].empty()) [[unlikely]] note_rank_opening(r, rule, d);
     // Rules with the same windows share one verdict per donation.
-    std::int8_t& inside = window_verdicts[plan.window_group[r]];
-    if (inside < 0) {
+    std::uint64_t& verdict = window_verdicts[plan.window_group[r]];
+    if (verdict >> 1 != window_serial) {
       const std::int64_t ms_of_day = local_millisecond_of_day(d.e.time, rules.campaign().timezone);
-      inside = std::any_of(rule.windows.begin(), rule.windows.end(), [&](const window_spec& w) {
+      const bool inside = std::any_of(rule.windows.begin(), rule.windows.end(), [&](const window_spec& w) {
         return d.e.time >= w.from && d.e.time < w.to && (!w.daily || w.daily->contains_millisecond(ms_of_day));
       });
+      verdict = window_serial << 1 | std::uint64_t{inside};
     }
-    if (inside == 0) return outcome::outside_window;
+    if ((verdict & 1) == 0) return outcome::outside_window;
   }
   const auto& by_project = plan.eligible_by_project[r];
   const bool eligible = by_project.empty() ? fields.holds(rule.eligible, d.context) : by_project[position(d.context.project)];

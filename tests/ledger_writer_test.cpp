@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -222,4 +223,38 @@ TEST_CASE("money written in place is format_money's text, for every number of mi
     }
   }
   CHECK(compared == 10 * amounts.size());
+}
+
+TEST_CASE("ledger lines added with their texts kept by the caller are written as copied ones", "[output][ledger]") {
+  const auto rules = worked_example();
+  std::vector<std::string> ids;  // outlive both writers, as an engine's texts do
+  for (int k = 0; k < 40'000; ++k) ids.push_back(k % 1000 == 0 ? "d," + std::to_string(k) : "d-" + std::to_string(k));
+  std::vector<ledger_line> lines;
+  for (std::size_t k = 0; k < ids.size(); ++k) lines.push_back(match_line(k + 1, ids[k], ids[(k * 7) % ids.size()], static_cast<std::int64_t>(k)));
+  std::vector<std::string> written;
+  for (const bool kept : {false, true}) {
+    const fs::path directory = fresh_directory(kept ? "kept" : "copied");
+    {
+      output_set outputs(directory);
+      ledger_writer ledger(rules, outputs.create("ledger.csv"));
+      // In uneven pieces, across batches of 16,384 lines.
+      for (std::size_t at = 0; at < lines.size();) {
+        const std::size_t count = std::min<std::size_t>(lines.size() - at, 1 + at % 20'011);
+        const std::span<const ledger_line> piece(lines.data() + at, count);
+        if (kept) {
+          ledger.add_kept(piece);
+        } else {
+          ledger.add(piece);
+        }
+        at += count;
+      }
+      ledger.finish();
+      outputs.commit();
+    }
+    written.push_back(matchfund::testing::read_file(directory / "ledger.csv"));
+    fs::remove_all(directory);
+  }
+  REQUIRE(written.size() == 2);
+  CHECK(std::count(written[0].begin(), written[0].end(), '\n') == 40'001);
+  CHECK(written[1] == written[0]);
 }

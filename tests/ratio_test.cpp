@@ -561,3 +561,35 @@ TEST_CASE("round_product agrees with schoolbook decimal arithmetic (property)",
   CHECK(overflows > 100);
   CHECK(ties > 100);
 }
+
+TEST_CASE("rounded division in 64 bits agrees with 128 bits on both sides of the switch (property)",
+          "[rounding][property]") {
+  using matchfund::detail::int128;
+  constexpr std::int64_t limit = std::int64_t{1} << 62;
+  std::mt19937_64 random(2024);  // std::mt19937_64's sequence is fixed by the standard
+  const std::vector<std::int64_t> edges = {0, 1, -1, 999'999, 1'000'000, -1'000'000, limit - 1, -(limit - 1), limit, -limit};
+  std::size_t compared = 0;
+  for (int i = 0; i < 30'000; ++i) {
+    int128 numerator = 0;
+    switch (i % 3) {
+      case 0: numerator = static_cast<std::int64_t>(random() % 2'000'000'001) - 1'000'000'000; break;
+      case 1: numerator = edges[random() % edges.size()] + static_cast<std::int64_t>(random() % 7) - 3; break;
+      default: numerator = int128{static_cast<std::int64_t>(random())} * static_cast<std::int64_t>(random() % 1'000'000); break;
+    }
+    const std::vector<int128> denominators = {1, 2, 3, 1'000'000, static_cast<std::int64_t>(random() % 1'000'000'000) + 1, limit - 1, limit, int128{limit} * 3};
+    for (const int128 denominator : denominators) {
+      for (const auto mode : {matchfund::rounding::floor, matchfund::rounding::half_up, matchfund::rounding::half_even}) {
+        CHECK(matchfund::detail::divide_rounded(numerator, denominator, mode) ==
+              matchfund::detail::divide_rounded_as<int128>(numerator, denominator, mode));
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared == 30'000 * 8 * 3);
+  // Ties in both forms: 2.5 and -2.5 (in thousandths over 1000).
+  CHECK(matchfund::detail::divide_rounded(2500, 1000, matchfund::rounding::half_even) == 2);
+  CHECK(matchfund::detail::divide_rounded(-2500, 1000, matchfund::rounding::half_even) == -2);
+  CHECK(matchfund::detail::divide_rounded(-2500, 1000, matchfund::rounding::half_up) == -2);
+  CHECK(matchfund::detail::divide_rounded(3500, 1000, matchfund::rounding::half_even) == 4);
+  CHECK(matchfund::detail::divide_rounded(-1, 1000, matchfund::rounding::floor) == -1);
+}

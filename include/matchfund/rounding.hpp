@@ -42,19 +42,32 @@ inline constexpr std::optional<rounding> rounding_from_string(std::string_view t
 namespace detail {
 
 // numerator / denominator rounded by `mode`; denominator > 0.
-inline constexpr int128 divide_rounded(int128 numerator, int128 denominator, rounding mode) noexcept {
-  int128 quotient = numerator / denominator;
-  int128 remainder = numerator % denominator;
+// numerator / denominator (denominator > 0) rounded by `mode`, in the integer type Int.
+template <class Int>
+constexpr Int divide_rounded_as(Int numerator, Int denominator, rounding mode) noexcept {
+  Int quotient = numerator / denominator;
+  Int remainder = numerator % denominator;
   if (remainder < 0) {  // C++ truncates toward zero; make it a floor division
     quotient -= 1;
     remainder += denominator;
   }
   if (mode == rounding::floor || remainder == 0) return quotient;
-  const int128 twice = remainder * 2;
+  const Int twice = remainder * 2;
   if (twice > denominator) return quotient + 1;
   if (twice < denominator) return quotient;
   if (mode == rounding::half_up) return quotient + 1;
   return (quotient % 2 == 0) ? quotient : quotient + 1;  // half_even
+}
+
+// In 64 bits when both fit (a money amount times a ratio mostly does), where the division is
+// one instruction instead of a call: the same result, since no step can overflow there
+// (|remainder| < denominator <= 2^62, so twice it fits).
+inline constexpr int128 divide_rounded(int128 numerator, int128 denominator, rounding mode) noexcept {
+  constexpr int128 limit = int128{1} << 62;
+  if (numerator > -limit && numerator < limit && denominator > 0 && denominator <= limit) {
+    return divide_rounded_as<std::int64_t>(static_cast<std::int64_t>(numerator), static_cast<std::int64_t>(denominator), mode);
+  }
+  return divide_rounded_as<int128>(numerator, denominator, mode);
 }
 
 inline money checked_money(int128 minor) {

@@ -248,6 +248,8 @@ void engine::prefetch(const event& e) noexcept {
   if (!s.fed_ahead) s.fed_ahead = true;
   if (!s.ids_vouched) s.ids.prefetch_event(e.id);
   if (e.kind != event_kind::donation && e.kind != event_kind::hold) return;
+  // The attributes live in a block of their own, made by the thread that read the event.
+  if (!e.attributes.empty()) detail::prefetch_line(e.attributes.data());
   // Two stages: the donor's index slot now, and the donor state of the donation prefetched a
   // few calls ago, whose slot has arrived by now.
   auto& ring = s.prefetched_donors;

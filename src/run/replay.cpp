@@ -154,7 +154,7 @@ class replay_run {
 
 // The lines go to the writing thread; the engine keeps what they add up to for its invariants.
 void replay_run::write_ledger() {
-  ledger_.add(matcher_.ledger());
+  ledger_.add_kept(matcher_.ledger());  // their texts are the engine's, which outlives the writer
   matcher_.discard_ledger();
 }
 

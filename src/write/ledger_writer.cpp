@@ -1,5 +1,6 @@
 #include "write/ledger_writer.hpp"
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 
@@ -27,6 +28,15 @@ ledger_writer::~ledger_writer() {
 
 void ledger_writer::add(std::span<const ledger_line> lines) {
   for (const ledger_line& line : lines) copy_line(line);
+}
+
+void ledger_writer::add_kept(std::span<const ledger_line> lines) {
+  while (!lines.empty()) {
+    if (filling_.lines.size() == lines_per_batch) hand_over();
+    const std::size_t room = std::min(lines.size(), lines_per_batch - filling_.lines.size());
+    filling_.lines.insert(filling_.lines.end(), lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(room));
+    lines = lines.subspan(room);
+  }
 }
 
 void ledger_writer::copy_line(const ledger_line& line) {

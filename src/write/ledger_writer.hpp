@@ -6,6 +6,7 @@
 //
 //   ledger_writer ledger(rules, outputs.create("ledger.csv"));
 //   ledger.add(engine.ledger());   // copied: the engine may discard its lines at once
+//   ledger.add_kept(engine.ledger());   // or, when the engine outlives finish(): the lines only
 //   ledger.finish();               // everything written; rethrows an error of the writing thread
 //
 // An error of the writing thread (a failed write) is rethrown by the next add() or by finish().
@@ -38,6 +39,9 @@ class ledger_writer {
   ledger_writer& operator=(const ledger_writer&) = delete;
 
   void add(std::span<const ledger_line> lines);
+  // The same for lines whose texts stay valid until finish(), such as an engine's (valid as long
+  // as the engine): only the lines are copied, not what they refer to.
+  void add_kept(std::span<const ledger_line> lines);
   void finish();
 
  private:

@@ -219,28 +219,34 @@ engine::event_result engine::state::process(const event& e, bool check_id, std::
     MATCHFUND_ASSERT(!ids.seen(e.id), "process_unchecked_new_id() was given an id seen before");
 #endif
   }
-  // Each kind checks what makes it bad first and then lets time reach it (advance_to): a bad
-  // event changes nothing, not even the releases and hold expiries due by its time.
-  event_result result;
-  switch (e.kind) {
-    case event_kind::donation: result = process_donation(e, donation_mode::donation); break;
-    case event_kind::hold: result = process_donation(e, donation_mode::hold); break;
-    case event_kind::refund: result = process_refund(e, refunded); break;
-    case event_kind::revoke: result = process_revoke(e); break;
-    case event_kind::confirm:
-    case event_kind::cancel: result = process_hold_resolution(e); break;
-    case event_kind::close:
-      if (is_closed) return {bad_event_reason{bad_event_code::second_close}, {}};
-      advance_to(e.time);
-      close_event_id = ids.remember_event(e.id);
-      close(e.time);
-      break;
-  }
+  if (e.kind == event_kind::close && is_closed) return {bad_event_reason{bad_event_code::second_close}, {}};
+  event_result result = process_kind(e, refunded);
   if (!result.rejected) last_time = e.time;
   // The time of the donation just recorded, when settlement will count payments by time: a
   // single test per event otherwise, outside process_donation.
   if (times.kept()) [[unlikely]] times.catch_up(donations.size(), e.time);
   return result;
+}
+
+// Each kind checks what makes it bad first and then lets time reach it (advance_to): a bad
+// event changes nothing, not even the releases and hold expiries due by its time. The result is
+// returned, not assigned: assigning it copied a block that its last stores had only just
+// written, a load that waited for them on every donation.
+engine::event_result engine::state::process_kind(const event& e, std::optional<std::uint32_t> refunded) {
+  switch (e.kind) {
+    case event_kind::donation: return process_donation(e, donation_mode::donation);
+    case event_kind::hold: return process_donation(e, donation_mode::hold);
+    case event_kind::refund: return process_refund(e, refunded);
+    case event_kind::revoke: return process_revoke(e);
+    case event_kind::confirm:
+    case event_kind::cancel: return process_hold_resolution(e);
+    case event_kind::close:
+      advance_to(e.time);
+      close_event_id = ids.remember_event(e.id);
+      close(e.time);
+      break;
+  }
+  return {};
 }
 
 void engine::prefetch(const event& e) noexcept {

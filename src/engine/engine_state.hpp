@@ -209,6 +209,7 @@ struct engine::state {
   // `refunded`: a refund's donation given by position (process_unchecked_refund_of), not by e.ref.
   [[gnu::hot]] event_result process(const event& e, bool check_id,
                                     std::optional<std::uint32_t> refunded = std::nullopt);
+  [[gnu::hot]] event_result process_kind(const event& e, std::optional<std::uint32_t> refunded);
 
   // ---- one donation, in the steps of SPEC §5.2 (process_donation.cpp) ------------------------
   // The steps are defined in process_donation.cpp and used only there, forced inline: as calls,

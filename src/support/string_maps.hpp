@@ -17,6 +17,22 @@
 
 namespace matchfund::detail {
 
+// The last n < 8 bytes at p as a little-endian number (what copying them into a zeroed word
+// gives on a little-endian machine), from at most two loads: a word built by byte stores and
+// then read whole cannot be forwarded from those stores and waits for them to retire.
+inline std::uint64_t text_tail(const char* p, std::size_t n) noexcept {
+  if (n >= 4) {
+    std::uint32_t low = 0;
+    std::uint32_t high = 0;
+    std::memcpy(&low, p, 4);
+    std::memcpy(&high, p + n - 4, 4);  // overlaps `low` where n < 8: the same bytes, or-ed twice
+    return std::uint64_t{low} | std::uint64_t{high} << (8 * (n - 4));
+  }
+  if (n == 0) return 0;
+  const auto byte = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
+  return byte(0) | byte(n / 2) << (8 * (n / 2)) | byte(n - 1) << (8 * (n - 1));
+}
+
 // A 64-bit hash of a string, quick on short ids: eight bytes at a time, each folded in with a
 // 128-bit multiplication (as wyhash does). Only the layout of hash tables depends on it.
 inline std::uint64_t hash_text(std::string_view text) noexcept {
@@ -34,9 +50,7 @@ inline std::uint64_t hash_text(std::string_view text) noexcept {
     std::memcpy(&word, p, 8);
     h = fold(h ^ word, k1);
   }
-  std::uint64_t tail = 0;
-  if (n > 0) std::memcpy(&tail, p, n);
-  return fold(h ^ tail, k0 ^ k1);
+  return fold(h ^ text_tail(p, n), k0 ^ k1);
 }
 
 struct string_hash {

@@ -61,6 +61,7 @@ inline std::uint64_t draw_prefix(std::int64_t seed, std::string_view rule) noexc
   return detail::fnv1a_append(hash, separator);
 }
 
+// h from a rule's draw_prefix.
 inline std::uint64_t draw_hash_after(std::uint64_t prefix, std::string_view donation, std::string_view purpose) noexcept {
   constexpr std::string_view separator = "\x1F";
   std::uint64_t hash = detail::fnv1a_append(prefix, donation);

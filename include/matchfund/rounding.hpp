@@ -41,7 +41,6 @@ inline constexpr std::optional<rounding> rounding_from_string(std::string_view t
 
 namespace detail {
 
-// numerator / denominator rounded by `mode`; denominator > 0.
 // numerator / denominator (denominator > 0) rounded by `mode`, in the integer type Int.
 template <class Int>
 constexpr Int divide_rounded_as(Int numerator, Int denominator, rounding mode) noexcept {

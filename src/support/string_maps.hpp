@@ -25,7 +25,7 @@ inline std::uint64_t text_tail(const char* p, std::size_t n) noexcept {
     std::uint32_t low = 0;
     std::uint32_t high = 0;
     std::memcpy(&low, p, 4);
-    std::memcpy(&high, p + n - 4, 4);  // overlaps `low` where n < 8: the same bytes, or-ed twice
+    std::memcpy(&high, p + n - 4, 4);  // overlaps `low` (n < 8): bytes read twice are or-ed onto themselves
     return std::uint64_t{low} | std::uint64_t{high} << (8 * (n - 4));
   }
   if (n == 0) return 0;

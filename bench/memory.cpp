@@ -34,6 +34,7 @@
 #include <sys/mman.h>
 
 #include "matchfund/detail/int128.hpp"
+#include "support/prefetch.hpp"
 
 namespace {
 
@@ -139,7 +140,7 @@ double independent_ns(const table& t, const std::vector<std::uint64_t>& at, std:
     for (std::size_t i = 0; i < n; ++i) sum += data[at[i]];
   } else {
     for (std::size_t i = 0; i < n; ++i) {
-      __builtin_prefetch(&data[at[i + distance]]);
+      matchfund::detail::prefetch_line(&data[at[i + distance]]);
       sum += data[at[i]];
     }
   }
@@ -159,7 +160,7 @@ double serialised_ns(const table& t, const std::vector<std::uint64_t>& at, std::
   std::uint64_t last = 0;
   const auto start = clock_type::now();
   for (std::size_t i = 0; i < n; ++i) {
-    if (distance != 0) __builtin_prefetch(&data[at[i + distance]]);
+    if (distance != 0) matchfund::detail::prefetch_line(&data[at[i + distance]]);
     last = data[at[i] ^ (last & zero)];
   }
   const double ns = std::chrono::duration<double, std::nano>(clock_type::now() - start).count();

@@ -8,7 +8,9 @@
 #define MATCHFUND_MONEY_HPP
 
 #include <compare>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -121,15 +123,47 @@ inline parse_result<money> parse_money(std::string_view text, minor_digits_t dig
   return parse_failure{"money " + quoted + " exceeds the limit of 10^15 minor units"};
 }
 
-// Decimal text with exactly `digits` fraction digits: "1234.50", "-0.05", "12" (digits 0).
-inline std::string format_money(money amount, minor_digits_t digits) {
+namespace detail {
+
+// Writes the digits of `value` so that they end just before `end`; returns where they start.
+inline char* write_decimal_backwards(char* end, std::uint64_t value) noexcept {
+  do {
+    *--end = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  return end;
+}
+
+// format_money's text into `out` (room for 24 bytes), without a string; returns its length.
+// Writers of many amounts (ledger rows) call it directly.
+inline std::size_t write_money(char* out, money amount, minor_digits_t digits) noexcept {
   const std::int64_t minor = amount.minor_units();
   // |minor| <= 10^15, so negation cannot overflow.
-  std::string magnitude = std::to_string(minor < 0 ? -minor : minor);
-  const auto width = static_cast<std::size_t>(digits);
-  if (magnitude.size() <= width) magnitude.insert(0, width + 1 - magnitude.size(), '0');
-  if (width > 0) magnitude.insert(magnitude.size() - width, 1, '.');
-  return minor < 0 ? "-" + magnitude : magnitude;
+  const auto magnitude = static_cast<std::uint64_t>(minor < 0 ? -minor : minor);
+  char text[24];
+  char* const end = text + sizeof text;
+  char* start = write_decimal_backwards(end, magnitude);
+  const auto width = static_cast<std::ptrdiff_t>(digits);
+  while (end - start <= width) *--start = '0';  // at least one digit before the point
+  std::size_t length = 0;
+  if (minor < 0) out[length++] = '-';
+  const std::ptrdiff_t whole = end - start - width;
+  std::memcpy(out + length, start, static_cast<std::size_t>(whole));
+  length += static_cast<std::size_t>(whole);
+  if (width > 0) {
+    out[length++] = '.';
+    std::memcpy(out + length, start + whole, static_cast<std::size_t>(width));
+    length += static_cast<std::size_t>(width);
+  }
+  return length;
+}
+
+}  // namespace detail
+
+// Decimal text with exactly `digits` fraction digits: "1234.50", "-0.05", "12" (digits 0).
+inline std::string format_money(money amount, minor_digits_t digits) {
+  char text[24];
+  return std::string(text, detail::write_money(text, amount, digits));
 }
 
 }  // namespace matchfund

@@ -229,9 +229,7 @@ engine::event_result engine::state::process(const event& e, bool check_id, std::
 }
 
 // Each kind checks what makes it bad first and then lets time reach it (advance_to): a bad
-// event changes nothing, not even the releases and hold expiries due by its time. The result is
-// returned, not assigned: assigning it copied a block that its last stores had only just
-// written, a load that waited for them on every donation.
+// event changes nothing, not even the releases and hold expiries due by its time.
 engine::event_result engine::state::process_kind(const event& e, std::optional<std::uint32_t> refunded) {
   switch (e.kind) {
     case event_kind::donation: return process_donation(e, donation_mode::donation);
@@ -254,8 +252,6 @@ void engine::prefetch(const event& e) noexcept {
   if (!s.fed_ahead) s.fed_ahead = true;
   if (!s.ids_vouched) s.ids.prefetch_event(e.id);
   if (e.kind != event_kind::donation && e.kind != event_kind::hold) return;
-  // The attributes live in a block of their own, made by the thread that read the event.
-  if (!e.attributes.empty()) detail::prefetch_line(e.attributes.data());
   // Two stages: the donor's index slot now, and the donor state of the donation prefetched a
   // few calls ago, whose slot has arrived by now.
   auto& ring = s.prefetched_donors;

@@ -1,8 +1,8 @@
 #include "engine/rule_plan.hpp"
 
-#include "matchfund/random_draw.hpp"
-
 #include <algorithm>
+
+#include "matchfund/random_draw.hpp"
 
 namespace matchfund::engine_detail {
 

@@ -15,6 +15,7 @@
 
 namespace matchfund::reporting {
 
+// Pixels on the drawing, not money (see above).
 struct point {
   double x = 0;
   double y = 0;
@@ -25,6 +26,7 @@ enum class text_anchor { start, middle, end };
 // `&`, `<`, `>`, `"` and `'` as entities: safe in element content and in quoted attributes.
 std::string escape_markup(std::string_view text);
 
+// Sizes and positions in pixels of the drawing; no amount is computed from them.
 class svg_canvas {
  public:
   // `label` is what a screen reader says of the whole chart.

@@ -10,48 +10,16 @@
 
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "matchfund/engine.hpp"
+#include "matchfund/money.hpp"
 #include "matchfund/rule_set.hpp"
 #include "write/csv_writer.hpp"
 
 namespace matchfund::detail {
-
-// Writes the digits of `value` so that they end just before `end`; returns where they start.
-inline char* write_decimal_backwards(char* end, std::uint64_t value) noexcept {
-  do {
-    *--end = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  return end;
-}
-
-// format_money's text into `out` (at least 24 bytes); returns its length.
-inline std::size_t write_money(char* out, money amount, minor_digits_t digits) noexcept {
-  const std::int64_t minor = amount.minor_units();
-  // |minor| <= 10^15, so negation cannot overflow.
-  const auto magnitude = static_cast<std::uint64_t>(minor < 0 ? -minor : minor);
-  char text[24];
-  char* const end = text + sizeof text;
-  char* start = write_decimal_backwards(end, magnitude);
-  const auto width = static_cast<std::ptrdiff_t>(digits);
-  while (end - start <= width) *--start = '0';  // at least one digit before the point
-  std::size_t length = 0;
-  if (minor < 0) out[length++] = '-';
-  const std::ptrdiff_t whole = end - start - width;
-  std::memcpy(out + length, start, static_cast<std::size_t>(whole));
-  length += static_cast<std::size_t>(whole);
-  if (width > 0) {
-    out[length++] = '.';
-    std::memcpy(out + length, start + whole, static_cast<std::size_t>(width));
-    length += static_cast<std::size_t>(width);
-  }
-  return length;
-}
 
 class ledger_rows {
  public:
